@@ -1,0 +1,109 @@
+import { allocatePort, releasePort } from './ports.ts';
+import { RunningProgram, type ProgramSource } from './program.ts';
+import type { LoopbackHost } from './readiness.ts';
+import { ScriptedClient } from './scripted-client.ts';
+import { ScriptedServer } from './scripted-server.ts';
+import type { Transcript } from './transcript.ts';
+import type { ClientOptions } from 'ws';
+
+/**
+ * What a check of a server lesson works with: the learner's running server, and scripted
+ * clients to connect to it. Everything a check opens is closed when the check ends.
+ */
+export class ServerCheckContext {
+  private readonly clients: ScriptedClient[] = [];
+
+  constructor(
+    /** The learner's server process: its output, its standard input, whether it still runs. */
+    readonly server: RunningProgram,
+    readonly port: number,
+    /** The loopback address the server answered on. */
+    readonly host: LoopbackHost,
+    readonly transcript: Transcript,
+  ) {}
+
+  /** The WebSocket address of the learner's server. */
+  get url(): string {
+    return `ws://${this.hostInUrl}:${this.port}`;
+  }
+
+  /** The HTTP address of the learner's server (for lessons that serve pages too). */
+  get httpUrl(): string {
+    return `http://${this.hostInUrl}:${this.port}`;
+  }
+
+  private get hostInUrl(): string {
+    return this.host === '::1' ? '[::1]' : this.host;
+  }
+
+  /** Opens a scripted client named `name` (as it appears in the transcript). */
+  connect(name: string, options: { path?: string; wsOptions?: ClientOptions } = {}): ScriptedClient {
+    const client = new ScriptedClient({
+      name,
+      url: `${this.url}${options.path ?? '/'}`,
+      transcript: this.transcript,
+      program: this.server,
+      wsOptions: options.wsOptions,
+    });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Writes a note into the transcript, to explain a step of the check. */
+  note(text: string): void {
+    this.transcript.add('checker', 'note', text);
+  }
+
+  dispose(): void {
+    for (const client of this.clients) client.terminate();
+  }
+}
+
+/**
+ * What a check of a client lesson works with: a scripted server to point the learner's
+ * client at, and a way to start the client (as many times as the check needs).
+ */
+export class ClientCheckContext {
+  private readonly programs: RunningProgram[] = [];
+  private readonly servers: ScriptedServer[] = [];
+  private readonly unusedPorts: number[] = [];
+
+  constructor(
+    private readonly source: ProgramSource,
+    private readonly cwd: string,
+    readonly transcript: Transcript,
+  ) {}
+
+  /** Starts a scripted WebSocket server on loopback for the learner's client to connect to. */
+  async startServer(): Promise<ScriptedServer> {
+    const server = await ScriptedServer.start(this.transcript);
+    this.servers.push(server);
+    return server;
+  }
+
+  /** Starts the learner's client with WS_URL set to `url` (and any extra environment). */
+  launch(url: string, env: Record<string, string> = {}): RunningProgram {
+    const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...env }, cwd: this.cwd, label: 'client' });
+    program.transcript = this.transcript;
+    this.programs.push(program);
+    for (const server of this.servers) server.program ??= program;
+    return program;
+  }
+
+  /** An address on loopback where nothing listens, for "could not connect" checks. */
+  async unusedUrl(): Promise<string> {
+    const port = await allocatePort();
+    this.unusedPorts.push(port);
+    return `ws://127.0.0.1:${port}`;
+  }
+
+  note(text: string): void {
+    this.transcript.add('checker', 'note', text);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.programs.map((program) => program.stop()));
+    await Promise.all(this.servers.map((server) => server.close()));
+    for (const port of this.unusedPorts) releasePort(port);
+  }
+}

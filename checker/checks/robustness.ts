@@ -1,0 +1,76 @@
+import type { ServerCheckContext } from '../check-context.ts';
+import { scaled, withDeadline } from '../deadlines.ts';
+import { CheckFailure } from '../errors.ts';
+import { explain } from '../explanations.ts';
+import type { ServerCheck } from '../lesson-api.ts';
+import type { ScriptedClient } from '../scripted-client.ts';
+
+/**
+ * The rules every server lesson shares: the server keeps running, and keeps serving everyone,
+ * when a client leaves cleanly, drops its connection, or breaks the protocol.
+ */
+export interface Served {
+  /**
+   * Opens a client named `name` with the steps that prove the server serves it (a round
+   * trip) queued on it; awaiting the client runs them.
+   */
+  open: (ctx: ServerCheckContext, name: string) => ScriptedClient;
+  /** Queues steps proving the server still serves a client opened earlier with `open`. */
+  again: (client: ScriptedClient, round: number) => PromiseLike<void>;
+}
+
+export function robustnessChecks(served: Served, needs: string[] = []): ServerCheck[] {
+  const checks: ServerCheck[] = [
+    {
+      id: 'clean-disconnect',
+      name: 'keeps serving after a client closes its connection',
+      run: async (ctx) => {
+        const carol = served.open(ctx, 'carol');
+        const alice = served.open(ctx, 'alice');
+        await Promise.all([carol, alice.close(1000)]);
+        await survived(ctx, served, carol, 'closed its connection', explain.crashOnDisconnect);
+      },
+    },
+    {
+      id: 'abrupt-disconnect',
+      name: 'keeps serving after a client drops its connection without a close frame',
+      run: async (ctx) => {
+        const carol = served.open(ctx, 'carol');
+        const alice = served.open(ctx, 'alice');
+        await Promise.all([carol, alice.drop()]);
+        await survived(ctx, served, carol, 'dropped its connection', explain.crashOnDisconnect);
+      },
+    },
+    {
+      id: 'malformed-frame',
+      name: "survives a client that breaks the protocol (needs an 'error' listener)",
+      run: async (ctx) => {
+        const carol = served.open(ctx, 'carol');
+        const mallory = served.open(ctx, 'mallory');
+        await Promise.all([carol, mallory]);
+        ctx.note('mallory now sends a frame without a mask; a ws server rejects it and closes that connection with 1002');
+        await mallory.sendUnmaskedFrame('hello').closure();
+        await survived(ctx, served, carol, 'sent a malformed frame', explain.missingErrorListener);
+      },
+    },
+  ];
+  return checks.map((check) => ({ ...check, needs }));
+}
+
+/** After one client misbehaved or left: a new client and an old one are both still served. */
+async function survived(ctx: ServerCheckContext, served: Served, oldClient: ScriptedClient, what: string, why: string): Promise<void> {
+  try {
+    await served.open(ctx, 'dave');
+    await served.again(oldClient, 2);
+  } catch (failure) {
+    // A refused connection can be seen a moment before the exit of the process is reported.
+    await withDeadline(ctx.server.exited, scaled(300), () => new Error('still running')).catch(() => {});
+    if (!ctx.server.running) {
+      throw new CheckFailure(`Your server stopped after a client ${what}. It must keep serving everyone else.`, {
+        received: ctx.server.outputSummary(),
+        explanation: why,
+      });
+    }
+    throw failure;
+  }
+}

@@ -1,0 +1,99 @@
+import { availableParallelism } from 'node:os';
+import { onePositional, parseCommandArgs } from '../args.ts';
+import { TIMEOUT_SCALE_VARIABLE } from '../deadlines.ts';
+import { mapConcurrently } from '../concurrency.ts';
+import { UsageError } from '../errors.ts';
+import { findLesson, listLessons, loadLesson, type Lesson } from '../lessons.ts';
+import type { ProgramSource } from '../program.ts';
+import { updateProgress } from '../progress.ts';
+import { jsonReport } from '../reporters/json.ts';
+import { formatLesson, formatSummary } from '../reporters/terminal.ts';
+import { summarize, type LessonResult, type Report } from '../results.ts';
+import { runLesson } from '../run-lesson.ts';
+
+const USAGE = 'npm run check -- [lesson] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--timeout-scale <n>]';
+
+/** What to check and how to report it, from the command line. */
+export interface CheckRequest {
+  lessons: Lesson[];
+  /** Which program plays the learner's part, per lesson. */
+  sourceFor: (lesson: Lesson) => ProgramSource;
+  /** Only the learner's own exercises count towards progress. */
+  recordsProgress: boolean;
+  json: boolean;
+  single: boolean;
+}
+
+export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
+  const { values, positionals } = parseCommandArgs('check', args, {
+    solutions: { type: 'boolean' },
+    json: { type: 'boolean' },
+    server: { type: 'string' },
+    client: { type: 'string' },
+    'timeout-scale': { type: 'string' },
+  }, USAGE);
+  const query = onePositional('check', positionals, USAGE);
+  if (values['timeout-scale'] !== undefined) {
+    const scale = Number(values['timeout-scale']);
+    if (!(scale > 0)) throw new UsageError(`check: --timeout-scale takes a positive number, like 2 for a machine twice as slow. Usage: ${USAGE}`);
+    process.env[TIMEOUT_SCALE_VARIABLE] = String(scale);
+  }
+  const command = values.server ?? values.client;
+  if (values.server !== undefined && values.client !== undefined) throw new UsageError('check: give --server or --client, not both.');
+  if (command !== undefined && query === undefined) throw new UsageError(`check: --${values.server !== undefined ? 'server' : 'client'} needs a lesson, like: npm run check -- 1 --server "python3 echo.py"`);
+  if (command !== undefined && values.solutions) throw new UsageError('check: --solutions checks the reference solutions; it cannot be combined with --server or --client.');
+
+  const lessons = await Promise.all((query === undefined ? listLessons() : [findLesson(query)]).map(loadLesson));
+  if (command !== undefined) {
+    const lesson = lessons[0]!;
+    const wanted = lesson.definition.kind === 'server' ? 'server' : 'client';
+    const given = values.server !== undefined ? 'server' : 'client';
+    if (wanted !== given) throw new UsageError(`check: lesson ${lesson.id} is a ${wanted} lesson, so use --${wanted} "<command>".`);
+  }
+  return {
+    lessons,
+    sourceFor: (lesson) =>
+      command !== undefined
+        ? { kind: 'command', command }
+        : { kind: 'file', file: values.solutions ? lesson.solutionFile : lesson.exerciseFile },
+    recordsProgress: command === undefined && !values.solutions,
+    json: values.json ?? false,
+    single: query !== undefined,
+  };
+}
+
+/** Runs the requested lessons, concurrently up to the number of cores. */
+export async function runChecks(request: CheckRequest): Promise<Report> {
+  const limit = Math.max(2, availableParallelism());
+  const results = await mapConcurrently(request.lessons, limit, (lesson) => runLesson(lesson, request.sourceFor(lesson)));
+  if (request.recordsProgress) recordProgress(results);
+  return summarize(results);
+}
+
+export function formatReport(request: CheckRequest, report: Report): string {
+  if (request.json) return jsonReport(report);
+  return request.single ? formatLesson(report.lessons[0]!) : formatSummary(report);
+}
+
+export function exitStatus(report: Report): number {
+  return report.summary.failed > 0 ? 1 : 0;
+}
+
+export async function checkCommand(args: string[]): Promise<number> {
+  const request = await parseCheckRequest(args);
+  const report = await runChecks(request);
+  console.log(formatReport(request, report));
+  return exitStatus(report);
+}
+
+function recordProgress(results: LessonResult[]): void {
+  const checkedAt = new Date().toISOString();
+  updateProgress((progress) => {
+    for (const result of results) {
+      if (result.status === 'skipped') continue;
+      const key = `${result.id}-${result.slug}`;
+      progress.lessons[key] = { ...progress.lessons[key], status: result.status, checkedAt };
+    }
+  });
+}
+export default checkCommand;

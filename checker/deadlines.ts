@@ -1,0 +1,58 @@
+import { CheckFailure } from './errors.ts';
+
+/**
+ * Every wait in the checker has a deadline. The base values suit a modest laptop; slow
+ * machines multiply them all with WORKBOOK_TIMEOUT_SCALE (or `--timeout-scale`).
+ */
+export const baseDeadlines = {
+  /** From starting the learner's program to its port accepting connections. */
+  start: 5_000,
+  /** From sending a message (or connecting) to the expected reply. */
+  reply: 2_000,
+  /** For a close handshake, or a client program to exit. */
+  close: 3_000,
+  /** Between SIGTERM and SIGKILL when stopping a program. */
+  killGrace: 1_000,
+  /** For one whole check. */
+  check: 20_000,
+} as const;
+
+export type DeadlineName = keyof typeof baseDeadlines;
+
+export const TIMEOUT_SCALE_VARIABLE = 'WORKBOOK_TIMEOUT_SCALE';
+
+export function timeoutScale(): number {
+  const raw = process.env[TIMEOUT_SCALE_VARIABLE];
+  const scale = raw === undefined ? 1 : Number(raw);
+  return Number.isFinite(scale) && scale > 0 ? scale : 1;
+}
+
+/** The deadline in milliseconds, scaled for this machine. */
+export function deadline(name: DeadlineName): number {
+  return Math.round(baseDeadlines[name] * timeoutScale());
+}
+
+export function scaled(ms: number): number {
+  return Math.round(ms * timeoutScale());
+}
+
+/**
+ * Resolves as `promise` does, or rejects with the error made by `onTimeout` once `ms` has
+ * passed. The timer never keeps the process alive.
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+export function timeoutFailure(what: string, ms: number, explanation?: string): CheckFailure {
+  return new CheckFailure(`${what} (waited ${seconds(ms)})`, explanation ? { explanation } : {});
+}

@@ -1,0 +1,38 @@
+/** A mistake in how a command was called (unknown lesson, unknown flag). Exit status 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface FailureDetails {
+  /** What the lesson's contract asked for, in the learner's terms. */
+  expected?: string;
+  /** What actually arrived. */
+  received?: string;
+  /** A sentence naming the likely mistake and how to fix it. */
+  explanation?: string;
+}
+
+/**
+ * A check that found the learner's program doing the wrong thing. Thrown by expectations and
+ * caught by the lesson runner, which turns it into a failed check with a transcript.
+ */
+export class CheckFailure extends Error {
+  override name = 'CheckFailure';
+  constructor(
+    message: string,
+    readonly details: FailureDetails = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A check that could not run here (no browser, say); reported as skipped with the reason. */
+export class CheckSkipped extends Error {
+  override name = 'CheckSkipped';
+}
+
+/** Returns a human-readable one-liner for anything thrown, without a stack trace. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,30 @@
+/**
+ * The common mistakes, each in one place and in the learner's words, so every lesson's
+ * failures say the same true thing about them.
+ */
+export const explain = {
+  binaryReply:
+    'Your server replied with a binary frame. In ws 8 a message arrives as a Buffer, and sending a Buffer sends binary. ' +
+    "Turn it into text first (data.toString()), or send a string you built, like `Echo: ${data}`. " +
+    'The second argument of the message handler, isBinary, tells you which kind arrived.',
+  missingErrorListener:
+    "A client sent a broken frame, ws reported it as an 'error' event on that connection, and with no 'error' listener " +
+    "Node.js stops the whole program. Add socket.on('error', ...) to every connection (log it; ws closes that connection for you).",
+  crashOnDisconnect:
+    'Your server stopped when a client disconnected. Clients leave at any moment; the close handler must only tidy up ' +
+    "(remove the client from your collection) and must not throw. Also make sure every connection has an 'error' listener.",
+  hardCodedPort: (port: number) =>
+    `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
+    'Use: const port = Number(process.env.PORT ?? 8080);',
+  exitBeforeClose:
+    'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
+    'by itself once the connection has closed (or exit in the close handler).',
+} as const;
+
+/** Names the likely mistake from a crashed program's error output, if it is a known one. */
+export function explainCrash(stderr: string): string | undefined {
+  if (/Invalid WebSocket frame|Unhandled 'error' event|MASK must be set|WS_ERR_/i.test(stderr)) {
+    return explain.missingErrorListener;
+  }
+  return undefined;
+}

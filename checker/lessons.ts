@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from './errors.ts';
+import type { LessonDefinition } from './lesson-api.ts';
+import { exercisesDir, lessonsDir, solutionsDir } from './paths.ts';
+
+/**
+ * Lessons are discovered from the folders in lessons/: a folder named NN-slug with a
+ * README.md and a lesson.ts is lesson NN. The same name is used in exercises/ and solutions/.
+ */
+export interface LessonInfo {
+  /** Two digits: "01". */
+  id: string;
+  slug: string;
+  /** The folder name: "01-echo". */
+  folder: string;
+  readmePath: string;
+  /** The learner's folder and the reference solution's folder. */
+  exerciseDir: string;
+  solutionDir: string;
+  /** The pristine starter, copied back by `npm run reset`. */
+  starterDir: string;
+}
+
+export interface Lesson extends LessonInfo {
+  definition: LessonDefinition;
+  exerciseFile: string;
+  solutionFile: string;
+  starterFile: string;
+}
+
+const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+export function listLessons(): LessonInfo[] {
+  return readdirSync(lessonsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && FOLDER.test(entry.name))
+    .filter((entry) => existsSync(path.join(lessonsDir, entry.name, 'lesson.ts')))
+    .map((entry) => infoFor(entry.name))
+    .sort((a, b) => a.folder.localeCompare(b.folder));
+}
+
+function infoFor(folder: string): LessonInfo {
+  const [, id, slug] = FOLDER.exec(folder)!;
+  const lessonDir = path.join(lessonsDir, folder);
+  return {
+    id: id!,
+    slug: slug!,
+    folder,
+    readmePath: path.join(lessonDir, 'README.md'),
+    exerciseDir: path.join(exercisesDir, folder),
+    solutionDir: path.join(solutionsDir, folder),
+    starterDir: path.join(lessonDir, 'starter'),
+  };
+}
+
+/** Finds a lesson by what a learner types: "3", "03", "03-client" or "client". */
+export function findLesson(query: string): LessonInfo {
+  const lessons = listLessons();
+  const wanted = query.trim().toLowerCase();
+  const number = /^\d{1,2}$/.test(wanted) ? wanted.padStart(2, '0') : undefined;
+  const found = lessons.find((l) => l.id === number || l.folder === wanted || l.slug === wanted);
+  if (found) return found;
+  const range = lessons.length > 0 ? `${Number(lessons[0]!.id)} to ${Number(lessons.at(-1)!.id)}` : 'none yet';
+  throw new UsageError(`There is no lesson "${query}". The lessons are ${range}; \`npm run lesson\` lists them.`);
+}
+
+export async function loadLesson(info: LessonInfo): Promise<Lesson> {
+  const module = (await import(pathToFileURL(path.join(lessonsDir, info.folder, 'lesson.ts')).href)) as { default: LessonDefinition };
+  const definition = module.default;
+  return {
+    ...info,
+    definition,
+    exerciseFile: path.join(info.exerciseDir, definition.entry),
+    solutionFile: path.join(info.solutionDir, definition.entry),
+    starterFile: path.join(info.starterDir, definition.entry),
+  };
+}
+
+export function loadAllLessons(): Promise<Lesson[]> {
+  return Promise.all(listLessons().map(loadLesson));
+}
+
+/** The lesson's title, read from the first heading of its README without loading lesson.ts. */
+export function readmeTitle(info: LessonInfo): string {
+  const heading = /^#\s+(.+)$/m.exec(readFileSync(info.readmePath, 'utf8'));
+  return heading?.[1]?.replace(/^Lesson\s+\d+\s*[:·.-]\s*/i, '').trim() ?? info.slug;
+}

@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { livingMembers } from './process-group.ts';
+
+/**
+ * The TCP ports a program's process group is listening on, read from /proc (Linux). Lets a
+ * failure say "your program listens on 8765" instead of guessing. Empty where /proc is missing.
+ */
+export function listeningPorts(pgid: number): number[] {
+  const pids = livingMembers(pgid) ?? [];
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        const match = /^socket:\[(\d+)\]$/.exec(target);
+        if (match?.[1]) inodes.add(match[1]);
+      } catch {
+        // The descriptor closed while we looked.
+      }
+    }
+  }
+  if (inodes.size === 0) return [];
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const row of text.split('\n').slice(1)) {
+      const fields = row.trim().split(/\s+/);
+      const [localAddress, , state] = [fields[1], fields[2], fields[3]];
+      const inode = fields[9];
+      // State 0A is LISTEN.
+      if (state !== '0A' || !localAddress || !inode || !inodes.has(inode)) continue;
+      ports.add(parseInt(localAddress.split(':')[1] ?? '0', 16));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}

@@ -1,0 +1,9 @@
+import { Marked } from 'marked';
+import { markedTerminal } from 'marked-terminal';
+
+/** Renders a lesson's Markdown for the terminal: headings, code blocks, lists and tables. */
+export function renderMarkdown(markdown: string): string {
+  const width = Math.min(process.stdout.columns || 100, 100);
+  const marked = new Marked(markedTerminal({ width, reflowText: true, tab: 2 }) as Parameters<Marked['use']>[0]);
+  return marked.parse(markdown, { async: false });
+}

@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * A learner's program runs in its own process group (spawned detached), so one signal reaches
+ * it and everything it started: a shell, `npm start`, a grandchild it forgot about.
+ */
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/**
+ * Whether any process of the group is still running. Zombies do not count: they hold no port
+ * and run no code, and whether they are reaped depends on the machine's init process.
+ */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  const members = livingMembers(pgid);
+  return members === undefined || members.length > 0;
+}
+
+/** The pids of the group's processes that are not zombies, or undefined without /proc. */
+export function livingMembers(pgid: number): number[] | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  const members: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(entry);
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z') members.push(Number(entry));
+  }
+  return members;
+}
+
+function readStat(pid: string): { state: string; pgrp: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may itself hold spaces or parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SIGTERM to the whole group, then SIGKILL if anything is left after the grace period.
+ * Resolves once no process of the group is running.
+ */
+export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitUntilGone(pgid, graceMs)) return;
+  signalGroup(pgid, 'SIGKILL');
+  await waitUntilGone(pgid, 2_000);
+}
+
+async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
+  const until = performance.now() + ms;
+  let pause = 2;
+  while (groupAlive(pgid)) {
+    if (performance.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 20);
+  }
+  return true;
+}

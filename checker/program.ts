@@ -1,0 +1,218 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { trackGroup, untrackGroup } from './cleanup.ts';
+import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { CheckFailure } from './errors.ts';
+import { OutputCapture } from './output-capture.ts';
+import { groupAlive, stopGroup } from './process-group.ts';
+import type { Transcript } from './transcript.ts';
+
+/**
+ * How the learner's program is started: a TypeScript file (run with tsx in the same Node.js
+ * that runs the checker), or any shell command (`--server "python3 echo.py"`).
+ */
+export type ProgramSource = { kind: 'file'; file: string } | { kind: 'command'; command: string };
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** tsx's loader, resolved once, so `--import` works whatever the program's folder is. */
+const tsxLoader = fileURLToPath(import.meta.resolve('tsx'));
+
+const MAX_KEPT_LINES = 2_000;
+
+export interface OutputLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/**
+ * A learner's program running as a real child process, in its own process group, with its
+ * output captured (bounded) and copied into the transcript of the check that is running.
+ */
+export class RunningProgram {
+  readonly pid: number;
+  readonly stdout: OutputCapture;
+  readonly stderr: OutputCapture;
+  /** Resolves when the program's main process exits. Never rejects. */
+  readonly exited: Promise<ExitInfo>;
+  exitInfo: ExitInfo | undefined;
+  /** The transcript that output lines go to; the lesson runner points it at the current check. */
+  transcript: Transcript | undefined;
+  /** How this program is named in transcripts and messages. */
+  readonly label: string;
+
+  private readonly child: ChildProcess;
+  private readonly keptLines: OutputLine[] = [];
+  private lineWaiters = new Set<() => void>();
+
+  private constructor(child: ChildProcess, label: string) {
+    this.child = child;
+    this.label = label;
+    this.pid = child.pid ?? -1;
+    trackGroup(this.pid);
+    this.stdout = new OutputCapture(child.stdout!, (line) => this.onLine('stdout', line));
+    this.stderr = new OutputCapture(child.stderr!, (line) => this.onLine('stderr', line));
+    // Writing to a program that has exited must not crash the checker.
+    child.stdin!.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        this.transcript?.add(this.label, 'note', `exited ${describeExit(this.exitInfo)}`);
+        this.notifyLineWaiters();
+        resolve(this.exitInfo);
+      });
+      child.once('error', () => {
+        this.exitInfo ??= { code: null, signal: null };
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  /** Called with every line the program prints (the demo shows them to the learner). */
+  onOutput: ((line: OutputLine) => void) | undefined;
+
+  static start(source: ProgramSource, options: { env: Record<string, string>; cwd: string; label?: string }): RunningProgram {
+    const [command, args] =
+      source.kind === 'file'
+        ? [process.execPath, ['--import', tsxLoader, path.resolve(source.file)]]
+        : ['/bin/sh', ['-c', source.command]];
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, FORCE_COLOR: '0', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    return new RunningProgram(child, options.label ?? 'program');
+  }
+
+  static cwdFor(source: ProgramSource, fallback: string): string {
+    return source.kind === 'file' ? path.dirname(path.resolve(source.file)) : fallback;
+  }
+
+  get running(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  /** Types a line on the program's standard input. */
+  writeLine(line: string): void {
+    this.transcript?.add(this.label, 'stdin', line);
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  /** Ends the program's standard input (Ctrl-D in a terminal). */
+  endInput(): void {
+    this.transcript?.add(this.label, 'note', 'standard input closed (end of input)');
+    this.child.stdin!.end();
+  }
+
+  /** Lines printed so far (the first MAX_KEPT_LINES of them). */
+  lines(stream?: OutputLine['stream']): OutputLine[] {
+    return stream ? this.keptLines.filter((line) => line.stream === stream) : [...this.keptLines];
+  }
+
+  /**
+   * Waits for a printed line that satisfies `test`, looking at lines from index `from` on.
+   * Fails if the program exits first, or after the deadline.
+   */
+  async waitForLine(
+    test: (line: OutputLine) => boolean,
+    description: string,
+    options: { from?: number; ms?: number } = {},
+  ): Promise<OutputLine> {
+    const ms = options.ms ?? deadline('reply');
+    const find = () => this.keptLines.slice(options.from ?? 0).find(test);
+    let look = () => {};
+    const found = new Promise<OutputLine>((resolve, reject) => {
+      look = () => {
+        const line = find();
+        if (line) {
+          this.lineWaiters.delete(look);
+          resolve(line);
+        } else if (!this.running) {
+          this.lineWaiters.delete(look);
+          reject(new CheckFailure(`Your program exited (${describeExit(this.exitInfo!)}) without printing ${description}.`, {
+            expected: description,
+            received: this.outputSummary(),
+          }));
+        }
+      };
+      this.lineWaiters.add(look);
+      look();
+    });
+    return withDeadline(found, ms, () => {
+      return new CheckFailure(`Your program did not print ${description} within ${seconds(ms)}.`, {
+        expected: description,
+        received: this.outputSummary(),
+      });
+    }).finally(() => this.lineWaiters.delete(look));
+  }
+
+  /** Waits for the program to exit by itself, failing after the deadline. */
+  async waitForExit(ms = deadline('close'), what = 'Your program should exit by itself'): Promise<ExitInfo> {
+    return withDeadline(this.exited, ms, () => new CheckFailure(`${what}, but it was still running after ${seconds(ms)}.`, {
+      explanation:
+        'Something is keeping Node.js alive: an open connection, a timer, or standard input still being read. ' +
+        'Close the WebSocket (and the readline interface, if you use one) when you are done.',
+    }));
+  }
+
+  /** A short account of what the program printed, for failure messages. */
+  outputSummary(): string {
+    const out = this.stdout.tail(6);
+    const err = errorExcerpt(this.stderr.text());
+    const parts = [];
+    if (out) parts.push(`stdout:\n${indent(out)}`);
+    if (err) parts.push(`stderr:\n${indent(err)}`);
+    return parts.length > 0 ? parts.join('\n') : 'no output at all';
+  }
+
+  /** Stops the program and everything it started. Resolves when no process of it is left. */
+  async stop(): Promise<void> {
+    await stopGroup(this.pid, deadline('killGrace'));
+    if (this.running) await withDeadline(this.exited, deadline('killGrace'), () => new Error('no exit event')).catch(() => {});
+    this.child.stdin?.destroy();
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    if (!groupAlive(this.pid)) untrackGroup(this.pid);
+  }
+
+  private onLine(stream: OutputLine['stream'], text: string): void {
+    this.transcript?.add(this.label, stream, text);
+    this.onOutput?.({ stream, text });
+    if (this.keptLines.length < MAX_KEPT_LINES) this.keptLines.push({ stream, text });
+    this.notifyLineWaiters();
+  }
+
+  private notifyLineWaiters(): void {
+    for (const waiter of [...this.lineWaiters]) waiter();
+  }
+}
+
+/**
+ * The useful part of an error output: the line naming the error and where it happened
+ * (a Node.js stack is mostly the runtime's own frames), or else the last lines.
+ */
+export function errorExcerpt(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  const at = lines.findIndex((line) => /^\s*(?:Uncaught\s+)?[A-Za-z]*(?:Error|Exception)\b.*:/.test(line) || /^\s*\w*Error \[/.test(line));
+  if (at === -1) return lines.slice(-8).join('\n');
+  const excerpt = lines.slice(Math.max(0, at - 4), at + 1);
+  const ownFrames = lines.slice(at + 1).filter((line) => /^\s+at /.test(line) && !/node:internal|node_modules/.test(line)).slice(0, 3);
+  return [...excerpt, ...ownFrames].join('\n');
+}
+
+export function describeExit(info: ExitInfo): string {
+  if (info.signal) return `killed by ${info.signal}`;
+  return `with status ${info.code}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

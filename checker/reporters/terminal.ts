@@ -1,0 +1,65 @@
+import pc from 'picocolors';
+import type { CheckResult, LessonResult, Report, Status } from '../results.ts';
+
+/** How results read in a terminal: a line per check, and on failure what to look at. */
+
+const MARK: Record<Status, string> = { passed: pc.green('✓'), failed: pc.red('✗'), skipped: pc.dim('–') };
+
+export function lessonHeading(lesson: Pick<LessonResult, 'id' | 'title'>): string {
+  return pc.bold(`Lesson ${lesson.id} · ${lesson.title}`);
+}
+
+/** Every check of one lesson, with the details of each failure. */
+export function formatLesson(lesson: LessonResult): string {
+  const lines = [lessonHeading(lesson)];
+  for (const check of lesson.checks) {
+    lines.push(`  ${MARK[check.status]} ${check.status === 'skipped' ? pc.dim(check.name) : check.name}`);
+    if (check.status === 'failed') lines.push(...formatFailure(check).map((line) => `      ${line}`));
+    if (check.status === 'skipped' && check.message) lines.push(pc.dim(`      ${check.message}`));
+  }
+  lines.push('', verdictLine(lesson));
+  return lines.join('\n');
+}
+
+function formatFailure(check: CheckResult): string[] {
+  const lines = [pc.red(check.message)];
+  const { expected, received, explanation } = check.details ?? {};
+  if (expected !== undefined) lines.push(`${pc.dim('expected:')} ${expected}`);
+  if (received !== undefined) lines.push(...labelled('received:', received));
+  if (explanation) lines.push(...labelled('how to fix:', explanation).map((line) => pc.yellow(line)));
+  if (check.transcript && check.transcript.length > 0) {
+    lines.push(pc.dim('transcript (ms since the check began):'));
+    lines.push(...check.transcript.map((line) => pc.dim(`  ${line}`)));
+  }
+  return lines;
+}
+
+function labelled(label: string, text: string): string[] {
+  const [first = '', ...rest] = text.split('\n');
+  return [`${pc.dim(label)} ${first}`, ...rest.map((line) => `  ${line}`)];
+}
+
+function verdictLine(lesson: LessonResult): string {
+  const passed = lesson.checks.filter((c) => c.status === 'passed').length;
+  const counted = `${passed} of ${lesson.checks.length} checks passed in ${(lesson.durationMs / 1000).toFixed(1)} s`;
+  if (lesson.status === 'passed') return pc.green(`Lesson ${lesson.id} passed: ${counted}.`);
+  if (lesson.status === 'skipped') return pc.dim(`Lesson ${lesson.id} was skipped: ${counted}.`);
+  return pc.red(`Lesson ${lesson.id} is not passing yet: ${counted}.`);
+}
+
+/** One line per lesson, then the details of the first failing lesson. */
+export function formatSummary(report: Report): string {
+  const lines = report.lessons.map((lesson) => {
+    const passed = lesson.checks.filter((c) => c.status === 'passed').length;
+    const count = pc.dim(`${passed}/${lesson.checks.length}`);
+    return `${MARK[lesson.status]} ${lesson.id} ${lesson.slug.padEnd(12)} ${lesson.title.padEnd(44)} ${count}`;
+  });
+  const firstFailure = report.lessons.find((lesson) => lesson.status === 'failed');
+  const { passed, failed, skipped } = report.summary;
+  lines.push('', `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  if (firstFailure) {
+    lines.push('', `The first lesson that is not passing yet, in detail (\`npm run check -- ${Number(firstFailure.id)}\` shows just this one):`, '');
+    lines.push(formatLesson(firstFailure));
+  }
+  return lines.join('\n');
+}

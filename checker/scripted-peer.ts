@@ -1,0 +1,327 @@
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
+import { CheckFailure, type FailureDetails } from './errors.ts';
+import { explain, explainCrash } from './explanations.ts';
+import { describeExit, type RunningProgram } from './program.ts';
+import { describeFrame, quoteText, type Transcript } from './transcript.ts';
+
+/** One message as it was received. */
+export interface Message {
+  /** The payload as text (a binary payload decoded as UTF-8). */
+  text: string;
+  isBinary: boolean;
+  data: Buffer;
+}
+
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  /** True when this side started the close (close() or drop()). */
+  initiatedHere: boolean;
+}
+
+export interface ExpectOptions {
+  /** Names a lesson-specific mistake from what arrived instead; undefined when none fits. */
+  explain?: (received: Message) => string | undefined;
+  /** Overrides the reply deadline (milliseconds, already scaled). */
+  ms?: number;
+}
+
+export interface PeerOptions {
+  /** This side's name in the transcript: "alice", or "checker" for the scripted server. */
+  name: string;
+  /** The other side's name: "server", or "your client". */
+  peerName: string;
+  transcript: Transcript;
+  /** The learner's program; lets failures say "your server stopped" with its error output. */
+  program?: RunningProgram;
+}
+
+/**
+ * One end of a WebSocket connection, driven by a script, for checks. The scripted client and
+ * the scripted server's connections are both peers:
+ *
+ *     await alice.send('hello').expectText('Echo: hello');
+ *
+ * Steps run in order; awaiting the peer waits for every step so far. Each expectation has a
+ * deadline and fails with what was expected, what arrived instead, and the transcript.
+ *
+ * A peer is awaitable (PromiseLike), so never resolve a promise with one, e.g. by returning it
+ * from an async function: the await would run its steps and hand back undefined.
+ */
+export class ScriptedPeer implements PromiseLike<void> {
+  readonly name: string;
+  protected readonly ws: WebSocket;
+  protected readonly transcript: Transcript;
+  protected readonly program: RunningProgram | undefined;
+  private readonly peerName: string;
+  private readonly inbox: Message[] = [];
+  private wake: (() => void) | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  closeInfo: CloseInfo | undefined;
+  private closingHere = false;
+  protected readonly closed: Promise<void>;
+
+  constructor(ws: WebSocket, options: PeerOptions) {
+    this.ws = ws;
+    this.name = options.name;
+    this.peerName = options.peerName;
+    this.transcript = options.transcript;
+    this.program = options.program;
+    ws.on('message', (data: Buffer, isBinary) => {
+      this.transcript.frame(this.peerName, this.name, describeFrame(data, isBinary));
+      this.inbox.push({ text: data.toString('utf8'), isBinary, data });
+      this.wakeUp();
+    });
+    // Errors end in a close event, which is what the expectations look at.
+    ws.on('error', () => this.wakeUp());
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code, reason) => {
+        this.closeInfo = { code, reason: reason.toString(), initiatedHere: this.closingHere };
+        const who = this.closingHere ? `${this.name} closed the connection` : `${this.peerName} closed the connection to ${this.name}`;
+        this.transcript.add(this.name, 'close', `${who}: code ${code}${reason.length ? `, reason ${quoteText(reason.toString())}` : ''}`);
+        this.wakeUp();
+        resolve();
+      });
+    });
+  }
+
+  // ---- the chain ----------------------------------------------------------------------
+
+  then<A = void, B = never>(
+    onFulfilled?: ((value: void) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    const steps = this.chain;
+    this.chain = steps.catch(() => {});
+    return steps.then(onFulfilled, onRejected);
+  }
+
+  /** Queues any action as the next step (for checks that need more than the steps below). */
+  step(action: () => void | Promise<void>): this {
+    this.chain = this.chain.then(action);
+    // A step nobody awaits must not become an unhandled rejection; awaiting still sees it.
+    this.chain.catch(() => {});
+    return this;
+  }
+
+  // ---- sending --------------------------------------------------------------------------
+
+  /** Sends a text frame. */
+  send(text: string): this {
+    return this.step(() => {
+      this.assertOpen(`send ${quoteText(text)}`);
+      this.transcript.frame(this.name, this.peerName, `text ${quoteText(text)}`);
+      this.ws.send(text);
+    });
+  }
+
+  /** Sends a binary frame. */
+  sendBinary(bytes: Uint8Array): this {
+    return this.step(() => {
+      this.assertOpen('send a binary frame');
+      this.transcript.frame(this.name, this.peerName, describeFrame(Buffer.from(bytes), true));
+      this.ws.send(bytes, { binary: true });
+    });
+  }
+
+  /** Writes bytes straight onto the TCP connection, bypassing WebSocket framing. */
+  sendRaw(bytes: Uint8Array, description = `${bytes.length} raw bytes`): this {
+    return this.step(() => {
+      this.assertOpen('send raw bytes');
+      this.transcript.frame(this.name, this.peerName, description);
+      this.socket().write(bytes);
+    });
+  }
+
+  /**
+   * Sends a text frame without the mask every client frame must carry: a protocol error,
+   * which a ws server answers by closing with 1002 (and an 'error' event on that connection).
+   */
+  sendUnmaskedFrame(text: string): this {
+    const payload = Buffer.from(text);
+    const frame = Buffer.concat([Buffer.from([0x81, payload.length]), payload]);
+    return this.sendRaw(frame, `a malformed frame: text ${quoteText(text)} without the mask clients must use`);
+  }
+
+  /** Starts a normal close handshake and waits until the connection has closed. */
+  close(code = 1000, reason = ''): this {
+    return this.step(async () => {
+      this.closingHere = true;
+      this.ws.close(code, reason);
+      const ms = deadline('close');
+      await withDeadline(this.closed, ms, () => new CheckFailure(
+        `${this.peerName} did not answer the close handshake ${this.name} started, within ${seconds(ms)}.`,
+      ));
+    });
+  }
+
+  /** Drops the TCP connection with no close frame, as a crashed browser or a lost network would. */
+  drop(): this {
+    return this.step(async () => {
+      this.closingHere = true;
+      this.transcript.add(this.name, 'note', `${this.name} dropped the TCP connection (no close frame)`);
+      this.ws.terminate();
+      await this.closed;
+    });
+  }
+
+  // ---- expecting ----------------------------------------------------------------------------
+
+  /** The next message must be a text frame equal to `expected`. */
+  expectText(expected: string, options: ExpectOptions = {}): this {
+    return this.step(async () => {
+      const message = await this.receive(`the text message ${quoteText(expected)}`, options.ms);
+      if (!message.isBinary && message.text === expected) return;
+      throw this.mismatch(`${this.name} expected the message ${quoteText(expected)}.`, `text ${quoteText(expected)}`, message, options);
+    });
+  }
+
+  /** The next message must satisfy `test`, and be a text frame unless `binary` is set. */
+  expectMessage(test: (message: Message) => boolean, description: string, options: ExpectOptions & { binary?: boolean } = {}): this {
+    return this.step(async () => {
+      const message = await this.receive(description, options.ms);
+      if (message.isBinary === (options.binary ?? false) && test(message)) return;
+      throw this.mismatch(`${this.name} expected ${description}.`, description, message, options);
+    });
+  }
+
+  /** The next message must be a binary frame, with exactly these bytes if given. */
+  expectBinary(expected?: Uint8Array): this {
+    const description = expected ? describeFrame(Buffer.from(expected), true) : 'a binary frame';
+    return this.expectMessage((m) => !expected || m.data.equals(Buffer.from(expected)), description, { binary: true });
+  }
+
+  /** The other side must close the connection, with this code (one of these) and reason if given. */
+  expectClose(expected: { code?: number | number[]; reason?: string } = {}): this {
+    return this.step(async () => {
+      const wanted = describeClose(expected);
+      const ms = deadline('close');
+      await withDeadline(this.closed, ms, () => {
+        const unread = this.inbox[0] ? ` It sent ${describeFrame(this.inbox[0].data, this.inbox[0].isBinary)} instead.` : '';
+        return new CheckFailure(`${this.name} expected ${this.peerName} to close the connection${wanted}, but it stayed open for ${seconds(ms)}.${unread}`, {
+          expected: `a close frame${wanted}`,
+        });
+      });
+      const info = this.closeInfo!;
+      const codes = expected.code === undefined ? undefined : [expected.code].flat();
+      const codeOk = codes === undefined || codes.includes(info.code);
+      const reasonOk = expected.reason === undefined || expected.reason === info.reason;
+      if (codeOk && reasonOk) return;
+      throw new CheckFailure(`${this.name} expected the connection to close${wanted}.`, {
+        expected: `close${wanted}`,
+        received:
+          `close with code ${info.code}${info.reason ? ` and reason ${quoteText(info.reason)}` : ' and no reason'}` +
+          (info.code === 1006 ? ' (1006: the TCP connection ended without a close frame)' : ''),
+      });
+    });
+  }
+
+  /** Waits for every step so far, then for the next message, and returns it. */
+  async nextMessage(description = 'a message', ms?: number): Promise<Message> {
+    await this;
+    return this.receive(description, ms);
+  }
+
+  /** Waits for every step so far, then for the connection to close, and returns how it closed. */
+  async closure(ms = deadline('close')): Promise<CloseInfo> {
+    await this;
+    await withDeadline(this.closed, ms, () => new CheckFailure(`${this.name} expected the connection to close within ${seconds(ms)}, but it stayed open.`));
+    return this.closeInfo!;
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Ends the connection at once, for cleaning up after a check. */
+  terminate(): void {
+    this.closingHere = true;
+    this.ws.terminate();
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  protected async receive(description: string, ms = deadline('reply')): Promise<Message> {
+    const giveUpAt = performance.now() + ms;
+    for (;;) {
+      const message = this.inbox.shift();
+      if (message) return message;
+      if (this.closeInfo) throw await this.closedInstead(description);
+      const left = giveUpAt - performance.now();
+      if (left <= 0) throw await this.silence(description, ms);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private assertOpen(action: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) return;
+    const state = this.closeInfo ? `the connection had already closed (code ${this.closeInfo.code})` : 'the connection was not open';
+    throw new CheckFailure(`${this.name} could not ${action}: ${state}.`);
+  }
+
+  private socket(): Socket {
+    // ws keeps the TCP socket as _socket; raw writes are the only way to break the protocol on purpose.
+    return (this.ws as unknown as { _socket: Socket })._socket;
+  }
+
+  private mismatch(message: string, expected: string, received: Message, options: ExpectOptions): CheckFailure {
+    const details: FailureDetails = { expected, received: describeFrame(received.data, received.isBinary) };
+    details.explanation = options.explain?.(received) ?? (received.isBinary ? explain.binaryReply : undefined);
+    return new CheckFailure(message, details);
+  }
+
+  private async closedInstead(description: string): Promise<CheckFailure> {
+    const crash = await this.programCrash();
+    if (crash) return crash;
+    const info = this.closeInfo!;
+    return new CheckFailure(`${this.name} expected ${description}, but the connection closed first (code ${info.code}).`, {
+      expected: description,
+      received: `close with code ${info.code}${info.reason ? ` and reason ${quoteText(info.reason)}` : ''}`,
+    });
+  }
+
+  private async silence(description: string, ms: number): Promise<CheckFailure> {
+    const crash = await this.programCrash();
+    if (crash) return crash;
+    return new CheckFailure(`${this.name} expected ${description}, but nothing arrived within ${seconds(ms)}.`, {
+      expected: description,
+      received: 'nothing',
+    });
+  }
+
+  /** When a connection ends abnormally, the usual reason is that the learner's program died. */
+  protected async programCrash(): Promise<CheckFailure | undefined> {
+    const program = this.program;
+    if (!program) return undefined;
+    // The socket can close a moment before the exit of the process is reported.
+    if (program.running && this.closeInfo?.code === 1006) {
+      await withDeadline(program.exited, scaled(300), () => new Error('still running')).catch(() => {});
+    }
+    if (program.running || !program.exitInfo) return undefined;
+    return new CheckFailure(`Your ${program.label} stopped (it exited ${describeExit(program.exitInfo)}) while ${this.name} was connected.`, {
+      received: program.outputSummary(),
+      explanation: explainCrash(program.stderr.text()) ?? 'Look at the error your program printed as it stopped.',
+    });
+  }
+}
+
+function describeClose(expected: { code?: number | number[]; reason?: string }): string {
+  const parts = [];
+  if (expected.code !== undefined) parts.push(`code ${[expected.code].flat().join(' or ')}`);
+  if (expected.reason !== undefined) parts.push(`reason ${quoteText(expected.reason)}`);
+  return parts.length > 0 ? ` with ${parts.join(' and ')}` : '';
+}

@@ -1,0 +1,39 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import path from 'node:path';
+import { findLesson, loadLesson } from '../checker/lessons.ts';
+import { projectRoot } from '../checker/paths.ts';
+import type { ProgramSource } from '../checker/program.ts';
+import type { CheckResult, LessonResult } from '../checker/results.ts';
+import { runLesson } from '../checker/run-lesson.ts';
+
+/** Runs lesson `query` against a program, in this process, as `npm run check` would. */
+export async function checkProgram(query: string, source: ProgramSource | string): Promise<LessonResult> {
+  const lesson = await loadLesson(findLesson(query));
+  const program: ProgramSource = typeof source === 'string' ? { kind: 'file', file: path.resolve(projectRoot, source) } : source;
+  return runLesson(lesson, program);
+}
+
+export function checkNamed(result: LessonResult, id: string): CheckResult {
+  const check = result.checks.find((c) => c.id === id);
+  if (!check) throw new Error(`Lesson ${result.id} has no check "${id}"; it has: ${result.checks.map((c) => c.id).join(', ')}`);
+  return check;
+}
+
+/** A compact view of a result for assertion messages: the failing checks and why. */
+export function failures(result: LessonResult): string {
+  return result.checks
+    .filter((c) => c.status === 'failed')
+    .map((c) => `${c.id}: ${c.message}\n${c.details?.explanation ?? ''}\n${(c.transcript ?? []).slice(-15).join('\n')}`)
+    .join('\n\n');
+}
+
+/** Runs a workbook command the way a user does (through cli.ts, as npm's scripts do), without a terminal. */
+export function runCommand(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'checker/cli.ts', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+  });
+}

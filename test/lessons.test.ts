@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { listLessons, loadLesson } from '../checker/lessons.ts';
+import { checkProgram, failures } from './helpers.ts';
+
+/**
+ * The rustlings-style self-check: every reference solution passes every check, and every
+ * untouched starter fails at least one.
+ */
+const lessons = await Promise.all(listLessons().map(loadLesson));
+
+describe.concurrent.each(lessons)('lesson $folder', (lesson) => {
+  it('is complete: text, starter, exercise, solution, hints, checks', () => {
+    for (const file of [lesson.readmePath, lesson.starterFile, lesson.exerciseFile, lesson.solutionFile]) {
+      expect(existsSync(file), `${file} should exist`).toBe(true);
+    }
+    expect(lesson.definition.hints.length).toBeGreaterThan(1);
+    expect(lesson.definition.checks.length).toBeGreaterThan(0);
+    const ids = lesson.definition.checks.map((c) => c.id);
+    expect(new Set(ids).size, 'check ids are unique').toBe(ids.length);
+  });
+
+  it('the reference solution passes every check', async () => {
+    const result = await checkProgram(lesson.id, lesson.solutionFile);
+    expect(failures(result)).toBe('');
+    expect(result.checks.filter((c) => c.status !== 'passed' && !c.message.includes('browser'))).toEqual([]);
+    expect(result.status).toBe('passed');
+  });
+
+  it('the untouched starter fails', async () => {
+    const result = await checkProgram(lesson.id, lesson.starterFile);
+    expect(result.status).toBe('failed');
+  });
+});

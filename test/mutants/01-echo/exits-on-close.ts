@@ -1,0 +1,12 @@
+// mutant: stops the whole program when a client leaves ("the client is done, so are we")
+// fails: clean-disconnect
+// message: /stopped after a client closed its connection/
+// passes: replies, burst
+import { WebSocketServer } from 'ws';
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8080) });
+wss.on('connection', (socket) => {
+  socket.on('error', console.error);
+  socket.on('message', (data) => socket.send(`Echo: ${data}`));
+  socket.on('close', () => process.exit(0));
+});
