@@ -19,6 +19,24 @@ export const explain = {
   exitBeforeClose:
     'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
     'by itself once the connection has closed (or exit in the close handler).',
+  senderIncluded:
+    'The sender received its own message back: the sender was included in the broadcast. When you loop over the clients ' +
+    'to pass a message on, skip the connection it came from (if (client !== socket) client.send(...)).',
+  closedClientNotRemoved:
+    'A client that has disconnected is still in your collection, so it is still counted and sent to. Remove it in its ' +
+    "connection's 'close' handler (clients.delete(socket)); ws emits 'close' for every ending, a clean close or a dropped connection alike.",
+  notWebSocket:
+    'Something accepted the connection on the port, then closed it without answering the WebSocket handshake. Is the program ' +
+    'listening on PORT a WebSocket server? Create one with new WebSocketServer({ port }), or attach one to your HTTP server.',
+  plainHttpAnswer: (status: number) =>
+    `Your server answered the WebSocket handshake with an ordinary HTTP response (status ${status}) instead of switching to ` +
+    'WebSocket (status 101). Hand upgrade requests to a WebSocketServer: new WebSocketServer({ server }) on your HTTP server.',
+  handshakeNotAnswered:
+    'Your server accepted the connection but never answered the WebSocket handshake. Usually something blocks the event loop: ' +
+    'a loop that never ends, or a synchronous wait. While it runs, Node.js can do nothing else.',
+  busyEventLoop: (program: string, percent: number) =>
+    `Your ${program} was busy computing all the while (it used ${percent}% of a CPU core). A loop that never ends, or a very long ` +
+    'computation, blocks the event loop: until it finishes, Node.js cannot receive or send any message.',
 } as const;
 
 /** Names the likely mistake from a crashed program's error output, if it is a known one. */
@@ -26,5 +44,14 @@ export function explainCrash(stderr: string): string | undefined {
   if (/Invalid WebSocket frame|Unhandled 'error' event|MASK must be set|WS_ERR_/i.test(stderr)) {
     return explain.missingErrorListener;
   }
+  return undefined;
+}
+
+/** Names the likely mistake when a WebSocket connection could not be opened, from ws's error. */
+export function explainConnectError(message: string): string | undefined {
+  const status = /Unexpected server response: (\d+)/.exec(message)?.[1];
+  if (status) return explain.plainHttpAnswer(Number(status));
+  if (/handshake has timed out|not answered within/i.test(message)) return explain.handshakeNotAnswered;
+  if (/ECONNRESET|socket hang up|EPIPE|closed during the handshake/i.test(message)) return explain.notWebSocket;
   return undefined;
 }

@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  // -pgid must name a group: 0 or -1 would mean this process's own group, or every process.
+  if (!isGroupId(pgid)) return;
   try {
     process.kill(-pgid, signal);
   } catch {
@@ -18,6 +20,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  * and run no code, and whether they are reaped depends on the machine's init process.
  */
 export function groupAlive(pgid: number): boolean {
+  if (!isGroupId(pgid)) return false;
   try {
     process.kill(-pgid, 0);
   } catch {
@@ -25,6 +28,10 @@ export function groupAlive(pgid: number): boolean {
   }
   const members = livingMembers(pgid);
   return members === undefined || members.length > 0;
+}
+
+function isGroupId(pgid: number): boolean {
+  return Number.isInteger(pgid) && pgid > 1;
 }
 
 /** The pids of the group's processes that are not zombies, or undefined without /proc. */

@@ -52,8 +52,9 @@ export class RunningProgram {
   private constructor(child: ChildProcess, label: string) {
     this.child = child;
     this.label = label;
+    // No pid means the spawn itself failed ('error' follows); there is no group to track.
     this.pid = child.pid ?? -1;
-    trackGroup(this.pid);
+    if (child.pid !== undefined) trackGroup(this.pid);
     this.stdout = new OutputCapture(child.stdout!, (line) => this.onLine('stdout', line));
     this.stderr = new OutputCapture(child.stderr!, (line) => this.onLine('stderr', line));
     // Writing to a program that has exited must not crash the checker.

@@ -1,6 +1,7 @@
 import WebSocket, { type ClientOptions } from 'ws';
-import { deadline, withDeadline } from './deadlines.ts';
+import { deadline, seconds, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
+import { explainConnectError } from './explanations.ts';
 import type { RunningProgram } from './program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
 import type { Transcript } from './transcript.ts';
@@ -39,15 +40,16 @@ export class ScriptedClient extends ScriptedPeer {
     });
     this.step(async () => {
       try {
-        await withDeadline(opened, deadline('reply'), () => this.connectFailure());
+        const ms = deadline('reply');
+        await withDeadline(opened, ms, () => this.connectFailure(`the handshake was not answered within ${seconds(ms)}`));
       } catch (failure) {
         throw (await this.programCrash()) ?? failure;
       }
     });
   }
 
-  private connectFailure(): CheckFailure {
-    const reason = this.openError?.message ?? 'the connection closed during the handshake';
-    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${reason}.`);
+  private connectFailure(fallback = 'the connection closed during the handshake'): CheckFailure {
+    const reason = this.openError?.message ?? fallback;
+    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${reason}.`, { explanation: explainConnectError(reason) });
   }
 }
