@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { colors as pc } from '../colors.ts';
 import type { CheckResult, LessonResult, Report, Status } from '../results.ts';
 
 /** How results read in a terminal: a line per check, and on failure what to look at. */
