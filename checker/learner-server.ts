@@ -16,7 +16,10 @@ export interface LearnerServer {
  * in PORT, ready once that port accepts a connection. On failure the program is stopped and
  * the CheckFailure explains why (stopped early, wrong port, never listened).
  */
-export async function startLearnerServer(source: ProgramSource, options: { cwd: string; transcript: Transcript; env?: Record<string, string> }): Promise<LearnerServer> {
+export async function startLearnerServer(
+  source: ProgramSource,
+  options: { cwd: string; transcript: Transcript; env?: Record<string, string>; signal?: AbortSignal },
+): Promise<LearnerServer> {
   const port = await allocatePort();
   const program = RunningProgram.start(source, { env: { PORT: String(port), ...options.env }, cwd: options.cwd, label: 'server' });
   program.transcript = options.transcript;
@@ -25,7 +28,7 @@ export async function startLearnerServer(source: ProgramSource, options: { cwd: 
     releasePort(port);
   };
   try {
-    const host = await waitUntilListening(program, port);
+    const host = await waitUntilListening(program, port, options.signal);
     return { program, port, host, stop };
   } catch (failure) {
     await stop();

@@ -42,8 +42,8 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   const results: CheckResult[] = [];
   let shared: LearnerServer | undefined;
   const startTranscript = new Transcript();
-  const starts = await timed(STARTS_CHECK, startTranscript, async () => {
-    shared = await startLearnerServer(source, { cwd, transcript: startTranscript });
+  const starts = await timed(STARTS_CHECK, startTranscript, async (signal) => {
+    shared = await startLearnerServer(source, { cwd, transcript: startTranscript, signal });
   });
   results.push(starts);
   if (!shared) {
@@ -58,27 +58,38 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
         continue;
       }
       const transcript = new Transcript();
-      let own: LearnerServer | undefined;
       results.push(
-        await timed(check, transcript, async () => {
-          // A server that stopped during an earlier check is replaced, so checks stay independent.
-          if (check.fresh) own = await startLearnerServer(source, { cwd, transcript });
-          else if (!shared!.program.running) {
-            await shared!.stop();
-            shared = await startLearnerServer(source, { cwd, transcript });
-          }
-          const server = own ?? shared!;
-          server.program.transcript = transcript;
-          const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
+        await timed(check, transcript, async (signal) => {
+          let own: LearnerServer | undefined;
           try {
-            await check.run(ctx);
-            if (!server.program.running) throw stoppedDuringCheck(server.program);
+            // A server that stopped during an earlier check is replaced, so checks stay independent.
+            if (check.fresh) own = await startLearnerServer(source, { cwd, transcript, signal });
+            else if (!shared!.program.running) {
+              await shared!.stop();
+              shared = await startLearnerServer(source, { cwd, transcript, signal });
+            }
+            const server = own ?? shared!;
+            server.program.transcript = transcript;
+            const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
+            // Out of time: the check's clients close, so its steps end now, and its server stops,
+            // so the next check gets a fresh one rather than one still busy with this check.
+            const abandon = () => {
+              ctx.dispose();
+              void server.stop();
+            };
+            signal.addEventListener('abort', abandon);
+            try {
+              await check.run(ctx);
+              if (!server.program.running) throw stoppedDuringCheck(server.program);
+            } finally {
+              signal.removeEventListener('abort', abandon);
+              ctx.dispose();
+            }
           } finally {
-            ctx.dispose();
+            await own?.stop();
           }
         }),
       );
-      await own?.stop();
     }
   } finally {
     await shared?.stop();
@@ -95,17 +106,32 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
       continue;
     }
     const transcript = new Transcript();
-    const ctx = new ClientCheckContext(source, cwd, transcript);
-    results.push(await timed(check, transcript, () => check.run(ctx).finally(() => ctx.dispose())));
+    results.push(
+      await timed(check, transcript, async (signal) => {
+        const ctx = new ClientCheckContext(source, cwd, transcript);
+        const abandon = () => void ctx.dispose();
+        signal.addEventListener('abort', abandon);
+        try {
+          await check.run(ctx);
+        } finally {
+          signal.removeEventListener('abort', abandon);
+          await ctx.dispose();
+        }
+      }),
+    );
   }
   return results;
 }
 
-/** Runs one check under its deadline and turns whatever happens into a result. */
+/**
+ * Runs one check under its deadline and turns whatever happens into a result. When the
+ * deadline passes, `signal` aborts (the body closes what it opened, which ends its waits) and
+ * the body is given a moment to finish, so that it is not still running during the next check.
+ */
 async function timed(
   check: { id: string; name: string; ms?: number },
   transcript: Transcript,
-  body: () => Promise<void>,
+  body: (signal: AbortSignal) => Promise<void>,
 ): Promise<CheckResult> {
   const startedAt = performance.now();
   const ms = check.ms ?? deadline('check');
@@ -117,8 +143,10 @@ async function timed(
     ...extra,
     durationMs: Math.round(performance.now() - startedAt),
   });
+  const controller = new AbortController();
+  const attempt = body(controller.signal);
   try {
-    await withDeadline(body(), ms, () => new CheckFailure(`This check did not finish within ${seconds(ms)}.`));
+    await withDeadline(attempt, ms, () => new CheckFailure(`This check did not finish within ${seconds(ms)}.`));
     return result('passed');
   } catch (error) {
     if (error instanceof CheckSkipped) return result('skipped', error.message);
@@ -126,7 +154,17 @@ async function timed(
       return result('failed', error.message, { details: error.details, transcript: transcript.lines() });
     }
     return result('failed', `The check could not finish: ${describeError(error)}`, { transcript: transcript.lines() });
+  } finally {
+    if (!(await settles(attempt, 0))) {
+      controller.abort();
+      await settles(attempt, deadline('close') + deadline('killGrace'));
+    }
   }
+}
+
+/** Whether `promise` settles (either way) within `ms`. */
+async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return withDeadline(promise.then(() => true, () => true), ms, () => new Error('still running')).catch(() => false);
 }
 
 /** A skipped result when a check this one needs did not pass, else undefined. */
