@@ -36,27 +36,52 @@ function isGroupId(pgid: number): boolean {
 
 /** The pids of the group's processes that are not zombies, or undefined without /proc. */
 export function livingMembers(pgid: number): number[] | undefined {
+  return members(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
+}
+
+/** PF_EXITING, in the flags of /proc/<pid>/stat: the process has begun to exit. */
+const PF_EXITING = 0x4;
+
+/**
+ * Whether the group is on its way out: none of it is left, or a process of it is exiting or
+ * is a zombie. The kernel marks a process as exiting before it closes its sockets, so when a
+ * connection to a crashing program has ended this is already true; the program's exit event
+ * may come a moment later. False without /proc.
+ */
+export function groupExiting(pgid: number): boolean {
+  const found = members(pgid);
+  if (found === undefined) return false;
+  return found.length === 0 || found.some((member) => member.state === 'Z' || (member.flags & PF_EXITING) !== 0);
+}
+
+interface Member {
+  pid: number;
+  state: string;
+  flags: number;
+}
+
+function members(pgid: number): Member[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return undefined;
   }
-  const members: number[] = [];
+  const found: Member[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(entry);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z') members.push(Number(entry));
+    if (stat && stat.pgrp === pgid) found.push({ pid: Number(entry), state: stat.state, flags: stat.flags });
   }
-  return members;
+  return found;
 }
 
-function readStat(pid: string): { state: string; pgrp: number } | undefined {
+function readStat(pid: string): { state: string; pgrp: number; flags: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may itself hold spaces or parentheses.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]), flags: Number(fields[6]) };
   } catch {
     return undefined;
   }

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
 import { OutputCapture } from './output-capture.ts';
-import { groupAlive, stopGroup } from './process-group.ts';
+import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
 import type { Transcript } from './transcript.ts';
 
 /**
@@ -159,6 +159,18 @@ export class RunningProgram {
         'Something is keeping Node.js alive: an open connection, a timer, or standard input still being read. ' +
         'Close the WebSocket (and the readline interface, if you use one) when you are done.',
     }));
+  }
+
+  /**
+   * For a connection to the program that ended abnormally: the usual reason is that the
+   * program is dying, and its exit event comes a moment after the connection's end. Waits for
+   * that event when the kernel shows the program exiting; only briefly otherwise, since a
+   * program that is not exiting has most likely not crashed.
+   */
+  async settleIfExiting(): Promise<void> {
+    if (!this.running) return;
+    const ms = groupExiting(this.pid) ? deadline('close') : scaled(300);
+    await withDeadline(this.exited, ms, () => new Error('still running')).catch(() => {});
   }
 
   /** A short account of what the program printed, for failure messages. */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
+import { deadline, seconds, withDeadline } from './deadlines.ts';
 import { CheckFailure, type FailureDetails } from './errors.ts';
 import { explain, explainCrash } from './explanations.ts';
 import { describeExit, type RunningProgram } from './program.ts';
@@ -308,9 +308,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     const program = this.program;
     if (!program) return undefined;
     // The socket can close a moment before the exit of the process is reported.
-    if (program.running && this.closeInfo?.code === 1006) {
-      await withDeadline(program.exited, scaled(300), () => new Error('still running')).catch(() => {});
-    }
+    if (this.closeInfo?.code === 1006) await program.settleIfExiting();
     if (program.running || !program.exitInfo) return undefined;
     return new CheckFailure(`Your ${program.label} stopped (it exited ${describeExit(program.exitInfo)}) while ${this.name} was connected.`, {
       received: program.outputSummary(),

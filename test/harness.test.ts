@@ -7,7 +7,7 @@ import { CheckFailure } from '../checker/errors.ts';
 import { defineLesson, type LessonDefinition } from '../checker/lesson-api.ts';
 import type { Lesson } from '../checker/lessons.ts';
 import { allocatePort, releasePort } from '../checker/ports.ts';
-import { livingMembers } from '../checker/process-group.ts';
+import { groupExiting, livingMembers } from '../checker/process-group.ts';
 import { RunningProgram, type ProgramSource } from '../checker/program.ts';
 import { waitUntilListening } from '../checker/readiness.ts';
 import { runLesson } from '../checker/run-lesson.ts';
@@ -200,6 +200,34 @@ describe('readiness', () => {
     } finally {
       await program.stop();
       releasePort(port);
+    }
+  });
+});
+
+describe.concurrent('telling a dying program from a live one', () => {
+  const start = (command: string) => RunningProgram.start({ kind: 'command', command }, { env: {}, cwd: projectRoot });
+
+  it('a program that is running normally is not exiting', async () => {
+    const program = start('node test/fixtures/faults/never-listens.mjs');
+    try {
+      await program.waitForLine((line) => line.text.startsWith('Loading'), 'its first line', { ms: 10_000 });
+      expect(groupExiting(program.pid)).toBe(false);
+    } finally {
+      await program.stop();
+    }
+    expect(groupExiting(program.pid), 'a group that is gone').toBe(true);
+  });
+
+  it('a group holding a process that has exited but not been reaped (a zombie) is exiting', async () => {
+    // The parent's event loop is blocked, so it never collects its child's exit status.
+    const program = start(`node -e "require('child_process').spawn('true').on('spawn', () => { console.log('spawned'); for (;;) {} })"`);
+    try {
+      await program.waitForLine((line) => line.text === 'spawned', 'spawned', { ms: 10_000 });
+      const until = performance.now() + 10_000;
+      while (!groupExiting(program.pid) && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(groupExiting(program.pid)).toBe(true);
+    } finally {
+      await program.stop();
     }
   });
 });
