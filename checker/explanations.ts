@@ -34,9 +34,9 @@ export const explain = {
   handshakeNotAnswered:
     'Your server accepted the connection but never answered the WebSocket handshake. Usually something blocks the event loop: ' +
     'a loop that never ends, or a synchronous wait. While it runs, Node.js can do nothing else.',
-  busyEventLoop: (program: string, percent: number) =>
-    `Your ${program} was busy computing all the while (it used ${percent}% of a CPU core). A loop that never ends, or a very long ` +
-    'computation, blocks the event loop: until it finishes, Node.js cannot receive or send any message.',
+  busyEventLoop: (program: string) =>
+    `Your ${program} was busy computing all the while, without a pause. A loop that never ends, or a very long computation, ` +
+    'blocks the event loop: until it finishes, Node.js cannot receive or send any message.',
 } as const;
 
 /** Names the likely mistake from a crashed program's error output, if it is a known one. */

@@ -36,7 +36,7 @@ function isGroupId(pgid: number): boolean {
 
 /** The pids of the group's processes that are not zombies, or undefined without /proc. */
 export function livingMembers(pgid: number): number[] | undefined {
-  return members(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
+  return groupMembers(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
 }
 
 /** PF_EXITING, in the flags of /proc/<pid>/stat: the process has begun to exit. */
@@ -49,39 +49,43 @@ const PF_EXITING = 0x4;
  * may come a moment later. False without /proc.
  */
 export function groupExiting(pgid: number): boolean {
-  const found = members(pgid);
+  const found = groupMembers(pgid);
   if (found === undefined) return false;
   return found.length === 0 || found.some((member) => member.state === 'Z' || (member.flags & PF_EXITING) !== 0);
 }
 
-interface Member {
+export interface GroupMember {
   pid: number;
+  /** R running, S sleeping, Z zombie… */
   state: string;
   flags: number;
+  /** CPU time used so far (user and system), in clock ticks. */
+  cpuTicks: number;
 }
 
-function members(pgid: number): Member[] | undefined {
+/** Every process of the group, zombies included, as /proc shows them; undefined without /proc. */
+export function groupMembers(pgid: number): GroupMember[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return undefined;
   }
-  const found: Member[] = [];
+  const found: GroupMember[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(entry);
-    if (stat && stat.pgrp === pgid) found.push({ pid: Number(entry), state: stat.state, flags: stat.flags });
+    if (stat && stat.pgrp === pgid) found.push({ pid: Number(entry), ...stat });
   }
   return found;
 }
 
-function readStat(pid: string): { state: string; pgrp: number; flags: number } | undefined {
+function readStat(pid: string): (Omit<GroupMember, 'pid'> & { pgrp: number }) | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may itself hold spaces or parentheses.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]), flags: Number(fields[6]) };
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]), flags: Number(fields[6]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
   } catch {
     return undefined;
   }

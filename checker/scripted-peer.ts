@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { watchBusy } from './cpu-usage.ts';
 import { CheckFailure, type FailureDetails } from './errors.ts';
 import { explain, explainCrash } from './explanations.ts';
 import { describeExit, type RunningProgram } from './program.ts';
@@ -245,12 +246,15 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   protected async receive(description: string, ms = deadline('reply')): Promise<Message> {
     const giveUpAt = performance.now() + ms;
+    let busy: (() => boolean) | undefined;
     for (;;) {
       const message = this.inbox.shift();
       if (message) return message;
       if (this.closeInfo) throw await this.closedInstead(description);
+      // Only a wait that finds nothing waiting is worth watching (most find their message at once).
+      busy ??= this.program && watchBusy(this.program.pid);
       const left = giveUpAt - performance.now();
-      if (left <= 0) throw await this.silence(description, ms);
+      if (left <= 0) throw await this.silence(description, ms, busy?.() ?? false);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {
@@ -294,12 +298,14 @@ export class ScriptedPeer implements PromiseLike<void> {
     });
   }
 
-  private async silence(description: string, ms: number): Promise<CheckFailure> {
+  /** `busy`: the program was computing all the while (see watchBusy). */
+  private async silence(description: string, ms: number, busy: boolean): Promise<CheckFailure> {
     const crash = await this.programCrash();
     if (crash) return crash;
     return new CheckFailure(`${this.name} expected ${description}, but nothing arrived within ${seconds(ms)}.`, {
       expected: description,
       received: 'nothing',
+      explanation: busy ? explain.busyEventLoop(this.program!.label) : undefined,
     });
   }
 
