@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { deadline, scaled, seconds } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
-import { listeningPorts } from './listening-ports.ts';
+import { listeningPorts, listensOn } from './listening-ports.ts';
 import { describeExit, type RunningProgram } from './program.ts';
 
 export type LoopbackHost = '127.0.0.1' | '::1';
@@ -14,7 +14,9 @@ const ELSEWHERE_GRACE_MS = 500;
 
 /**
  * A server is ready when its port accepts a TCP connection: on 127.0.0.1 or on ::1, since a
- * correct program may bind either (or both, or every interface). Resolves with the host that
+ * correct program may bind either (or both, or every interface); and when it is the program
+ * (or something it started) that listens there, not another program on the machine that took
+ * the port first (/proc tells; where it is missing, accepting is enough). Resolves with the host that
  * answered. Fails with a teaching message if the program exits first or never listens, and
  * stops waiting when `signal` aborts (the check it belongs to has run out of time).
  */
@@ -27,9 +29,10 @@ export async function waitUntilListening(program: RunningProgram, port: number, 
     if (signal?.aborted) throw new CheckFailure('The check ran out of time while your server was starting.');
     // A probe can hang (a full accept queue drops new connections silently), so it has a deadline too.
     const host = await firstAccepting(port, Math.max(POLL_MS, ms - (performance.now() - startedAt)));
-    if (host) return host;
+    const someoneElse = host !== undefined && listensOn(program.pid, port) === false;
+    if (host && !someoneElse) return host;
     const now = performance.now();
-    if (now - startedAt > ms) throw notListening(program, port, ms);
+    if (now - startedAt > ms) throw someoneElse ? new PortTakenFailure(program, port) : notListening(program, port, ms);
     // A program listening on another port (and not on PORT) has hard-coded its port: say so early.
     if (now - lookedElsewhereAt > ELSEWHERE_EVERY_MS) {
       lookedElsewhereAt = now;
@@ -61,6 +64,16 @@ function accepts(host: LoopbackHost, port: number, ms: number): Promise<boolean>
     socket.once('connect', () => answer(true));
     socket.once('error', () => answer(false));
   });
+}
+
+/** Another program on the machine listens on the port given to the learner's program. */
+export class PortTakenFailure extends CheckFailure {
+  constructor(program: RunningProgram, port: number) {
+    super(`Port ${port} accepts connections, but not from your program: another program on this machine listens there.`, {
+      received: program.outputSummary(),
+      explanation: 'That is not your mistake: another program took the port just before yours could. Run the check again.',
+    });
+  }
 }
 
 function stoppedBeforeListening(program: RunningProgram): CheckFailure {

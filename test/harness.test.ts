@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { RunningProgram, type ProgramSource } from '../checker/program.ts';
 import { waitUntilListening } from '../checker/readiness.ts';
 import { runLesson } from '../checker/run-lesson.ts';
 import { projectRoot } from '../checker/paths.ts';
+import { checkProgram } from './helpers.ts';
 
 /**
  * The lesson runner's own robustness, with made-up lessons: a check that runs out of time
@@ -228,6 +230,38 @@ describe.concurrent('telling a dying program from a live one', () => {
       expect(groupExiting(program.pid)).toBe(true);
     } finally {
       await program.stop();
+    }
+  });
+});
+
+describe.concurrent('a port taken by another program', () => {
+  it('between handing it out and the program binding it: the start is tried again on another port', async () => {
+    const file = path.join(scratch, `port-taken-${++files}.jsonl`);
+    const marker = path.join(scratch, `port-taken-${files}.marker`);
+    const command = `FAULT_RECORD='${file}' FAULT_MARKER='${marker}' node test/fixtures/faults/port-taken-first.mjs`;
+    const records = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { role: string; otherPid?: number });
+    try {
+      const result = await checkProgram('1', { kind: 'command', command });
+      expect(result.checks.filter((c) => c.status !== 'passed').map((c) => c.message)).toEqual([]);
+      expect(records().filter((r) => r.role === 'program').length, 'started twice').toBe(2);
+    } finally {
+      for (const other of records().filter((r) => r.otherPid)) process.kill(other.otherPid!, 'SIGKILL');
+    }
+  });
+
+  it('that the program itself asked for (a hard-coded port in use): reported, not tried again', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const fixed = (holder.address() as net.AddressInfo).port;
+    try {
+      const program = fault('hard-coded-port');
+      const command = `FIXED_PORT=${fixed} ${(program.source as { command: string }).command}`;
+      const result = await checkProgram('1', { kind: 'command', command });
+      expect(result.checks[0]!.message).toMatch(/stopped before it started listening/);
+      expect(result.checks[0]!.details?.explanation).toMatch(/already in use/);
+      expect(program.groups().length, 'started once').toBe(1);
+    } finally {
+      holder.close();
     }
   });
 });
