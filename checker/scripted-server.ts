@@ -36,13 +36,21 @@ export class ScriptedServer {
   }
 
   static async start(transcript: Transcript): Promise<ScriptedServer> {
-    const port = await allocatePort();
-    const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
-    });
-    return new ScriptedServer(wss, port, transcript);
+    for (let attempt = 1; ; attempt++) {
+      const port = await allocatePort();
+      const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          wss.once('listening', resolve);
+          wss.once('error', reject);
+        });
+        return new ScriptedServer(wss, port, transcript);
+      } catch (error) {
+        releasePort(port);
+        // The port was free when handed out, but another program on the machine bound it first.
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw error;
+      }
+    }
   }
 
   get url(): string {
