@@ -56,7 +56,7 @@ function checkSolutions(): Promise<Run> {
       try {
         report = JSON.parse(stdout) as Report;
       } catch {
-        reject(new Error(`check --solutions exited with status ${status} and no JSON report:\n${stdout}\n${stderr}`));
+        reject(new Error(`check --solutions exited with status ${status} and no JSON report. ${stderr.trim()}`));
         return;
       }
       const verdicts = new Map<string, string>();
@@ -89,15 +89,26 @@ async function main(): Promise<number> {
   console.log(`Checking the reference solutions ${total} times, with ${cores} busy loops keeping every core busy.`);
 
   const runs: Run[] = [];
+  let broken = 0;
   const startedAt = performance.now();
   try {
     for (let i = 1; i <= total; i++) {
-      const run = await checkSolutions();
-      runs.push(run);
-      console.log(`run ${String(i).padStart(2)}/${total}: ${run.seconds.toFixed(1)} s, ${tally(run.verdicts)}`);
+      const label = `run ${String(i).padStart(2)}/${total}:`;
+      try {
+        const run = await checkSolutions();
+        runs.push(run);
+        console.log(`${label} ${run.seconds.toFixed(1)} s, ${tally(run.verdicts)}`);
+      } catch (error) {
+        broken++;
+        console.log(`${label} BROKEN: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   } finally {
     stopHogs();
+  }
+  if (runs.length === 0) {
+    console.log('No run produced a report.');
+    return 1;
   }
 
   const keys = [...new Set(runs.flatMap((run) => [...run.verdicts.keys()]))].sort();
@@ -113,11 +124,15 @@ async function main(): Promise<number> {
   const seconds = runs.map((run) => run.seconds).sort((a, b) => a - b);
   const median = seconds[Math.floor(seconds.length / 2)]!;
   console.log(
-    `\n${total} runs of ${keys.length} checks in ${((performance.now() - startedAt) / 1000).toFixed(0)} s ` +
+    `\n${runs.length} runs of ${keys.length} checks in ${((performance.now() - startedAt) / 1000).toFixed(0)} s ` +
       `(median ${median.toFixed(1)} s, slowest ${seconds.at(-1)!.toFixed(1)} s per run).`,
   );
-  const ok = differing.length === 0 && neverPassed.length === 0;
-  console.log(ok ? 'Every check had the same verdict in every run.' : `${differing.length} checks changed verdict; ${neverPassed.length} failed in every run.`);
+  const ok = differing.length === 0 && neverPassed.length === 0 && broken === 0;
+  console.log(
+    ok
+      ? 'Every check had the same verdict in every run.'
+      : `${differing.length} checks changed verdict; ${neverPassed.length} failed in every run; ${broken} runs gave no report.`,
+  );
   return ok ? 0 : 1;
 }
 
