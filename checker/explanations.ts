@@ -29,6 +29,10 @@ export const explain = {
   sendBeforeOpen:
     'Your client called ws.send() before the connection was open, and ws throws "WebSocket is not open" then. ' +
     "Opening takes a round trip to the server: send from the 'open' handler, ws.on('open', () => ws.send(...)).",
+  blockedEventLoop:
+    'Your client is stuck in code that never returns, so Node.js cannot run anything else: no message is received, ' +
+    'no ping answered. A loop that waits for input, like a synchronous read of standard input (fs.readSync), does that. ' +
+    "Read input with readline's 'line' event instead: Node.js calls your listener for every line, and is free in between.",
   blockedOnInput:
     "A chat client must print every message the moment it arrives, from ws.on('message', ...), whatever the input is doing. " +
     'Something kept your client from doing that while it waited for the user: a synchronous read of standard input blocks ' +

@@ -157,8 +157,8 @@ export class ScriptedPeer implements PromiseLike<void> {
       this.ws.ping();
       const ms = deadline('reply');
       await withDeadline(Promise.race([pong, this.closed]), ms, () => new CheckFailure(
-        `${this.peerName} did not answer a ping from ${this.name} within ${seconds(ms)}.`,
-        { explanation: 'A WebSocket library answers pings by itself, unless the program is busy: a loop that never returns blocks everything.' },
+        `${this.peerName} did not answer a ping from ${this.name} within ${seconds(ms)}. ` +
+          'A WebSocket library answers pings by itself, unless something blocks the event loop of its program.',
       ));
       if (this.closeInfo) throw await this.closedInstead('the answer to a ping');
     });

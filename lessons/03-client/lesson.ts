@@ -46,14 +46,19 @@ async function helloAndReply(ctx: ClientCheckContext): Promise<Conversation> {
   await connection.send(reply);
   const wanted = `Received: ${reply}`;
   const printed = client.waitForLine((line) => line.stream === 'stdout' && line.text.trimEnd() === wanted, `the line ${quoteText(wanted)}`);
-  await explained(printed, () =>
-    connection.isOpen ? explainPrintedLines(client.lines(), reply) : 'Your client closed the connection before the reply arrived. Close it in the \'message\' listener, after printing the reply.',
+  await explained(
+    printed,
+    () =>
+      explainPrintedLines(client.lines(), reply) ??
+      (connection.isOpen
+        ? "Print the first message in ws.once('message', (data) => ...): console.log(`Received: ${data}`)."
+        : "Your client closed the connection before the reply arrived. Close it in the 'message' listener, after printing the reply."),
   );
   return conversation;
 }
 
 /** Names the mistake from what the client printed instead of "Received: <reply>". */
-function explainPrintedLines(lines: OutputLine[], reply: string): string {
+function explainPrintedLines(lines: OutputLine[], reply: string): string | undefined {
   const stdout = lines.filter((line) => line.stream === 'stdout');
   if (stdout.some((line) => line.text.includes('<Buffer'))) {
     return "You printed the Buffer itself (console.log shows it as <Buffer 48 65 …>). Turn it into text first: console.log(`Received: ${data}`) or data.toString().";
@@ -65,7 +70,7 @@ function explainPrintedLines(lines: OutputLine[], reply: string): string {
   }
   const other = stdout.find((line) => line.text.startsWith('Received'));
   if (other) return `You printed ${quoteText(other.text)}, but the checker sent ${quoteText(reply)}. Print the data the 'message' listener receives.`;
-  return "Print the first message in ws.once('message', (data) => ...): console.log(`Received: ${data}`).";
+  return undefined;
 }
 
 const closeAfterReply = {

@@ -45,7 +45,7 @@ async function join(ctx: ClientCheckContext, { typeName = true } = {}): Promise<
   const { connection, client } = conversation;
   ctx.note('the checker plays the lesson 06 chat server and types on your client\'s standard input');
   // The pong proves the client's WebSocket is open, so a line typed now can be sent.
-  await connection.ping();
+  await explained(connection.ping(), explain.blockedEventLoop);
   if (!typeName) return conversation;
   client.writeLine(NAME);
   await explained(
@@ -169,6 +169,7 @@ export default defineLesson({
     },
     {
       id: 'server-closes',
+      needs: ['sends-lines'],
       name: 'when the server closes the connection, prints "Disconnected" and exits with status 0',
       run: async (ctx) => {
         const { connection, client } = await join(ctx);
