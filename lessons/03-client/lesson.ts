@@ -5,6 +5,7 @@ import {
   expectNormalClose,
   explained,
   startConversation,
+  type CloseRule,
   type Conversation,
 } from '../../checker/checks/client-program.ts';
 import { runClientDemo } from '../../checker/demo.ts';
@@ -20,12 +21,12 @@ function greeting(): string {
   return `Hello, client! You are visitor number ${1000 + Math.floor(Math.random() * 9000)}.`;
 }
 
-function explainHello(received: Message): string | undefined {
+function explainHello(received: Message): string {
   if (received.isBinary) return 'Your client sent a binary frame: sending a Buffer sends binary. Send the string itself: ws.send(\'Hello, Server!\').';
   if (received.text.trim() === HELLO) return 'Send exactly "Hello, Server!", with no newline or spaces around it.';
   const plain = (text: string) => text.toLowerCase().replace(/[^a-z]/g, '');
   if (plain(received.text) === plain(HELLO)) return 'Almost: send exactly "Hello, Server!", with the capital letters, the comma and the exclamation mark.';
-  return undefined;
+  return 'The first message must be exactly "Hello, Server!".';
 }
 
 /** Runs the conversation up to the client's hello. */
@@ -73,7 +74,7 @@ function explainPrintedLines(lines: OutputLine[], reply: string): string | undef
   return undefined;
 }
 
-const closeAfterReply = {
+const closeAfterReply: CloseRule = {
   after: 'after printing the reply',
   stillOpen:
     "Close the connection in the 'message' listener, right after printing: ws.close(). The reply is the signal; waiting for a timer " +

@@ -23,11 +23,11 @@ const NAME = 'Alice';
 const WELCOME = `[Server]: Welcome, ${NAME}!`;
 
 function explainSentLine(typed: string) {
-  return (received: Message): string | undefined => {
+  return (received: Message): string => {
     if (received.isBinary) return 'Your client sent a binary frame. Send the line as a string: ws.send(line).';
     if (received.text.replace(/\r?\n$/, '') === typed) return 'Send the line without its newline. readline\'s \'line\' event gives it to you without one.';
     if (received.text === '') return 'Your client sent an empty line as an empty message. Skip empty lines: if (line.trim() === \'\') return;';
-    return undefined;
+    return `The checker typed ${quoteText(typed)}. Send each line exactly as it was typed: ws.send(line).`;
   };
 }
 
