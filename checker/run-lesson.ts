@@ -150,6 +150,7 @@ async function timed(
     return result('passed');
   } catch (error) {
     if (error instanceof CheckSkipped) return result('skipped', error.message);
+    await outputAlreadySent();
     if (error instanceof CheckFailure) {
       return result('failed', error.message, { details: error.details, transcript: transcript.lines() });
     }
@@ -160,6 +161,16 @@ async function timed(
       await settles(attempt, deadline('close') + deadline('killGrace'));
     }
   }
+}
+
+/**
+ * A program's output and its WebSocket frames travel separately: what it printed just before
+ * the reply that failed the check is already waiting in the pipe, but may be read after that
+ * reply (later in the same turn of the event loop). Letting the loop turn once reads it, so the
+ * transcript shows it. (Not a timed wait: it only handles I/O that has already arrived.)
+ */
+async function outputAlreadySent(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Whether `promise` settles (either way) within `ms`. */
