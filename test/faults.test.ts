@@ -140,14 +140,11 @@ describe.concurrent('fault programs', () => {
     expect(said(replies)).not.toMatch(/busy/);
   });
 
-  it('prints a line, then replies wrongly: the transcript shows the line, before the reply', async () => {
+  it('prints a line, then replies wrongly: the transcript shows the line', async () => {
+    // Output and frames travel apart, so their order in the transcript is not guaranteed; that the line is there is.
     const result = await checkFault('prints-then-replies-wrong');
     const replies = expectFailure(result, 'replies', /expected the message "Echo: hello"/);
-    const transcript = replies.transcript ?? [];
-    const printed = transcript.findIndex((line) => line.includes('server stdout │ about to reply to hello'));
-    const reply = transcript.findIndex((line) => line.includes('server → alice'));
-    expect(printed, transcript.join('\n')).toBeGreaterThan(-1);
-    expect(printed).toBeLessThan(reply);
+    expect(replies.transcript?.join('\n')).toContain('server stdout │ about to reply to hello');
   });
 
   it('ignores SIGTERM and SIGINT: it is killed after the grace period', async () => {
