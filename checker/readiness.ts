@@ -16,9 +16,9 @@ const ELSEWHERE_GRACE_MS = 500;
  * A server is ready when its port accepts a TCP connection: on 127.0.0.1 or on ::1, since a
  * correct program may bind either (or both, or every interface); and when it is the program
  * (or something it started) that listens there, not another program on the machine that took
- * the port first (/proc tells; where it is missing, accepting is enough). Resolves with the host that
- * answered. Fails with a teaching message if the program exits first or never listens, and
- * stops waiting when `signal` aborts (the check it belongs to has run out of time).
+ * the port first (/proc tells; where it is missing, accepting is enough). Resolves with the
+ * host that answered. Fails with a teaching message if the program exits first or never
+ * listens, and stops waiting when `signal` aborts (its check has run out of time).
  */
 export async function waitUntilListening(program: RunningProgram, port: number, signal?: AbortSignal): Promise<LoopbackHost> {
   const ms = deadline('start');
