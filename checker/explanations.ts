@@ -16,6 +16,16 @@ export const explain = {
   hardCodedPort: (port: number) =>
     `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
     'Use: const port = Number(process.env.PORT ?? 8080);',
+  blockedEventLoop:
+    'Your server accepted the connection but never answered the WebSocket handshake. Usually something blocks the event loop: ' +
+    'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
+    "do nothing else. Read standard input with readline's 'line' event instead, which lets the server go on serving.",
+  senderIncluded:
+    'The sender got its own message back as a broadcast: sender included in a broadcast. ' +
+    'When you loop over the clients to tell the others, skip the one that sent the message (if (client !== socket) ...).',
+  clientNotRemoved:
+    "Closed client not removed: a connection that has closed is still in your collection. Delete it in the socket's 'close' " +
+    'handler (clients.delete(socket)); ws fires that event for every ending, a clean close or a dropped connection alike.',
   exitBeforeClose:
     'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
     'by itself once the connection has closed (or exit in the close handler).',

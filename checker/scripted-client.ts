@@ -1,6 +1,7 @@
 import WebSocket, { type ClientOptions } from 'ws';
 import { deadline, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
+import { explain } from './explanations.ts';
 import type { RunningProgram } from './program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
 import type { Transcript } from './transcript.ts';
@@ -48,6 +49,8 @@ export class ScriptedClient extends ScriptedPeer {
 
   private connectFailure(): CheckFailure {
     const reason = this.openError?.message ?? 'the connection closed during the handshake';
-    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${reason}.`);
+    // The port accepted the TCP connection (the server started), but nothing answered the upgrade request.
+    const unanswered = /handshake has timed out/i.test(reason);
+    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${reason}.`, unanswered ? { explanation: explain.blockedEventLoop } : {});
   }
 }
