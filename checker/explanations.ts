@@ -17,7 +17,7 @@ export const explain = {
     `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
     'Use: const port = Number(process.env.PORT ?? 8080);',
   blockedEventLoop:
-    'Your server accepted the connection but never answered the WebSocket handshake. Usually something blocks the event loop: ' +
+    'When a server accepts connections but answers nothing, usually something blocks its event loop: ' +
     'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
     "do nothing else. Read standard input with readline's 'line' event instead, which lets the server go on serving.",
   senderIncluded:
@@ -26,6 +26,10 @@ export const explain = {
   clientNotRemoved:
     "Closed client not removed: a connection that has closed is still in your collection. Delete it in the socket's 'close' " +
     'handler (clients.delete(socket)); ws fires that event for every ending, a clean close or a dropped connection alike.',
+  sendToClosed:
+    'Your server sent to a connection that was already closing or closed, and that error stopped it. A client can leave at any ' +
+    'moment, even in the middle of a broadcast: skip every client whose readyState is not WebSocket.OPEN, and never let one ' +
+    "failed send stop the server (ws's send() callback and promises wrapped around it report such errors).",
   exitBeforeClose:
     'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
     'by itself once the connection has closed (or exit in the close handler).',
@@ -36,5 +40,6 @@ export function explainCrash(stderr: string): string | undefined {
   if (/Invalid WebSocket frame|Unhandled 'error' event|MASK must be set|WS_ERR_/i.test(stderr)) {
     return explain.missingErrorListener;
   }
+  if (/WebSocket is not open: readyState [23]/.test(stderr)) return explain.sendToClosed;
   return undefined;
 }

@@ -48,9 +48,13 @@ export class ScriptedClient extends ScriptedPeer {
   }
 
   private connectFailure(): CheckFailure {
-    const reason = this.openError?.message ?? 'the connection closed during the handshake';
-    // The port accepted the TCP connection (the server started), but nothing answered the upgrade request.
-    const unanswered = /handshake has timed out/i.test(reason);
-    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${reason}.`, unanswered ? { explanation: explain.blockedEventLoop } : {});
+    const error = this.openError?.message;
+    // No error yet (or ws's own timeout): the TCP connection is up, but nothing answered the upgrade request.
+    if (error === undefined || /handshake has timed out/i.test(error)) {
+      return new CheckFailure(`${this.name} could not open a WebSocket connection: the server accepted it but never answered the WebSocket handshake.`, {
+        explanation: explain.blockedEventLoop,
+      });
+    }
+    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${error}.`);
   }
 }

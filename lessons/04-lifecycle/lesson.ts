@@ -1,6 +1,6 @@
 import type { ServerCheckContext } from '../../checker/check-context.ts';
 import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
-import { scaled, withDeadline } from '../../checker/deadlines.ts';
+import { scaled, seconds, withDeadline } from '../../checker/deadlines.ts';
 import { CheckFailure, withExplanation } from '../../checker/errors.ts';
 import { explain } from '../../checker/explanations.ts';
 import { defineLesson, type ServerCheck } from '../../checker/lesson-api.ts';
@@ -79,13 +79,13 @@ async function countFallsTo(client: ScriptedClient, expected: number, what: stri
     if (online === expected) return;
     const details = { expected: `Clients online: ${expected}`, received: `Clients online: ${online}` };
     if (online < expected) {
-      throw new CheckFailure(`After ${what}, your server counted ${online} clients online, but ${expected} were still connected.`, {
+      throw new CheckFailure(`After ${what}, your server counted ${online} clients online, but ${expected} ${expected === 1 ? 'was' : 'were'} still connected.`, {
         ...details,
         explanation: why.countedTwice ?? 'A client was counted out more than once.',
       });
     }
     if (performance.now() >= giveUpAt) {
-      throw new CheckFailure(`After ${what}, your server still counted ${online} clients online ${round} answers and ${(ms / 1000).toFixed(1)} s later; a connection that closes stops being counted within one second.`, {
+      throw new CheckFailure(`After ${what}, your server still counted ${online} clients online ${seconds(ms)} later (asked "count" ${round} times). A connection that closes stops being counted within one second.`, {
         ...details,
         explanation: why.stillCounted,
       });

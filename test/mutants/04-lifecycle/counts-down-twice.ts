@@ -1,6 +1,6 @@
 // mutant: keeps a counter and counts a client out on "bye" and again in its 'close' handler
 // fails: uncounts-bye
-// message: /counted 0 clients online, but 1 were still connected.*counted alice out twice/s
+// message: /counted 0 clients online, but 1 was still connected.*counted alice out twice/s
 // passes: counts, bye, uncounts-closed, uncounts-dropped
 import { WebSocketServer } from 'ws';
 
