@@ -3,7 +3,7 @@ import { robustnessChecks, type Served } from '../../checker/checks/robustness.t
 import { scaled, seconds, withDeadline } from '../../checker/deadlines.ts';
 import { CheckFailure, withExplanation } from '../../checker/errors.ts';
 import { explain } from '../../checker/explanations.ts';
-import { defineLesson, type ServerCheck } from '../../checker/lesson-api.ts';
+import { defineLesson } from '../../checker/lesson-api.ts';
 import type { ScriptedClient } from '../../checker/scripted-client.ts';
 import type { CloseInfo, Message } from '../../checker/scripted-peer.ts';
 
@@ -125,36 +125,6 @@ async function stillServing(ctx: ServerCheckContext, oldClient: ScriptedClient, 
   }
 }
 
-/**
- * A check that a client who leaves in some way stops being counted. It runs on a server of its
- * own (the counts depend on every connection it has seen): alice and bob join and are counted,
- * alice leaves, and within a second "count" says 1; a newcomer is then welcomed as the second.
- */
-function uncounts(spec: {
-  id: string;
-  name: string;
-  needs?: string[];
-  leave: (alice: ScriptedClient) => PromiseLike<void>;
-  what: string;
-  why: { stillCounted: string; countedTwice?: string };
-}): ServerCheck {
-  return {
-    id: spec.id,
-    name: spec.name,
-    fresh: true,
-    needs: ['counts', ...(spec.needs ?? [])],
-    run: async (ctx) => {
-      const alice = ctx.connect('alice');
-      await greeted(alice, 1);
-      const bob = ctx.connect('bob');
-      await counted(greeted(bob, 2), 2);
-      await spec.leave(alice);
-      await countFallsTo(bob, 1, spec.what, spec.why);
-      await greeted(ctx.connect('carol'), 2);
-    },
-  };
-}
-
 /** How the shared robustness checks prove a client is served: its welcome, then a "count". */
 const served: Served = {
   open: (ctx, name) => counted(greeted(ctx.connect(name))),
@@ -164,16 +134,43 @@ const served: Served = {
 const byeStopsServer =
   '"bye" closes one connection, the one that sent it: socket.close(1000, \'Goodbye!\'). The server itself keeps running for ' +
   'everyone else, so no process.exit() and no wss.close() there.';
-const stillCountedClosed = explain.clientNotRemoved;
+const stillCounted = explain.clientNotRemoved;
 const stillCountedDropped =
   `${explain.clientNotRemoved} A dropped connection sends no close frame and no last message: 'close' (with code 1006) is the only news of it.`;
-const stillCountedClosing =
-  "alice's close handshake has started, but her TCP connection has not finished closing (her network froze). Until it does, ws keeps " +
-  "the socket, CLOSING, in wss.clients, and its 'close' event waits (up to 30 s), so it also stays in your set. It is not open any more: " +
-  'count only the sockets whose readyState is WebSocket.OPEN.';
-const countedTwice =
-  "Your server counted alice out twice. Count a client out in one place, the 'close' handler: it also runs when your own " +
+const stillCountedClosing = (name: string) =>
+  `${name}'s close handshake has started, but the TCP connection has not finished closing (a network that froze). Until it does, ws ` +
+  "keeps the socket, CLOSING, in wss.clients, and its 'close' event waits (up to 30 s), so it also stays in your set. It is not open " +
+  'any more: count only the sockets whose readyState is WebSocket.OPEN.';
+const countedTwice = (name: string) =>
+  `Your server counted ${name} out twice. Count a client out in one place, the 'close' handler: it also runs when your own ` +
   'socket.close() ends the connection, so "bye" needs no bookkeeping of its own.';
+
+/** The ways a client leaves, each one checked in turn, and what it means when it is still counted afterwards. */
+interface Leaving {
+  name: string;
+  leave: (client: ScriptedClient) => PromiseLike<void>;
+  what: string;
+  why: { stillCounted: string; countedTwice?: string };
+}
+
+const leavings: Leaving[] = [
+  { name: 'alice', leave: (c) => c.close(1000), what: 'alice closed her connection (close frame, code 1000)', why: { stillCounted } },
+  { name: 'carol', leave: (c) => c.drop(), what: 'carol dropped her connection (no close frame)', why: { stillCounted: stillCountedDropped } },
+  {
+    name: 'dave',
+    leave: async (c) => {
+      await c.send('bye').closure();
+    },
+    what: 'your server closed dave\'s connection on "bye"',
+    why: { stillCounted, countedTwice: countedTwice('dave') },
+  },
+  {
+    name: 'erin',
+    leave: (c) => c.closeAndLinger(),
+    what: 'erin closed her connection and your server answered her close frame (her TCP connection is still finishing)',
+    why: { stillCounted: stillCountedClosing('erin') },
+  },
+];
 
 export default defineLesson({
   title: 'Connections and disconnections',
@@ -240,38 +237,24 @@ export default defineLesson({
         await stillServing(ctx, bob, 'alice said "bye"');
       },
     },
-    uncounts({
-      id: 'uncounts-closed',
-      name: 'stops counting a client that closes its connection, within one second',
-      leave: (alice) => alice.close(1000),
-      what: 'alice closed her connection (close frame, code 1000)',
-      why: { stillCounted: stillCountedClosed },
-    }),
-    uncounts({
-      id: 'uncounts-dropped',
-      name: 'stops counting a client that drops its connection without a close frame, within one second',
-      leave: (alice) => alice.drop(),
-      what: 'alice dropped her connection (no close frame)',
-      why: { stillCounted: stillCountedDropped },
-    }),
-    uncounts({
-      id: 'uncounts-bye',
-      name: 'stops counting a client it said goodbye to, within one second',
-      needs: ['bye'],
-      leave: async (alice) => {
-        await alice.send('bye').closure();
+    {
+      id: 'uncounts',
+      name: 'stops counting a client within one second of it leaving: closing, dropping, saying bye, or stuck mid-close',
+      fresh: true,
+      needs: ['counts', 'bye'],
+      run: async (ctx) => {
+        // bob stays throughout; the others join one at a time, are counted, and leave, each in its own way.
+        const bob = ctx.connect('bob');
+        await counted(greeted(bob, 1), 1);
+        for (const leaving of leavings) {
+          const client = ctx.connect(leaving.name);
+          await greeted(client, 2);
+          await counted(bob, 2);
+          await leaving.leave(client);
+          await countFallsTo(bob, 1, leaving.what, leaving.why);
+        }
       },
-      what: 'your server closed alice\'s connection on "bye"',
-      why: { stillCounted: stillCountedClosed, countedTwice },
-    }),
-    uncounts({
-      id: 'uncounts-closing',
-      name: 'does not count a connection whose close handshake has started (it is no longer open)',
-      needs: ['uncounts-closed'],
-      leave: (alice) => alice.closeAndLinger(),
-      what: 'alice closed her connection and your server answered her close frame (her TCP connection is still finishing)',
-      why: { stillCounted: stillCountedClosing },
-    }),
+    },
     ...robustnessChecks(served, ['counts']),
   ],
   hints: [

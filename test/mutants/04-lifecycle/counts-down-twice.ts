@@ -1,7 +1,7 @@
 // mutant: keeps a counter and counts a client out on "bye" and again in its 'close' handler
-// fails: uncounts-bye
-// message: /counted 0 clients online, but 1 was still connected.*counted alice out twice/s
-// passes: counts, bye, uncounts-closed, uncounts-dropped
+// fails: uncounts
+// message: /closed dave\'s connection on "bye", your server counted 0 clients online, but 1 was still connected.*counted dave out twice/s
+// passes: counts, bye
 import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8080) });

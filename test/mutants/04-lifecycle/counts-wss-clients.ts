@@ -1,7 +1,7 @@
 // mutant: counts wss.clients.size, which still holds a connection whose close handshake has started
-// fails: uncounts-closing
-// message: /still counted 2.*CLOSING.*readyState/s
-// passes: counts, uncounts-closed, uncounts-dropped, uncounts-bye
+// fails: uncounts
+// message: /After erin closed her connection.*still counted 2.*CLOSING.*readyState/s
+// passes: counts, bye, unknown-command
 import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8080) });

@@ -1,7 +1,7 @@
 // mutant: forgets a client only after a clean close, expecting a dropped connection to be an 'error' event
-// fails: uncounts-dropped
-// message: /dropped her connection.*still counted 2.*[Cc]losed client not removed.*1006/s
-// passes: counts, uncounts-closed, uncounts-bye
+// fails: uncounts
+// message: /After carol dropped her connection.*still counted 2.*[Cc]losed client not removed.*1006/s
+// passes: counts, bye
 import { WebSocketServer, type WebSocket } from 'ws';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8080) });
