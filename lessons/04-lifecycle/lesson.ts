@@ -23,7 +23,7 @@ function explainWelcome(expected: number | undefined, received: Message): string
   if (counted !== undefined && expected !== undefined && counted === expected - 1) {
     return 'The newcomer counts too: add the socket to your set first, then count for the welcome.';
   }
-  if (counted !== undefined) return `Your server counted ${counted}, but ${expected} connections were open, the new one included.`;
+  if (counted !== undefined && expected !== undefined) return `Your server counted ${counted}, but ${expected} connections were open, the new one included.`;
   if (numberIn(COUNT, received) !== undefined) return 'A new client is greeted first, with "Welcome! Clients online: N", before it asks anything.';
   if (/welcome/i.test(received.text)) return 'The welcome is exactly "Welcome! Clients online: N": same words, capitals and punctuation.';
   return 'Send the welcome in the connection handler, as the first message on the new socket.';
@@ -31,7 +31,7 @@ function explainWelcome(expected: number | undefined, received: Message): string
 
 function explainCount(expected: number | undefined, received: Message): string | undefined {
   const counted = numberIn(COUNT, received);
-  if (counted !== undefined) return `Your server counted ${counted}, but ${expected} connections were open.`;
+  if (counted !== undefined && expected !== undefined) return `Your server counted ${counted}, but ${expected} connections were open.`;
   if (received.text.startsWith('Unknown command')) return 'The message "count" is a command: reply "Clients online: N".';
   return 'The reply to "count" is exactly "Clients online: N" (N is a number, with one space after the colon).';
 }
@@ -93,6 +93,10 @@ async function countFallsTo(client: ScriptedClient, expected: number, what: stri
   }
 }
 
+const byeStopsServer =
+  '"bye" closes one connection, the one that sent it: socket.close(1000, \'Goodbye!\'). The server itself keeps running for ' +
+  'everyone else, so no process.exit() and no wss.close() there.';
+
 function explainGoodbye(info: CloseInfo | undefined): string {
   if (!info) return 'On "bye" the server closes the connection itself: socket.close(1000, \'Goodbye!\'). A goodbye message alone leaves it open.';
   if (info.code === 1005) return 'socket.close() with no arguments sends a close frame without a code (seen as 1005). Pass both: socket.close(1000, \'Goodbye!\').';
@@ -131,9 +135,6 @@ const served: Served = {
   again: (client) => counted(client),
 };
 
-const byeStopsServer =
-  '"bye" closes one connection, the one that sent it: socket.close(1000, \'Goodbye!\'). The server itself keeps running for ' +
-  'everyone else, so no process.exit() and no wss.close() there.';
 const stillCounted = explain.clientNotRemoved;
 const stillCountedDropped =
   `${explain.clientNotRemoved} A dropped connection sends no close frame and no last message: 'close' (with code 1006) is the only news of it.`;
