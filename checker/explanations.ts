@@ -33,10 +33,33 @@ export const explain = {
   exitBeforeClose:
     'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
     'by itself once the connection has closed (or exit in the close handler).',
+  clientErrorListener:
+    "Your client has no 'error' listener on its WebSocket. When the connection cannot be made, ws emits 'error', and an " +
+    "'error' event nobody listens to stops Node.js with a stack trace. Add ws.on('error', (error) => { console.error(`Could not " +
+    'connect to ${url}: ${error.message}`); process.exitCode = 1; }).',
+  errorObjectPrinted:
+    'Printing the whole error object (console.error(error)) prints its stack trace too. A user needs one readable line: ' +
+    'print error.message instead.',
+  sendBeforeOpen:
+    'Your client called ws.send() before the connection was open, and ws throws "WebSocket is not open" then. ' +
+    "Opening takes a round trip to the server: send from the 'open' handler, ws.on('open', () => ws.send(...)).",
+  blockedEventLoop:
+    'Your client is stuck in code that never returns, so Node.js cannot run anything else: no message is received, ' +
+    'no ping answered. A loop that waits for input, like a synchronous read of standard input (fs.readSync), does that. ' +
+    "Read input with readline's 'line' event instead: Node.js calls your listener for every line, and is free in between.",
+  blockedOnInput:
+    "A chat client must print every message the moment it arrives, from ws.on('message', ...), whatever the input is doing. " +
+    'Something kept your client from doing that while it waited for the user: a synchronous read of standard input blocks ' +
+    'the event loop, and a loop that asks for a line (rl.question()) and then waits for one reply misses messages nobody ' +
+    "asked for. Read input with readline's 'line' event and handle messages in their own listener.",
 } as const;
 
 /** Names the likely mistake from a crashed program's error output, if it is a known one. */
 export function explainCrash(stderr: string): string | undefined {
+  if (/WebSocket is not open: readyState 0/.test(stderr)) return explain.sendBeforeOpen;
+  if (/Unhandled 'error' event/.test(stderr) && /ECONNREFUSED|Emitted 'error' event on WebSocket instance/.test(stderr)) {
+    return explain.clientErrorListener;
+  }
   if (/Invalid WebSocket frame|Unhandled 'error' event|MASK must be set|WS_ERR_/i.test(stderr)) {
     return explain.missingErrorListener;
   }

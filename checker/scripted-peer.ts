@@ -150,6 +150,25 @@ export class ScriptedPeer implements PromiseLike<void> {
     return this.sendRaw(frame, `a malformed frame: text ${quoteText(text)} without the mask clients must use`);
   }
 
+  /**
+   * Pings the other side and waits for its pong. A pong proves the other side's WebSocket is
+   * open (a client has had its 'open' event) and reading, without asking it for any message.
+   */
+  ping(): this {
+    return this.step(async () => {
+      this.assertOpen('send a ping');
+      const pong = new Promise<void>((resolve) => this.ws.once('pong', () => resolve()));
+      this.transcript.add(this.name, 'note', `${this.name} sent a ping (answered by the WebSocket library itself)`);
+      this.ws.ping();
+      const ms = deadline('reply');
+      await withDeadline(Promise.race([pong, this.closed]), ms, () => new CheckFailure(
+        `${this.peerName} did not answer a ping from ${this.name} within ${seconds(ms)}. ` +
+          'A WebSocket library answers pings by itself, unless something blocks the event loop of its program.',
+      ));
+      if (this.closeInfo) throw await this.closedInstead('the answer to a ping');
+    });
+  }
+
   /** Starts a normal close handshake and waits until the connection has closed. */
   close(code = 1000, reason = ''): this {
     return this.step(async () => {
@@ -255,6 +274,11 @@ export class ScriptedPeer implements PromiseLike<void> {
     await this;
     await withDeadline(this.closed, ms, () => new CheckFailure(`${this.name} expected the connection to close within ${seconds(ms)}, but it stayed open.`));
     return this.closeInfo!;
+  }
+
+  /** Messages that arrived and no expectation has read yet. After closure(), all the other side sent. */
+  unread(): Message[] {
+    return [...this.inbox];
   }
 
   get isOpen(): boolean {
