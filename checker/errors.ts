@@ -36,19 +36,3 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
-
-/**
- * Waits for a check's steps; when they fail without naming a mistake, names it with
- * `explanation` (what the lesson knows about the step). Other errors pass through unchanged.
- */
-export async function withExplanation(steps: PromiseLike<unknown>, explanation: string | ((failure: CheckFailure) => string | undefined)): Promise<void> {
-  try {
-    await steps;
-  } catch (error) {
-    if (error instanceof CheckFailure && !error.details.explanation) {
-      const text = typeof explanation === 'string' ? explanation : explanation(error);
-      if (text) throw new CheckFailure(error.message, { ...error.details, explanation: text });
-    }
-    throw error;
-  }
-}

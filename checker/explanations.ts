@@ -16,7 +16,7 @@ export const explain = {
   hardCodedPort: (port: number) =>
     `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
     'Use: const port = Number(process.env.PORT ?? 8080);',
-  blockedEventLoop:
+  serverBlocked:
     'When a server accepts connections but answers nothing, usually something blocks its event loop: ' +
     'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
     "do nothing else. Read standard input with readline's 'line' event instead, which lets the server go on serving.",

@@ -52,7 +52,7 @@ export class ScriptedClient extends ScriptedPeer {
     // No error yet (or ws's own timeout): the TCP connection is up, but nothing answered the upgrade request.
     if (error === undefined || /handshake has timed out/i.test(error)) {
       return new CheckFailure(`${this.name} could not open a WebSocket connection: the server accepted it but never answered the WebSocket handshake.`, {
-        explanation: explain.blockedEventLoop,
+        explanation: explain.serverBlocked,
       });
     }
     return new CheckFailure(`${this.name} could not open a WebSocket connection: ${error}.`);

@@ -1,7 +1,8 @@
 import type { ServerCheckContext } from '../../checker/check-context.ts';
+import { explained } from '../../checker/checks/client-program.ts';
 import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
 import { scaled, seconds, withDeadline } from '../../checker/deadlines.ts';
-import { CheckFailure, withExplanation } from '../../checker/errors.ts';
+import { CheckFailure } from '../../checker/errors.ts';
 import { explain } from '../../checker/explanations.ts';
 import { defineLesson } from '../../checker/lesson-api.ts';
 import type { ScriptedClient } from '../../checker/scripted-client.ts';
@@ -192,7 +193,7 @@ export default defineLesson({
           await greeted(ctx.connect('carol'), 3);
           await counted(bob, 3);
         };
-        await withExplanation(steps(), explainSilence);
+        await explained(steps(), explainSilence);
       },
     },
     {
@@ -210,7 +211,7 @@ export default defineLesson({
                 ? `Only the exact message "count" is a command; ${JSON.stringify(text)} is not. Compare the whole message: command === 'count'.`
                 : `Anything that is not a command is answered with "Unknown command: " and the message itself.`,
           });
-          await withExplanation(steps, (failure) =>
+          await explained(steps, (failure) =>
             /closed first/.test(failure.message)
               ? `Only the exact message "bye" closes the connection; ${JSON.stringify(text)} is not "bye". Compare the whole message: command === 'bye'.`
               : undefined,
@@ -234,7 +235,7 @@ export default defineLesson({
             throw failure;
           }
         };
-        await withExplanation(goodbye(), () => explainGoodbye(alice.closeInfo));
+        await explained(goodbye(), () => explainGoodbye(alice.closeInfo));
         await stillServing(ctx, bob, 'alice said "bye"');
       },
     },

@@ -1,7 +1,8 @@
 import type { ServerCheckContext } from '../../checker/check-context.ts';
+import { explained } from '../../checker/checks/client-program.ts';
 import { UNICODE_MESSAGE } from '../../checker/checks/replies.ts';
 import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
-import { CheckFailure, withExplanation } from '../../checker/errors.ts';
+import { CheckFailure } from '../../checker/errors.ts';
 import { explain } from '../../checker/explanations.ts';
 import { defineLesson } from '../../checker/lesson-api.ts';
 import { runOperatorDemo } from '../../checker/operator-demo.ts';
@@ -49,11 +50,11 @@ function say(sender: ScriptedClient, text: string, others: ScriptedClient[], whe
   sentBy.set(sender, [...(sentBy.get(sender) ?? []), text]);
   const toSender = sender.send(text).expectText(said(text), { explain: (m) => explainToSender(sender, text, m) });
   const toOthers = others.map((other) =>
-    withExplanation(other.expectText(heard(text), { explain: (m) => explainToOther(other, text, m) }), (failure) =>
+    explained(other.expectText(heard(text), { explain: (m) => explainToOther(other, text, m) }), (failure) =>
       failure.details.received === 'nothing' ? whenOthersGetNothing : undefined,
     ),
   );
-  return Promise.all([withExplanation(toSender, (failure) => (failure.details.received === 'nothing' ? nothingToSender : undefined)), ...toOthers]);
+  return Promise.all([explained(toSender, (failure) => (failure.details.received === 'nothing' ? nothingToSender : undefined)), ...toOthers]);
 }
 
 /**
