@@ -17,6 +17,9 @@ import type { Served } from './robustness.ts';
  * uses (its "room"). A check's clients are cut off as it ends, and the server may still be
  * announcing their leaving while the next check's users join: a room sets such late leave
  * notices about an earlier check's users aside, and nothing else.
+ *
+ * Lesson 08 reuses it all: `chatChecks({ path })`, `robustnessChecks(servedByChat(), …)`, and
+ * for checks of its own, `await chatRoom(ctx, ['Alice', 'Bob']).joinInTurn(['Alice', 'Bob'])`.
  */
 
 /** Every line the server sends, built in one place. */
