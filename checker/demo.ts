@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { colors as pc } from './colors.ts';
 import { findLesson, loadLesson, type Lesson } from './lessons.ts';
 import { RunningProgram } from './program.ts';
 import { waitUntilListening } from './readiness.ts';
