@@ -79,11 +79,11 @@ async function launch(): Promise<BrowserContext> {
     await context.close().catch(() => {});
     removeTempPath(profile);
   });
-  // If the browser goes away (it crashed, or cleanup closed it), the next check starts a new one.
+  // If the browser goes away (it crashed, or cleanup closed it), the next check starts a new
+  // one. Its profile stays registered, and is removed once the browser has surely exited.
   context.on('close', () => {
     running = undefined;
     untrack();
-    removeTempPath(profile);
   });
   // A persistent context opens with one blank page; checks open their own.
   await Promise.all(context.pages().map((page) => page.close()));
@@ -190,8 +190,14 @@ export class WatchedPage {
       transcript.add(actor, 'note', `uncaught error in the page's script: ${error.message}`);
       this.changed();
     });
+    // Failed requests are noted with their address (the console's own line for them has none).
     page.on('console', (message) => {
-      if (message.type() === 'error') transcript.add(actor, 'note', `console error: ${message.text()}`);
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        transcript.add(actor, 'note', `console error: ${message.text()}`);
+      }
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) transcript.add(actor, 'note', `${response.request().method()} ${new URL(response.url()).pathname} answered ${response.status()}`);
     });
     page.on('dialog', (dialog) => {
       this.dialogs.push(`${dialog.type()}(${JSON.stringify(dialog.message())})`);
@@ -241,12 +247,12 @@ export class WatchedPage {
   }
 
   /**
-   * Waits until `predicate` (run inside the page, again after every change to the document)
+   * Waits until `predicate` (run inside the page, again at every frame the page draws)
    * returns true. Resolves false if it does not within `ms`.
    */
-  async untilInPage<Arg>(predicate: (arg: Arg) => boolean, arg: Arg, ms = deadline('browser')): Promise<boolean> {
+  async untilInPage(predicate: (arg: string) => boolean, arg: string, ms = deadline('browser')): Promise<boolean> {
     try {
-      await this.page.waitForFunction(predicate, arg, { timeout: ms, polling: 'mutation' });
+      await this.page.waitForFunction(predicate, arg, { timeout: ms });
       return true;
     } catch (error) {
       if (error instanceof errors.TimeoutError) return false;

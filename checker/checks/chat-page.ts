@@ -31,7 +31,6 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
       id: 'browser-chat',
       name: 'in a browser: two pages join and chat both ways (Enter and the Send button)',
       needs: ['browser-connects'],
-      fresh: true,
       run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
         const alice = await ChatPage.open(pages, 'alice', ctx);
         await alice.join('Alice', 'enter');
@@ -52,10 +51,9 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
       id: 'browser-text-only',
       name: 'in a browser: a message with HTML in it shows as text, creates no element, runs no script',
       needs: ['browser-connects'],
-      fresh: true,
       run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
         const alice = await ChatPage.open(pages, 'alice', ctx);
-        await alice.join('Alice', 'enter');
+        await alice.join('Alice', 'click');
         const mallory = ctx.connect('mallory');
         await mallory.send('Mallory').expectText('[Server]: Welcome, Mallory!');
         await alice.expectMessage('[Server]: Mallory has joined the chat.');
@@ -92,7 +90,7 @@ declare const document: { querySelector(selectors: string): PageElement | null }
 const statusIs = (wanted: string) => document.querySelector('#status')?.textContent?.trim() === wanted;
 const showsMessage = (wanted: string) =>
   Array.from(document.querySelector('#messages')?.children ?? [], (element) => (element.textContent ?? '').trim()).includes(wanted);
-const elementsPresent = (ids: string[]) => ids.every((id) => document.querySelector(`#${id}`) !== null);
+const elementsPresent = (ids: string) => ids.split(' ').every((id) => document.querySelector(`#${id}`) !== null);
 
 /** A page of the chat, opened in the browser, with the steps a check takes on it. */
 class ChatPage {
@@ -119,7 +117,7 @@ class ChatPage {
 
   private async hasElements(): Promise<void> {
     const ids = ['message', 'send', 'messages', 'status'];
-    if (await this.watched.untilInPage(elementsPresent, ids)) return;
+    if (await this.watched.untilInPage(elementsPresent, ids.join(' '))) return;
     const missing = await this.watched.page.evaluate((all) => all.filter((id) => document.querySelector(`#${id}`) === null), ids);
     throw new CheckFailure(`The page has no element with id ${missing.map((id) => `"${id}"`).join(', ')}.`, {
       expected: ELEMENTS,
@@ -205,7 +203,12 @@ class ChatPage {
     const received = this.watched.received().includes(text);
     const failure = `${this.name}'s page should show the message ${quoteText(text)} in #messages, but after ${seconds(deadline('browser'))} it does not.`;
     const details = { expected: `an element in #messages whose text is ${quoteText(text)}`, received: describeShown(shown) };
-    if (this.watched.reloads > 0) throw new CheckFailure(failure, { ...details, explanation: explain.formReloadsPage });
+    if (this.watched.reloads > 0) {
+      throw new CheckFailure(`${this.name}'s page reloaded after sending, which closed its WebSocket, so it does not show ${quoteText(text)}.`, {
+        ...details,
+        explanation: explain.formReloadsPage,
+      });
+    }
     if (!received) {
       throw new CheckFailure(`${failure} The page never received it from the server.`, {
         ...details,
