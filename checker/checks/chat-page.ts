@@ -1,5 +1,6 @@
 import { withBrowserPages, type BrowserPages, type WatchedPage } from '../browser.ts';
 import type { ServerCheckContext } from '../check-context.ts';
+import { chatText } from './chat.ts';
 import { deadline, seconds } from '../deadlines.ts';
 import { CheckFailure, describeError } from '../errors.ts';
 import { explain } from '../explanations.ts';
@@ -36,13 +37,13 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
         await alice.join('Alice', 'enter');
         const bob = await ChatPage.open(pages, 'bob', ctx);
         await bob.join('Bob', 'click');
-        await alice.expectMessage('[Server]: Bob has joined the chat.');
+        await alice.expectMessage(chatText.joined('Bob'));
         await alice.send('Hello from Alice', 'click');
-        await bob.expectMessage('[Alice]: Hello from Alice');
+        await bob.expectMessage(chatText.line('Alice', 'Hello from Alice'));
         await bob.send('Hi Alice, Bob here', 'enter');
-        await alice.expectMessage('[Bob]: Hi Alice, Bob here');
-        await alice.expectInOrder(['[Server]: Welcome, Alice!', '[Server]: Bob has joined the chat.', '[Bob]: Hi Alice, Bob here']);
-        await bob.expectInOrder(['[Server]: Welcome, Bob!', '[Alice]: Hello from Alice']);
+        await alice.expectMessage(chatText.line('Bob', 'Hi Alice, Bob here'));
+        await alice.expectInOrder([chatText.welcome('Alice'), chatText.joined('Bob'), chatText.line('Bob', 'Hi Alice, Bob here')]);
+        await bob.expectInOrder([chatText.welcome('Bob'), chatText.line('Alice', 'Hello from Alice')]);
         alice.expectNoReload();
         bob.expectNoReload();
       }),
@@ -55,12 +56,12 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
         const alice = await ChatPage.open(pages, 'alice', ctx);
         await alice.join('Alice', 'click');
         const mallory = ctx.connect('mallory');
-        await mallory.send('Mallory').expectText('[Server]: Welcome, Mallory!');
-        await alice.expectMessage('[Server]: Mallory has joined the chat.');
+        await mallory.send('Mallory').expectText(chatText.welcome('Mallory'));
+        await alice.expectMessage(chatText.joined('Mallory'));
         ctx.note('mallory sends a message that is also HTML, then a plain one; once the plain one shows, the first has been handled');
         await mallory.send(HTML_PAYLOAD).send('just text');
-        await alice.expectMessage('[Mallory]: just text');
-        await alice.expectShownAsText(`[Mallory]: ${HTML_PAYLOAD}`);
+        await alice.expectMessage(chatText.line('Mallory', 'just text'));
+        await alice.expectShownAsText(chatText.line('Mallory', HTML_PAYLOAD));
       }),
     },
     {
@@ -165,7 +166,7 @@ class ChatPage {
   /** Types the user name and waits for the welcome. */
   async join(name: string, how: 'enter' | 'click'): Promise<void> {
     await this.send(name, how);
-    await this.expectMessage(`[Server]: Welcome, ${name}!`);
+    await this.expectMessage(chatText.welcome(name));
   }
 
   /** Types `text` into #message and sends it by pressing Enter or clicking #send; the page must send it as one text frame. */

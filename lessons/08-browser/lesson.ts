@@ -1,15 +1,25 @@
 import { colors as pc } from '../../checker/colors.ts';
+import { chatChecks, servedByChat } from '../../checker/checks/chat.ts';
 import { chatPageChecks } from '../../checker/checks/chat-page.ts';
 import { pageServerChecks } from '../../checker/checks/http-page.ts';
+import { robustnessChecks } from '../../checker/checks/robustness.ts';
 import { startReferenceServer } from '../../checker/demo.ts';
 import { describeError } from '../../checker/errors.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
+import { defineLesson, type ServerCheck } from '../../checker/lesson-api.ts';
+
+/** The lesson 06 chat, spoken over connections to the page's own port: nothing to check there until that port takes them. */
+const onThePagePort = (check: ServerCheck): ServerCheck => ({ ...check, needs: [...(check.needs ?? []), 'same-port'] });
 
 export default defineLesson({
   title: 'A chat page in the browser',
   kind: 'server',
   entry: 'server.ts',
-  checks: [...pageServerChecks(), ...chatPageChecks(['page', 'same-port'])],
+  checks: [
+    ...pageServerChecks(),
+    ...chatChecks().map(onThePagePort),
+    ...robustnessChecks(servedByChat(), ['same-port']),
+    ...chatPageChecks(['page', 'same-port']),
+  ],
   hints: [
     'Two jobs, one port: createServer from node:http answers ordinary requests, and new WebSocketServer({ server }) answers the upgrade requests that arrive at that same server. Only the HTTP server calls listen(PORT).',
     'In the request handler, look at request.url: for "/" read public/index.html (readFile from node:fs/promises, with new URL(\'./public/index.html\', import.meta.url)) and answer 200 with Content-Type text/html; for anything else answer 404.',
