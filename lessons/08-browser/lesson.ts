@@ -3,12 +3,19 @@ import { chatChecks, servedByChat } from '../../checker/checks/chat.ts';
 import { chatPageChecks } from '../../checker/checks/chat-page.ts';
 import { pageServerChecks } from '../../checker/checks/http-page.ts';
 import { robustnessChecks } from '../../checker/checks/robustness.ts';
+import { startChatBot } from '../../checker/chat-bot.ts';
 import { startReferenceServer } from '../../checker/demo.ts';
 import { describeError } from '../../checker/errors.ts';
 import { defineLesson, type ServerCheck } from '../../checker/lesson-api.ts';
 
-/** The lesson 06 chat, spoken over connections to the page's own port: nothing to check there until that port takes them. */
-const onThePagePort = (check: ServerCheck): ServerCheck => ({ ...check, needs: [...(check.needs ?? []), 'same-port'] });
+/**
+ * The lesson 06 chat, spoken over connections to the page's own port: nothing to check there
+ * until that port takes them. The protocol's rules all apply; the load test stays lesson 06's
+ * (this lesson changes nothing in how messages are passed on, and it already runs a browser).
+ */
+const protocolChecks = chatChecks()
+  .filter((check) => check.id !== 'load')
+  .map((check): ServerCheck => ({ ...check, needs: [...(check.needs ?? []), 'same-port'] }));
 
 export default defineLesson({
   title: 'A chat page in the browser',
@@ -16,7 +23,7 @@ export default defineLesson({
   entry: 'server.ts',
   checks: [
     ...pageServerChecks(),
-    ...chatChecks().map(onThePagePort),
+    ...protocolChecks,
     ...robustnessChecks(servedByChat(), ['same-port']),
     ...chatPageChecks(['page', 'same-port']),
   ],
@@ -28,7 +35,7 @@ export default defineLesson({
     "Wrap the input and the button in a <form> and send in its 'submit' event: it fires on Enter and on a click. Call event.preventDefault() first, or the browser reloads the page.",
   ],
   demo: async (port) => {
-    console.log(pc.bold(`Lesson 08 · A chat page in the browser: the reference solution`));
+    console.log(pc.bold(`Lesson 08 · A chat page in the browser: the reference solution, with Bot in the chat`));
     let server;
     try {
       server = await startReferenceServer('08', port);
@@ -36,8 +43,9 @@ export default defineLesson({
       console.error(pc.red(describeError(error)));
       return 1;
     }
-    console.log(`Open ${pc.cyan(`http://localhost:${port}`)} in two browser tabs (or two browsers), pick a name in each, and chat.`);
-    console.log(pc.dim(`You can join from a terminal too: npm run client -- ws://localhost:${port}. Ctrl-C stops the server.`));
+    const bot = await startChatBot(`ws://localhost:${port}`).catch(() => undefined);
+    console.log(`Open ${pc.cyan(`http://localhost:${port}`)} in your browser, type a name, and chat${bot ? ` with ${bot.name}` : ''}.`);
+    console.log(pc.dim(`Open a second tab (or run \`npm run client -- ws://localhost:${port}\`) for more people. Ctrl-C stops the server.`));
     const exit = await server.exited;
     return exit.code === 0 ? 0 : 1;
   },
