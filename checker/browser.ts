@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, errors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { removeTempPath, trackCloser, trackTempPath } from './cleanup.ts';
 import { deadline, seconds, withDeadline } from './deadlines.ts';
 import { CheckSkipped, describeError } from './errors.ts';
@@ -60,6 +60,8 @@ async function launch(): Promise<BrowserContext> {
   const ms = deadline('browserLaunch');
   let context: BrowserContext;
   try {
+    // Loaded here, not at the top: Playwright is large, and most commands never start a browser.
+    const { chromium } = await import('playwright-core');
     context = await chromium.launchPersistentContext(profile, {
       executablePath: found.executable,
       headless: true,
@@ -72,7 +74,7 @@ async function launch(): Promise<BrowserContext> {
     });
   } catch (error) {
     removeTempPath(profile);
-    const why = error instanceof errors.TimeoutError ? `it did not start within ${seconds(ms)}` : firstLine(describeError(error));
+    const why = isTimeout(error) ? `it did not start within ${seconds(ms)}` : firstLine(describeError(error));
     throw new CheckSkipped(`No browser checks: the Chromium at ${found.executable} could not start (${why}). ${HOW_TO_INSTALL}`);
   }
   const untrack = trackCloser(async () => {
@@ -255,7 +257,7 @@ export class WatchedPage {
       await this.page.waitForFunction(predicate, arg, { timeout: ms });
       return true;
     } catch (error) {
-      if (error instanceof errors.TimeoutError) return false;
+      if (isTimeout(error)) return false;
       throw error;
     }
   }
@@ -263,6 +265,11 @@ export class WatchedPage {
   private changed(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** Playwright's TimeoutError, recognised without loading Playwright. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
 }
 
 function firstLine(text: string): string {

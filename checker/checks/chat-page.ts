@@ -1,23 +1,24 @@
 import { withBrowserPages, type BrowserPages, type WatchedPage } from '../browser.ts';
 import type { ServerCheckContext } from '../check-context.ts';
-import { chatText } from './chat.ts';
 import { deadline, seconds } from '../deadlines.ts';
 import { CheckFailure, describeError } from '../errors.ts';
 import { explain } from '../explanations.ts';
 import type { ServerCheck } from '../lesson-api.ts';
 import { quoteText } from '../transcript.ts';
+import { chatText } from './chat.ts';
 
-/**
- * Checks of a chat page in a real browser (lesson 08): the page the learner's server serves
- * at /, with an input #message, a button #send, a list #messages and a status line #status,
- * talking the lesson 06 chat protocol to the server it came from.
- */
-
-/** What a message looks like on a chat page, and the payload that must stay text. */
+/** A chat message that is also HTML: parsed as HTML it becomes an <img> whose onerror runs alert(1). */
 export const HTML_PAYLOAD = '<img src=x onerror=alert(1)>';
 
 const ELEMENTS = '<input id="message">, <button id="send">, a list <ul id="messages"> and <span id="status">';
 
+/**
+ * Checks of a chat page in a real browser (lesson 08): the page the learner's server serves
+ * at /, with an input #message, a button #send, a list #messages and a status line #status,
+ * talking the lesson 06 chat protocol to the server it came from. `needs` are the checks
+ * that must pass before a browser is worth starting (the page is served, the port takes
+ * WebSocket connections).
+ */
 export function chatPageChecks(needs: string[]): ServerCheck[] {
   return [
     {
@@ -61,7 +62,7 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
         ctx.note('mallory sends a message that is also HTML, then a plain one; once the plain one shows, the first has been handled');
         await mallory.send(HTML_PAYLOAD).send('just text');
         await alice.expectMessage(chatText.line('Mallory', 'just text'));
-        await alice.expectShownAsText(chatText.line('Mallory', HTML_PAYLOAD));
+        await alice.expectShownAsText('mallory', chatText.line('Mallory', HTML_PAYLOAD));
       }),
     },
     {
@@ -242,15 +243,15 @@ class ChatPage {
     });
   }
 
-  /** The payload shows literally as one element; no element or script came out of it. */
-  async expectShownAsText(text: string): Promise<void> {
+  /** `text`, sent by `sender` with HTML_PAYLOAD in it, shows literally as one element; no element or script came out of it. */
+  async expectShownAsText(sender: string, text: string): Promise<void> {
     const images = await this.watched.page.evaluate(() => document.querySelector('#messages')?.querySelectorAll('img').length ?? 0);
     const ranScript = this.watched.dialogs.length > 0;
     if (images > 0 || ranScript) {
       const what = [images > 0 ? `#messages now holds ${images} <img> element(s)` : '', ranScript ? `the page opened ${this.watched.dialogs.join(', ')}` : '']
         .filter(Boolean)
         .join(', and ');
-      throw new CheckFailure(`mallory sent ${quoteText(HTML_PAYLOAD)}, and ${this.name}'s page turned it into HTML: ${what}.`, {
+      throw new CheckFailure(`${sender} sent ${quoteText(HTML_PAYLOAD)}, and ${this.name}'s page turned it into HTML: ${what}.`, {
         expected: `the text ${quoteText(text)}, shown as text`,
         received: what,
         explanation: explain.htmlInjection,

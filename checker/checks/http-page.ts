@@ -4,12 +4,13 @@ import { httpGet, type HttpResponse } from '../http-request.ts';
 import type { ServerCheck } from '../lesson-api.ts';
 import { quoteText } from '../transcript.ts';
 
+/** A path no page lives at. */
+export const UNKNOWN_PATH = '/no-such-page';
+
 /**
  * Checks for a server that does two jobs on one port: it serves a web page over plain HTTP
  * (GET / is the page, any other path is 404) and hands WebSocket upgrade requests to ws.
  */
-export const UNKNOWN_PATH = '/no-such-page';
-
 export function pageServerChecks(): ServerCheck[] {
   return [
     {
