@@ -14,8 +14,8 @@ export const explain = {
     'Your server stopped when a client disconnected. Clients leave at any moment; the close handler must only tidy up ' +
     "(remove the client from your collection) and must not throw. Also make sure every connection has an 'error' listener.",
   senderInBroadcast: (sender: string) =>
-    `${sender} received ${sender}'s own message back: the sender was included in the broadcast. When you loop over the ` +
-    'users to pass a message on, skip the connection it came from (if (client !== socket) client.send(...)).',
+    `Sender included in a broadcast: ${sender} received ${sender}'s own message back. When you loop over the users to pass ` +
+    'a message on, skip the connection it came from: if (client !== socket) client.send(...).',
   clientNotRemovedOnClose:
     "When a client disconnects, cleanly or not, ws emits 'close' on its connection. Handle it: remove the client from your " +
     'collection there and tell the others; a client that is never removed stays in every later broadcast.',
