@@ -5,7 +5,7 @@ import { CheckFailure, describeError } from '../errors.ts';
 import { explain } from '../explanations.ts';
 import type { ServerCheck } from '../lesson-api.ts';
 import { quoteText } from '../transcript.ts';
-import { chatText } from './chat.ts';
+import { chatRoom, chatText } from './chat.ts';
 
 /** A chat message that is also HTML: parsed as HTML it becomes an <img> whose onerror runs alert(1). */
 export const HTML_PAYLOAD = '<img src=x onerror=alert(1)>';
@@ -56,13 +56,13 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
       run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
         const alice = await ChatPage.open(pages, 'alice', ctx);
         await alice.join('Alice', 'click');
-        const mallory = ctx.connect('mallory');
-        await mallory.send('Mallory').expectText(chatText.welcome('Mallory'));
+        const mallory = chatRoom(ctx, ['Mallory']).join('Mallory');
+        await mallory;
         await alice.expectMessage(chatText.joined('Mallory'));
-        ctx.note('mallory sends a message that is also HTML, then a plain one; once the plain one shows, the first has been handled');
+        ctx.note('Mallory sends a message that is also HTML, then a plain one; once the plain one shows, the first has been handled');
         await mallory.send(HTML_PAYLOAD).send('just text');
         await alice.expectMessage(chatText.line('Mallory', 'just text'));
-        await alice.expectShownAsText('mallory', chatText.line('Mallory', HTML_PAYLOAD));
+        await alice.expectShownAsText('Mallory', chatText.line('Mallory', HTML_PAYLOAD));
       }),
     },
     {

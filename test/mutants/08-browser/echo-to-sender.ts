@@ -1,7 +1,7 @@
 // mutant: sends each chat line to everyone, the sender too ("so my page shows what I typed")
-// fails: broadcast
-// message: /Alice received Alice's own message back.*skip the connection it came from/s
-// passes: page, same-port, welcome, join-notice
+// fails: not-to-sender
+// message: /(\w+) received \1's own message back.*skip the connection it came from/s
+// passes: page, same-port, welcome, join-notice, broadcast
 import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { port, referencePage } from './_chat-server.ts';
