@@ -1,5 +1,5 @@
 import type { ServerCheckContext } from '../check-context.ts';
-import { scaled, seconds } from '../deadlines.ts';
+import { scaled, seconds, withDeadline } from '../deadlines.ts';
 import { CheckFailure } from '../errors.ts';
 import { explain } from '../explanations.ts';
 import type { ServerCheck } from '../lesson-api.ts';
@@ -226,7 +226,7 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
       run: async (ctx) => {
         const [sybil, trent, uma] = await room(ctx, ['Sybil', 'Trent', 'Uma']).joinInTurn(['Sybil', 'Trent', 'Uma']);
         await trent!.drop();
-        await expectLeave(ctx, 'Trent', [sybil!, uma!]);
+        await expectLeave(ctx, 'Trent', [sybil!, uma!], `Trent's connection dropped without a close frame (close code 1006): a leave all the same. `);
       },
     },
     {
@@ -257,15 +257,23 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
       run: async (ctx) => {
         const here = room(ctx, ['Xavier', 'Yara', 'Zoe', 'Ghost', 'Shade']);
         const [xavier, yara] = await here.joinInTurn(['Xavier', 'Yara']);
-        await here.connect('Ghost').close(1000);
-        await here.connect('Shade').drop();
-        ctx.note("Ghost and Shade never joined, and have gone. Zoe joins: any notice about them would reach Xavier and Yara before Zoe's.");
         const quiet: Explainer = (got) =>
           LEAVE_NOTICE.test(got)
             ? 'A client that never joined (it sent no name) has left, and the server announced it. Only joined users are announced: ' +
               "in the 'close' handler, look the name up first and say nothing when there is none."
             : undefined;
-        await Promise.all([here.join('Zoe'), ...[xavier!, yara!].map((user) => expectChat(user, chatText.joined('Zoe'), quiet))]);
+        const leaveAndJoin = async () => {
+          await here.connect('Ghost').close(1000);
+          await here.connect('Shade').drop();
+          ctx.note("Ghost and Shade never joined, and have gone. Zoe joins: any notice about them would reach Xavier and Yara before Zoe's.");
+          await Promise.all([here.join('Zoe'), ...[xavier!, yara!].map((user) => expectChat(user, chatText.joined('Zoe'), quiet))]);
+        };
+        await ifItStops(
+          ctx,
+          leaveAndJoin(),
+          'a client that never joined left',
+          "In the 'close' handler, look the name up first: a connection that never sent a name has none (users.get(socket) is undefined) and nothing to announce.",
+        );
       },
     },
     loadCheck(options),
@@ -436,7 +444,7 @@ function explainChat(receiver: string, expected: string, got: string): string | 
   if (squeeze(got) === squeeze(expected)) {
     return got.length > expected.length
       ? 'Only spaces differ: trim the name (name.trim()) once, when it arrives, and use the trimmed name everywhere.'
-      : 'Only spaces differ: only the name is trimmed. A chat message is passed on exactly as it was sent, spaces included.';
+      : 'Only spaces differ, and only the name is trimmed: a chat message is passed on exactly as it was sent, spaces included.';
   }
   if (expected.startsWith('[Server]: Welcome, ') && !got.startsWith('[Server]: Welcome, ') && got !== chatText.emptyName) {
     return toUnjoined(receiver, got);
@@ -464,12 +472,24 @@ function outOfOrder(sender: string, due: string, got: string): string {
     'a database) that can finish in a different order.';
 }
 
-async function expectLeave(ctx: ServerCheckContext, name: string, others: ScriptedClient[]): Promise<void> {
+async function expectLeave(ctx: ServerCheckContext, name: string, others: ScriptedClient[], how = ''): Promise<void> {
   ctx.note(`${name} has gone; every remaining joined user must be told.`);
   await explaining(
     Promise.all(others.map((user) => expectChat(user, chatText.left(name)))),
-    `When a joined user disconnects, every remaining joined user receives ${quoteText(chatText.left(name))}. ` + explain.clientNotRemovedOnClose,
+    `${quoteText(chatText.left(name))} must reach every remaining joined user. ${how}` + explain.clientNotRemovedOnClose,
   );
+}
+
+/** Awaits `work`; when it fails because the server stopped, says the server stopped when `what`, and `why`. */
+async function ifItStops(ctx: ServerCheckContext, work: Promise<unknown>, what: string, why: string): Promise<void> {
+  try {
+    await work;
+  } catch (failure) {
+    // A connection can end a moment before the exit of the process is reported.
+    await withDeadline(ctx.server.exited, scaled(300), () => new Error('still running')).catch(() => {});
+    if (ctx.server.running) throw failure;
+    throw new CheckFailure(`Your server stopped when ${what}. It must keep serving everyone else.`, { received: ctx.server.outputSummary(), explanation: why });
+  }
 }
 
 /** Adds `explanation` to a failure that names no mistake of its own (a silence, say). */

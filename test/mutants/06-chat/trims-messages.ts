@@ -1,6 +1,6 @@
 // mutant: trims every message, so chat lines lose the spaces they were sent with
 // fails: broadcast
-// message: /only the name is trimmed. A chat message is passed on exactly as it was sent/
+// message: /only the name is trimmed: a chat message is passed on exactly as it was sent/
 // passes: welcome, join-notice, blank-name, trims-name
 import { WebSocketServer, WebSocket } from 'ws';
 
