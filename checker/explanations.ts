@@ -22,6 +22,20 @@ export const explain = {
   hardCodedPort: (port: number) =>
     `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
     'Use: const port = Number(process.env.PORT ?? 8080);',
+  serverBlocked:
+    'When a server accepts connections but answers nothing, usually something blocks its event loop: ' +
+    'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
+    "do nothing else. Read standard input with readline's 'line' event instead, which lets the server go on serving.",
+  senderIncluded:
+    'The sender got its own message back as a broadcast: sender included in a broadcast. ' +
+    'When you loop over the clients to tell the others, skip the one that sent the message (if (client !== socket) ...).',
+  clientNotRemoved:
+    "Closed client not removed: a connection that has closed is still in your collection. Delete it in the socket's 'close' " +
+    'handler (clients.delete(socket)); ws fires that event for every ending, a clean close or a dropped connection alike.',
+  sendToClosed:
+    'Your server sent to a connection that was already closing or closed, and that error stopped it. A client can leave at any ' +
+    'moment, even in the middle of a broadcast: skip every client whose readyState is not WebSocket.OPEN, and never let one ' +
+    "failed send stop the server (ws's send() callback and promises wrapped around it report such errors).",
   exitBeforeClose:
     'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
     'by itself once the connection has closed (or exit in the close handler).',
@@ -39,12 +53,36 @@ export const explain = {
   formReloadsPage:
     "The page reloaded when the form was submitted, which closes its WebSocket. In the 'submit' handler call event.preventDefault() " +
     'first, so the browser does not send the form and load a new page.',
+  clientErrorListener:
+    "Your client has no 'error' listener on its WebSocket. When the connection cannot be made, ws emits 'error', and an " +
+    "'error' event nobody listens to stops Node.js with a stack trace. Add ws.on('error', (error) => { console.error(`Could not " +
+    'connect to ${url}: ${error.message}`); process.exitCode = 1; }).',
+  errorObjectPrinted:
+    'Printing the whole error object (console.error(error)) prints its stack trace too. A user needs one readable line: ' +
+    'print error.message instead.',
+  sendBeforeOpen:
+    'Your client called ws.send() before the connection was open, and ws throws "WebSocket is not open" then. ' +
+    "Opening takes a round trip to the server: send from the 'open' handler, ws.on('open', () => ws.send(...)).",
+  blockedEventLoop:
+    'Your client is stuck in code that never returns, so Node.js cannot run anything else: no message is received, ' +
+    'no ping answered. A loop that waits for input, like a synchronous read of standard input (fs.readSync), does that. ' +
+    "Read input with readline's 'line' event instead: Node.js calls your listener for every line, and is free in between.",
+  blockedOnInput:
+    "A chat client must print every message the moment it arrives, from ws.on('message', ...), whatever the input is doing. " +
+    'Something kept your client from doing that while it waited for the user: a synchronous read of standard input blocks ' +
+    'the event loop, and a loop that asks for a line (rl.question()) and then waits for one reply misses messages nobody ' +
+    "asked for. Read input with readline's 'line' event and handle messages in their own listener.",
 } as const;
 
 /** Names the likely mistake from a crashed program's error output, if it is a known one. */
 export function explainCrash(stderr: string): string | undefined {
+  if (/WebSocket is not open: readyState 0/.test(stderr)) return explain.sendBeforeOpen;
+  if (/Unhandled 'error' event/.test(stderr) && /ECONNREFUSED|Emitted 'error' event on WebSocket instance/.test(stderr)) {
+    return explain.clientErrorListener;
+  }
   if (/Invalid WebSocket frame|Unhandled 'error' event|MASK must be set|WS_ERR_/i.test(stderr)) {
     return explain.missingErrorListener;
   }
+  if (/WebSocket is not open: readyState [23]/.test(stderr)) return explain.sendToClosed;
   return undefined;
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
 import { OutputCapture } from './output-capture.ts';
 import { groupAlive, stopGroup } from './process-group.ts';
@@ -23,6 +23,8 @@ export interface ExitInfo {
 const tsxLoader = fileURLToPath(import.meta.resolve('tsx'));
 
 const MAX_KEPT_LINES = 2_000;
+/** How long, after the program exits, its output may take to arrive. */
+const OUTPUT_DRAIN_MS = 300;
 
 export interface OutputLine {
   stream: 'stdout' | 'stderr';
@@ -60,10 +62,18 @@ export class RunningProgram {
     child.stdin!.on('error', () => {});
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.exitInfo = { code, signal };
-        this.transcript?.add(this.label, 'note', `exited ${describeExit(this.exitInfo)}`);
-        this.notifyLineWaiters();
-        resolve(this.exitInfo);
+        // What the program printed just before it exited can still be in the pipes. Read it
+        // first, so that whoever learns of the exit also sees all of the output (bounded: a
+        // grandchild may hold the pipes open).
+        const output = Promise.all([this.stdout.closed, this.stderr.closed]);
+        void withDeadline(output, scaled(OUTPUT_DRAIN_MS), () => new Error('output still open'))
+          .catch(() => {})
+          .then(() => {
+            this.exitInfo = { code, signal };
+            this.transcript?.add(this.label, 'note', `exited ${describeExit(this.exitInfo)}`);
+            this.notifyLineWaiters();
+            resolve(this.exitInfo);
+          });
       });
       child.once('error', () => {
         this.exitInfo ??= { code: null, signal: null };

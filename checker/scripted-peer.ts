@@ -26,6 +26,11 @@ export interface ExpectOptions {
   explain?: (received: Message) => string | undefined;
   /** Overrides the reply deadline (milliseconds, already scaled). */
   ms?: number;
+  /**
+   * Messages to pass over before the expected one (they stay in the transcript), for a client
+   * that may also receive other people's messages at any moment, such as broadcasts.
+   */
+  skip?: (message: Message) => boolean;
 }
 
 export interface PeerOptions {
@@ -161,6 +166,25 @@ export class ScriptedPeer implements PromiseLike<void> {
     return this.sendRaw(frame, `a malformed frame: text ${quoteText(text)} without the mask clients must use`);
   }
 
+  /**
+   * Pings the other side and waits for its pong. A pong proves the other side's WebSocket is
+   * open (a client has had its 'open' event) and reading, without asking it for any message.
+   */
+  ping(): this {
+    return this.step(async () => {
+      this.assertOpen('send a ping');
+      const pong = new Promise<void>((resolve) => this.ws.once('pong', () => resolve()));
+      this.transcript.add(this.name, 'note', `${this.name} sent a ping (answered by the WebSocket library itself)`);
+      this.ws.ping();
+      const ms = deadline('reply');
+      await withDeadline(Promise.race([pong, this.closed]), ms, () => new CheckFailure(
+        `${this.peerName} did not answer a ping from ${this.name} within ${seconds(ms)}. ` +
+          'A WebSocket library answers pings by itself, unless something blocks the event loop of its program.',
+      ));
+      if (this.closeInfo) throw await this.closedInstead('the answer to a ping');
+    });
+  }
+
   /** Starts a normal close handshake and waits until the connection has closed. */
   close(code = 1000, reason = ''): this {
     return this.step(async () => {
@@ -170,6 +194,27 @@ export class ScriptedPeer implements PromiseLike<void> {
       await withDeadline(this.closed, ms, () => new CheckFailure(
         `${this.peerName} did not answer the close handshake ${this.name} started, within ${seconds(ms)}.`,
       ));
+    });
+  }
+
+  /**
+   * Starts a close handshake that never finishes: the close frames cross, but this side never
+   * ends its half of the TCP connection, as a client whose network froze mid-goodbye would. The
+   * other side's connection then stays CLOSING (no longer OPEN, and no 'close' event yet; ws
+   * waits up to 30 s). Resolves once the other side has answered the close frame.
+   */
+  closeAndLinger(code = 1000): this {
+    return this.step(async () => {
+      const socket = this.socket();
+      const answered = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+      // ws ends its side of the connection once both close frames have crossed; this one never does.
+      socket.end = () => socket;
+      this.closingHere = true;
+      this.transcript.add(this.name, 'note', `${this.name} starts closing but never finishes: its TCP connection stays open`);
+      this.ws.close(code);
+      const ms = deadline('close');
+      await withDeadline(answered, ms, () => new CheckFailure(`${this.peerName} did not answer the close frame ${this.name} sent, within ${seconds(ms)}.`));
+      this.transcript.add(this.name, 'note', `${this.peerName} answered ${this.name}'s close frame; the TCP connection stays open`);
     });
   }
 
@@ -188,7 +233,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** The next message must be a text frame equal to `expected`. */
   expectText(expected: string, options: ExpectOptions = {}): this {
     return this.step(async () => {
-      const message = await this.receive(`the text message ${quoteText(expected)}`, options.ms);
+      const message = await this.receive(`the text message ${quoteText(expected)}`, options);
       if (!message.isBinary && message.text === expected) return;
       throw this.mismatch(`${this.name} expected the message ${quoteText(expected)}.`, `text ${quoteText(expected)}`, message, options);
     });
@@ -197,7 +242,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** The next message must satisfy `test`, and be a text frame unless `binary` is set. */
   expectMessage(test: (message: Message) => boolean, description: string, options: ExpectOptions & { binary?: boolean } = {}): this {
     return this.step(async () => {
-      const message = await this.receive(description, options.ms);
+      const message = await this.receive(description, options);
       if (message.isBinary === (options.binary ?? false) && test(message)) return;
       throw this.mismatch(`${this.name} expected ${description}.`, description, message, options);
     });
@@ -237,7 +282,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** Waits for every step so far, then for the next message, and returns it. */
   async nextMessage(description = 'a message', ms?: number): Promise<Message> {
     await this;
-    return this.receive(description, ms);
+    return this.receive(description, { ms });
   }
 
   /** Waits for every step so far, then for the connection to close, and returns how it closed. */
@@ -245,6 +290,11 @@ export class ScriptedPeer implements PromiseLike<void> {
     await this;
     await withDeadline(this.closed, ms, () => new CheckFailure(`${this.name} expected the connection to close within ${seconds(ms)}, but it stayed open.`));
     return this.closeInfo!;
+  }
+
+  /** Messages that arrived and no expectation has read yet. After closure(), all the other side sent. */
+  unread(): Message[] {
+    return [...this.inbox];
   }
 
   get isOpen(): boolean {
@@ -259,10 +309,12 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   // ---- internals ------------------------------------------------------------------------
 
-  protected async receive(description: string, ms = deadline('reply')): Promise<Message> {
+  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip'> = {}): Promise<Message> {
+    const ms = options.ms ?? deadline('reply');
     const giveUpAt = performance.now() + ms;
     for (;;) {
       const message = this.inbox.shift();
+      if (message && options.skip?.(message)) continue;
       if (message) return message;
       if (this.closeInfo) throw await this.closedInstead(description);
       const left = giveUpAt - performance.now();

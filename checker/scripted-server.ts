@@ -2,6 +2,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { trackCloser } from './cleanup.ts';
 import { deadline, seconds, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
+import { explainCrash } from './explanations.ts';
 import { allocatePort, releasePort } from './ports.ts';
 import type { RunningProgram } from './program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
@@ -49,20 +50,29 @@ export class ScriptedServer {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  /** Waits for the learner's client to open its next connection. */
-  async nextConnection(ms = deadline('start')): Promise<ServerConnection> {
+  /**
+   * Waits for the learner's client to open its next connection:
+   *
+   *     const { connection } = await server.nextConnection();
+   *
+   * (Wrapped in an object because a connection is awaitable: resolving with it would run its
+   * steps and hand back undefined.)
+   */
+  async nextConnection(ms = deadline('start')): Promise<{ connection: ServerConnection }> {
     const giveUpAt = performance.now() + ms;
     for (;;) {
       const ws = this.waiting.shift();
       if (ws) {
         const connection = new ServerConnection(ws, { name: 'checker', peerName: 'client', transcript: this.transcript, program: this.program });
         this.connections.push(connection);
-        return connection;
+        return { connection };
       }
       if (this.program && !this.program.running) {
         throw new CheckFailure(`Your client exited before it connected to ${this.url} (the WS_URL it was given).`, {
           received: this.program.outputSummary(),
-          explanation: 'Read the address from process.env.WS_URL and create the WebSocket with it; keep the program running until the conversation is over.',
+          explanation:
+            explainCrash(this.program.stderr.text()) ??
+            'Read the address from process.env.WS_URL and create the WebSocket with it; keep the program running until the conversation is over.',
         });
       }
       const left = giveUpAt - performance.now();
