@@ -39,6 +39,20 @@ export const explain = {
   exitBeforeClose:
     'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
     'by itself once the connection has closed (or exit in the close handler).',
+  wsOnOwnPort:
+    'Here one HTTP server listens on PORT and the WebSocketServer shares its port: create it with new WebSocketServer({ server }), ' +
+    'not with a port of its own. The browser asks the HTTP server to upgrade the connection, and ws answers that request.',
+  pageConnectsElsewhere:
+    'The page must connect back to the server it was loaded from, whatever its address: ' +
+    "new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`). A hard-coded ws://localhost:8080 " +
+    'only works on one port of one machine.',
+  htmlInjection:
+    'The page put the message into the document as HTML (innerHTML, insertAdjacentHTML or similar), so markup in a message became ' +
+    "real elements and ran code: anyone in the chat could run code in everyone's page (cross-site scripting). " +
+    "Create the element and set its textContent: const item = document.createElement('li'); item.textContent = event.data;",
+  formReloadsPage:
+    "The page reloaded when the form was submitted, which closes its WebSocket. In the 'submit' handler call event.preventDefault() " +
+    'first, so the browser does not send the form and load a new page.',
   clientErrorListener:
     "Your client has no 'error' listener on its WebSocket. When the connection cannot be made, ws emits 'error', and an " +
     "'error' event nobody listens to stops Node.js with a stack trace. Add ws.on('error', (error) => { console.error(`Could not " +
