@@ -56,6 +56,19 @@ export class ServerCheckContext {
     this.transcript.add('checker', 'note', text);
   }
 
+  /** True once the check has stopped the server on purpose with stopServer(). */
+  serverStoppedByCheck = false;
+
+  /**
+   * Stops the learner's server on purpose, to see how its clients react to a server going
+   * away. The check is not failed for the server having stopped. Use it in a `fresh` check.
+   */
+  async stopServer(): Promise<void> {
+    this.serverStoppedByCheck = true;
+    this.note('the checker stops your server, as when it crashes or is shut down');
+    await this.server.stop();
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const client of this.clients) client.terminate();

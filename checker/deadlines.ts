@@ -15,6 +15,10 @@ export const baseDeadlines = {
   killGrace: 1_000,
   /** For one whole check. */
   check: 20_000,
+  /** For a browser page to show a change (loaded, connected, a message on screen): slower than a ws round trip. */
+  browser: 5_000,
+  /** For Chromium to start. */
+  browserLaunch: 15_000,
 } as const;
 
 export type DeadlineName = keyof typeof baseDeadlines;

@@ -1,3 +1,8 @@
+/** A closed client left in the server's collection (lesson 04 knows it as clientNotRemoved). */
+const closedClientNotRemoved =
+  "Closed client not removed: a connection that has closed is still in your collection. Delete it in the socket's 'close' " +
+  'handler (clients.delete(socket)); ws fires that event for every ending, a clean close or a dropped connection alike.';
+
 /**
  * The common mistakes, each in one place and in the learner's words, so every lesson's
  * failures say the same true thing about them.
@@ -13,27 +18,51 @@ export const explain = {
   crashOnDisconnect:
     'Your server stopped when a client disconnected. Clients leave at any moment; the close handler must only tidy up ' +
     "(remove the client from your collection) and must not throw. Also make sure every connection has an 'error' listener.",
+  senderInBroadcast: (sender: string) =>
+    `Sender included in a broadcast: ${sender} received ${sender}'s own message back. When you loop over the users to pass ` +
+    'a message on, skip the connection it came from: if (client !== socket) client.send(...).',
+  clientNotRemovedOnClose:
+    "When a client disconnects, cleanly or not, ws emits 'close' on its connection. Handle it: remove the client from your " +
+    'collection there and tell the others; a client that is never removed stays in every later broadcast.',
   hardCodedPort: (port: number) =>
     `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
     'Use: const port = Number(process.env.PORT ?? 8080);',
+  serverBlocked:
+    'When a server accepts connections but answers nothing, usually something blocks its event loop: ' +
+    'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
+    "do nothing else. Read standard input with readline's 'line' event instead, which lets the server go on serving.",
+  senderIncluded:
+    'The sender got its own message back as a broadcast: sender included in a broadcast. ' +
+    'When you loop over the clients to tell the others, skip the one that sent the message (if (client !== socket) ...).',
+  clientNotRemoved: closedClientNotRemoved,
+  closedClientNotRemoved,
+  sendToClosed:
+    'Your server sent to a connection that was already closing or closed, and that error stopped it. A client can leave at any ' +
+    'moment, even in the middle of a broadcast: skip every client whose readyState is not WebSocket.OPEN, and never let one ' +
+    "failed send stop the server (ws's send() callback and promises wrapped around it report such errors).",
   exitBeforeClose:
     'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
     'by itself once the connection has closed (or exit in the close handler).',
-  senderIncluded:
-    'The sender received its own message back: the sender was included in the broadcast. When you loop over the clients ' +
-    'to pass a message on, skip the connection it came from (if (client !== socket) client.send(...)).',
-  closedClientNotRemoved:
-    'A client that has disconnected is still in your collection, so it is still counted and sent to. Remove it in its ' +
-    "connection's 'close' handler (clients.delete(socket)); ws emits 'close' for every ending, a clean close or a dropped connection alike.",
+  wsOnOwnPort:
+    'Here one HTTP server listens on PORT and the WebSocketServer shares its port: create it with new WebSocketServer({ server }), ' +
+    'not with a port of its own. The browser asks the HTTP server to upgrade the connection, and ws answers that request.',
+  pageConnectsElsewhere:
+    'The page must connect back to the server it was loaded from, whatever its address: ' +
+    "new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`). A hard-coded ws://localhost:8080 " +
+    'only works on one port of one machine.',
+  htmlInjection:
+    'The page put the message into the document as HTML (innerHTML, insertAdjacentHTML or similar), so markup in a message became ' +
+    "real elements and ran code: anyone in the chat could run code in everyone's page (cross-site scripting). " +
+    "Create the element and set its textContent: const item = document.createElement('li'); item.textContent = event.data;",
+  formReloadsPage:
+    "The page reloaded when the form was submitted, which closes its WebSocket. In the 'submit' handler call event.preventDefault() " +
+    'first, so the browser does not send the form and load a new page.',
   notWebSocket:
     'Something accepted the connection on the port, then closed it without answering the WebSocket handshake. Is the program ' +
     'listening on PORT a WebSocket server? Create one with new WebSocketServer({ port }), or attach one to your HTTP server.',
   plainHttpAnswer: (status: number) =>
     `Your server answered the WebSocket handshake with an ordinary HTTP response (status ${status}) instead of switching to ` +
     'WebSocket (status 101). Hand upgrade requests to a WebSocketServer: new WebSocketServer({ server }) on your HTTP server.',
-  handshakeNotAnswered:
-    'Your server accepted the connection but never answered the WebSocket handshake. Usually something blocks the event loop: ' +
-    'a loop that never ends, or a synchronous wait. While it runs, Node.js can do nothing else.',
   busyEventLoop: (program: string) =>
     `Your ${program} was busy computing all the while, without a pause. A loop that never ends, or a very long computation, ` +
     'blocks the event loop: until it finishes, Node.js cannot receive or send any message.',
@@ -67,6 +96,7 @@ export function explainCrash(stderr: string): string | undefined {
   if (/Invalid WebSocket frame|Unhandled 'error' event|MASK must be set|WS_ERR_/i.test(stderr)) {
     return explain.missingErrorListener;
   }
+  if (/WebSocket is not open: readyState [23]/.test(stderr)) return explain.sendToClosed;
   return undefined;
 }
 
@@ -74,7 +104,6 @@ export function explainCrash(stderr: string): string | undefined {
 export function explainConnectError(message: string): string | undefined {
   const status = /Unexpected server response: (\d+)/.exec(message)?.[1];
   if (status) return explain.plainHttpAnswer(Number(status));
-  if (/handshake has timed out|not answered within/i.test(message)) return explain.handshakeNotAnswered;
   if (/ECONNRESET|socket hang up|EPIPE|closed during the handshake/i.test(message)) return explain.notWebSocket;
   return undefined;
 }

@@ -2,13 +2,20 @@ import { createInterface, type Interface } from 'node:readline';
 import WebSocket from 'ws';
 import { colors as pc } from './colors.ts';
 
+export interface InteractiveClientOptions {
+  /** What to tell the person once connected (by default: type a message, /quit to leave). */
+  help?: string;
+  /** What a typed line does, for demos that route some lines elsewhere; by default it is sent. */
+  onLine?: (line: string, send: (text: string) => void) => void;
+}
+
 /**
  * A terminal WebSocket client for playing with any server: every line typed is sent as a text
  * message, every message received is printed as it arrives (above the prompt), `/quit` or
  * Ctrl-D closes normally. Resolves with the exit status: 0 after a normal end, 1 if it could
  * not connect. Input is read only once connected, so lines piped in are not lost.
  */
-export function runInteractiveClient(url: string): Promise<number> {
+export function runInteractiveClient(url: string, options: InteractiveClientOptions = {}): Promise<number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url);
     let input: Interface | undefined;
@@ -21,14 +28,17 @@ export function runInteractiveClient(url: string): Promise<number> {
     };
 
     ws.on('open', () => {
-      console.log(pc.green(`Connected to ${url}.`) + pc.dim(' Type a message and press Enter; /quit (or Ctrl-D) to leave.'));
+      console.log(pc.green(`Connected to ${url}.`) + pc.dim(` ${options.help ?? 'Type a message and press Enter; /quit (or Ctrl-D) to leave.'}`));
       input = createInterface({ input: process.stdin, output: process.stdout, prompt: pc.dim('> '), terminal: Boolean(process.stdin.isTTY) });
       input.on('line', (line) => {
         if (line.trim() === '/quit') return ws.close(1000, 'Bye');
-        if (ws.readyState === WebSocket.OPEN && line.length > 0) {
-          if (!process.stdin.isTTY) console.log(`${pc.dim('→')} ${line}`);
-          ws.send(line);
-        }
+        const send = (text: string) => {
+          if (ws.readyState !== WebSocket.OPEN || text.length === 0) return;
+          if (!process.stdin.isTTY) console.log(`${pc.dim('→')} ${text}`);
+          ws.send(text);
+        };
+        if (options.onLine) options.onLine(line, send);
+        else send(line);
         input?.prompt();
       });
       input.on('close', () => {

@@ -80,7 +80,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
             signal.addEventListener('abort', abandon);
             try {
               await check.run(ctx);
-              if (!server.program.running) throw stoppedDuringCheck(server.program);
+              if (!server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
             } finally {
               signal.removeEventListener('abort', abandon);
               ctx.dispose();
@@ -181,7 +181,9 @@ async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> 
 /** A skipped result when a check this one needs did not pass, else undefined. */
 function unmetNeed(check: { id: string; name: string; needs?: string[] }, earlier: CheckResult[]): CheckResult | undefined {
   const unmet = earlier.find((result) => check.needs?.includes(result.id) && result.status !== 'passed');
-  return unmet && skipped(check, `Not run until "${unmet.name}" passes.`);
+  if (!unmet) return undefined;
+  // A check that could not run here (no browser, say) passes its reason on to those that need it.
+  return skipped(check, unmet.status === 'skipped' ? unmet.message : `Not run until "${unmet.name}" passes.`);
 }
 
 function missingFile(lesson: Lesson, file: string): CheckResult[] {

@@ -1,7 +1,7 @@
 import WebSocket, { type ClientOptions } from 'ws';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { deadline, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
-import { explainConnectError } from './explanations.ts';
+import { explain, explainConnectError } from './explanations.ts';
 import type { RunningProgram } from './program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
 import type { Transcript } from './transcript.ts';
@@ -40,16 +40,21 @@ export class ScriptedClient extends ScriptedPeer {
     });
     this.step(async () => {
       try {
-        const ms = deadline('reply');
-        await withDeadline(opened, ms, () => this.connectFailure(`the handshake was not answered within ${seconds(ms)}`));
+        await withDeadline(opened, deadline('reply'), () => this.connectFailure());
       } catch (failure) {
         throw (await this.programCrash()) ?? failure;
       }
     });
   }
 
-  private connectFailure(fallback = 'the connection closed during the handshake'): CheckFailure {
-    const reason = this.openError?.message ?? fallback;
-    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${reason}.`, { explanation: explainConnectError(reason) });
+  private connectFailure(): CheckFailure {
+    const error = this.openError?.message;
+    // No error yet (or ws's own timeout): the TCP connection is up, but nothing answered the upgrade request.
+    if (error === undefined || /handshake has timed out/i.test(error)) {
+      return new CheckFailure(`${this.name} could not open a WebSocket connection: the server accepted it but never answered the WebSocket handshake.`, {
+        explanation: explain.serverBlocked,
+      });
+    }
+    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${error}.`, { explanation: explainConnectError(error) });
   }
 }

@@ -27,6 +27,11 @@ export interface ExpectOptions {
   explain?: (received: Message) => string | undefined;
   /** Overrides the reply deadline (milliseconds, already scaled). */
   ms?: number;
+  /**
+   * Messages to pass over before the expected one (they stay in the transcript), for a client
+   * that may also receive other people's messages at any moment, such as broadcasts.
+   */
+  skip?: (message: Message) => boolean;
 }
 
 export interface PeerOptions {
@@ -62,6 +67,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   private chain: Promise<void> = Promise.resolve();
   closeInfo: CloseInfo | undefined;
   private closingHere = false;
+  private ignoring: ((message: Message) => string | undefined) | undefined;
   protected readonly closed: Promise<void>;
 
   constructor(ws: WebSocket, options: PeerOptions) {
@@ -72,7 +78,13 @@ export class ScriptedPeer implements PromiseLike<void> {
     this.program = options.program;
     ws.on('message', (data: Buffer, isBinary) => {
       this.transcript.frame(this.peerName, this.name, describeFrame(data, isBinary));
-      this.inbox.push({ text: data.toString('utf8'), isBinary, data });
+      const message = { text: data.toString('utf8'), isBinary, data };
+      const ignored = this.ignoring?.(message);
+      if (ignored) {
+        this.transcript.add(this.name, 'note', `set aside: ${ignored}`);
+        return;
+      }
+      this.inbox.push(message);
       this.wakeUp();
     });
     // Errors end in a close event, which is what the expectations look at.
@@ -104,6 +116,15 @@ export class ScriptedPeer implements PromiseLike<void> {
     this.chain = this.chain.then(action);
     // A step nobody awaits must not become an unhandled rejection; awaiting still sees it.
     this.chain.catch(() => {});
+    return this;
+  }
+
+  /**
+   * Sets aside every message for which `reason` returns a reason (noted in the transcript), so
+   * no expectation sees it: for late echoes of an earlier check on a shared server.
+   */
+  ignore(reason: (message: Message) => string | undefined): this {
+    this.ignoring = reason;
     return this;
   }
 
@@ -177,6 +198,27 @@ export class ScriptedPeer implements PromiseLike<void> {
     });
   }
 
+  /**
+   * Starts a close handshake that never finishes: the close frames cross, but this side never
+   * ends its half of the TCP connection, as a client whose network froze mid-goodbye would. The
+   * other side's connection then stays CLOSING (no longer OPEN, and no 'close' event yet; ws
+   * waits up to 30 s). Resolves once the other side has answered the close frame.
+   */
+  closeAndLinger(code = 1000): this {
+    return this.step(async () => {
+      const socket = this.socket();
+      const answered = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+      // ws ends its side of the connection once both close frames have crossed; this one never does.
+      socket.end = () => socket;
+      this.closingHere = true;
+      this.transcript.add(this.name, 'note', `${this.name} starts closing but never finishes: its TCP connection stays open`);
+      this.ws.close(code);
+      const ms = deadline('close');
+      await withDeadline(answered, ms, () => new CheckFailure(`${this.peerName} did not answer the close frame ${this.name} sent, within ${seconds(ms)}.`));
+      this.transcript.add(this.name, 'note', `${this.peerName} answered ${this.name}'s close frame; the TCP connection stays open`);
+    });
+  }
+
   /** Drops the TCP connection with no close frame, as a crashed browser or a lost network would. */
   drop(): this {
     return this.step(async () => {
@@ -192,7 +234,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** The next message must be a text frame equal to `expected`. */
   expectText(expected: string, options: ExpectOptions = {}): this {
     return this.step(async () => {
-      const message = await this.receive(`the text message ${quoteText(expected)}`, options.ms);
+      const message = await this.receive(`the text message ${quoteText(expected)}`, options);
       if (!message.isBinary && message.text === expected) return;
       throw this.mismatch(`${this.name} expected the message ${quoteText(expected)}.`, `text ${quoteText(expected)}`, message, options);
     });
@@ -201,7 +243,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** The next message must satisfy `test`, and be a text frame unless `binary` is set. */
   expectMessage(test: (message: Message) => boolean, description: string, options: ExpectOptions & { binary?: boolean } = {}): this {
     return this.step(async () => {
-      const message = await this.receive(description, options.ms);
+      const message = await this.receive(description, options);
       if (message.isBinary === (options.binary ?? false) && test(message)) return;
       throw this.mismatch(`${this.name} expected ${description}.`, description, message, options);
     });
@@ -241,7 +283,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** Waits for every step so far, then for the next message, and returns it. */
   async nextMessage(description = 'a message', ms?: number): Promise<Message> {
     await this;
-    return this.receive(description, ms);
+    return this.receive(description, { ms });
   }
 
   /** Waits for every step so far, then for the connection to close, and returns how it closed. */
@@ -268,11 +310,13 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   // ---- internals ------------------------------------------------------------------------
 
-  protected async receive(description: string, ms = deadline('reply')): Promise<Message> {
+  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip'> = {}): Promise<Message> {
+    const ms = options.ms ?? deadline('reply');
     const giveUpAt = performance.now() + ms;
     let busy: (() => boolean) | undefined;
     for (;;) {
       const message = this.inbox.shift();
+      if (message && options.skip?.(message)) continue;
       if (message) return message;
       if (this.closeInfo) throw await this.closedInstead(description);
       // Only a wait that finds nothing waiting is worth watching (most find their message at once).
