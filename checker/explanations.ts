@@ -1,8 +1,3 @@
-/** A closed client left in the server's collection (lesson 04 knows it as clientNotRemoved). */
-const closedClientNotRemoved =
-  "Closed client not removed: a connection that has closed is still in your collection. Delete it in the socket's 'close' " +
-  'handler (clients.delete(socket)); ws fires that event for every ending, a clean close or a dropped connection alike.';
-
 /**
  * The common mistakes, each in one place and in the learner's words, so every lesson's
  * failures say the same true thing about them.
@@ -19,11 +14,12 @@ export const explain = {
     'Your server stopped when a client disconnected. Clients leave at any moment; the close handler must only tidy up ' +
     "(remove the client from your collection) and must not throw. Also make sure every connection has an 'error' listener.",
   senderInBroadcast: (sender: string) =>
-    `Sender included in a broadcast: ${sender} received ${sender}'s own message back. When you loop over the users to pass ` +
+    `Sender included in a broadcast: ${sender} received ${sender}'s own message back. When you loop over the clients to pass ` +
     'a message on, skip the connection it came from: if (client !== socket) client.send(...).',
-  clientNotRemovedOnClose:
-    "When a client disconnects, cleanly or not, ws emits 'close' on its connection. Handle it: remove the client from your " +
-    'collection there and tell the others; a client that is never removed stays in every later broadcast.',
+  closedClientNotRemoved:
+    "Closed client not removed: a connection that has closed is still in your collection. Remove it in the socket's 'close' " +
+    'handler (clients.delete(socket)), and tell the others there if they need to know; ws fires that event for every ending, ' +
+    'a clean close or a dropped connection alike.',
   hardCodedPort: (port: number) =>
     `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
     'Use: const port = Number(process.env.PORT ?? 8080);',
@@ -31,11 +27,6 @@ export const explain = {
     'When a server accepts connections but answers nothing, usually something blocks its event loop: ' +
     'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
     "do nothing else. Read standard input with readline's 'line' event instead, which lets the server go on serving.",
-  senderIncluded:
-    'The sender got its own message back as a broadcast: sender included in a broadcast. ' +
-    'When you loop over the clients to tell the others, skip the one that sent the message (if (client !== socket) ...).',
-  clientNotRemoved: closedClientNotRemoved,
-  closedClientNotRemoved,
   sendToClosed:
     'Your server sent to a connection that was already closing or closed, and that error stopped it. A client can leave at any ' +
     'moment, even in the middle of a broadcast: skip every client whose readyState is not WebSocket.OPEN, and never let one ' +

@@ -476,7 +476,7 @@ async function expectLeave(ctx: ServerCheckContext, name: string, others: Script
   ctx.note(`${name} has gone; every remaining joined user must be told.`);
   await explaining(
     Promise.all(others.map((user) => expectChat(user, chatText.left(name)))),
-    `${quoteText(chatText.left(name))} must reach every remaining joined user. ${how}` + explain.clientNotRemovedOnClose,
+    `${quoteText(chatText.left(name))} must reach every remaining joined user. ${how}` + explain.closedClientNotRemoved,
   );
 }
 

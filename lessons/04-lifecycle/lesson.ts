@@ -136,9 +136,9 @@ const served: Served = {
   again: (client) => counted(client),
 };
 
-const stillCounted = explain.clientNotRemoved;
+const stillCounted = explain.closedClientNotRemoved;
 const stillCountedDropped =
-  `${explain.clientNotRemoved} A dropped connection sends no close frame and no last message: 'close' (with code 1006) is the only news of it.`;
+  `${explain.closedClientNotRemoved} A dropped connection sends no close frame and no last message: 'close' (with code 1006) is the only news of it.`;
 const stillCountedClosing = (name: string) =>
   `${name}'s close handshake has started, but the TCP connection has not finished closing (a network that froze). Until it does, ws ` +
   "keeps the socket, CLOSING, in wss.clients, and its 'close' event waits (up to 30 s), so it also stays in your set. It is not open " +

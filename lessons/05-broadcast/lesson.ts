@@ -23,14 +23,14 @@ function isOwnMessage(client: ScriptedClient, received: Message): boolean {
 }
 
 function explainToSender(sender: ScriptedClient, text: string, received: Message): string | undefined {
-  if (isOwnMessage(sender, received)) return explain.senderIncluded;
+  if (isOwnMessage(sender, received)) return explain.senderInBroadcast(sender.name);
   if (received.text === text) return 'Add the prefix: the sender gets "You said: " followed by its message.';
   if (received.text.startsWith('You said:')) return 'The reply is exactly "You said: " (one space after the colon) followed by the message.';
   return undefined;
 }
 
 function explainToOther(receiver: ScriptedClient, text: string, received: Message): string | undefined {
-  if (isOwnMessage(receiver, received)) return explain.senderIncluded;
+  if (isOwnMessage(receiver, received)) return explain.senderInBroadcast(receiver.name);
   if (received.text === said(text)) return 'Only the sender gets "You said: m". Every other client gets "Someone says: m".';
   if (received.text === text) return 'Add the prefix: the other clients get "Someone says: " followed by the message.';
   return undefined;

@@ -1,6 +1,6 @@
 // mutant: broadcasts "Someone says" to every client, the sender included
 // fails: not-to-sender
-// message: /expected the message "Someone says: hi, I am bob".*text "Someone says: hi, I am alice".*sender included in a broadcast/s
+// message: /expected the message "Someone says: hi, I am bob".*text "Someone says: hi, I am alice".*[Ss]ender included in a broadcast/s
 // passes: you-said
 import { createInterface } from 'node:readline';
 import { WebSocketServer, WebSocket } from 'ws';
