@@ -1,6 +1,6 @@
 // mutant: has no 'close' handler: users are never removed and nobody hears that they left
 // fails: leave-clean
-// message: /has left the chat.*'close'.*remove the client/s
+// message: /has left the chat.*Closed client not removed.*'close' handler/s
 // passes: join-notice, broadcast, not-to-sender
 import { WebSocketServer, WebSocket } from 'ws';
 
