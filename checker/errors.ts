@@ -36,3 +36,19 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * Awaits `steps` (and returns what they give); a failure that names no mistake gets `explanation` (a function is asked
+ * only when a failure needs it, so it can look at the failure and at what the program did; undefined leaves it as it is).
+ */
+export async function explained<T>(steps: PromiseLike<T>, explanation: string | ((failure: CheckFailure) => string | undefined)): Promise<T> {
+  try {
+    return await steps;
+  } catch (error) {
+    if (error instanceof CheckFailure && !error.details.explanation) {
+      const text = typeof explanation === 'string' ? explanation : explanation(error);
+      if (text) throw new CheckFailure(error.message, { ...error.details, explanation: text });
+    }
+    throw error;
+  }
+}

@@ -1,3 +1,4 @@
+import { explained } from '../errors.ts';
 import type { ServerCheck } from '../lesson-api.ts';
 import type { ScriptedClient } from '../scripted-client.ts';
 import type { Message } from '../scripted-peer.ts';
@@ -13,6 +14,10 @@ export interface ReplyRule {
   /** Names the learner's mistake from a wrong reply, or undefined when none fits. */
   explain?: (sent: string, received: Message) => string | undefined;
 }
+
+const NO_REPLY =
+  "Your server received the message but sent nothing back. Inside wss.on('connection', (socket) => ...), listen with " +
+  "socket.on('message', (data) => ...) and answer on that same socket with socket.send(...).";
 
 /** A 64 KiB message made of varied ASCII text, so a truncated or reordered reply shows. */
 const LARGE_MESSAGE = Array.from({ length: 65_536 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
@@ -33,7 +38,7 @@ export function replyChecks(rule: ReplyRule): ServerCheck[] {
       id: 'replies',
       name: 'replies to a text message with a text message',
       run: async (ctx) => {
-        await roundTrip(ctx.connect('alice'), 'hello');
+        await explained(roundTrip(ctx.connect('alice'), 'hello'), (failure) => (failure.details.received === 'nothing' ? NO_REPLY : undefined));
       },
     },
     {

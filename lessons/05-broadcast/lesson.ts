@@ -1,5 +1,5 @@
 import type { ServerCheckContext } from '../../checker/check-context.ts';
-import { explained } from '../../checker/checks/client-program.ts';
+import { explained } from '../../checker/errors.ts';
 import { UNICODE_MESSAGE } from '../../checker/checks/replies.ts';
 import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
 import { CheckFailure } from '../../checker/errors.ts';

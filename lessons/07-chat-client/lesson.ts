@@ -3,13 +3,13 @@ import {
   couldNotConnectCheck,
   expectCleanExit,
   expectNormalClose,
-  explained,
   startConversation,
   type CloseRule,
   type Conversation,
 } from '../../checker/checks/client-program.ts';
 import { runClientDemo } from '../../checker/demo.ts';
 import { explain } from '../../checker/explanations.ts';
+import { explained } from '../../checker/errors.ts';
 import { defineLesson } from '../../checker/lesson-api.ts';
 import type { RunningProgram } from '../../checker/program.ts';
 import type { Message } from '../../checker/scripted-peer.ts';
