@@ -6,6 +6,7 @@ import { explainCrash } from './explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
 import type { ClientLesson, ServerLesson } from './lesson-api.ts';
 import type { Lesson } from './lessons.ts';
+import { PendingServer, runsSource } from './pending-server.ts';
 import { describeExit, RunningProgram, type ProgramSource } from './program.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
 import { Transcript } from './transcript.ts';
@@ -18,15 +19,22 @@ export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the por
  * Runs every check of one lesson against one program and reports each check's result.
  * Never throws for anything the learner's program does; always leaves nothing running.
  */
-export async function runLesson(lesson: Lesson, source: ProgramSource): Promise<LessonResult> {
+export async function runLesson(lesson: Lesson, source: ProgramSource, options: { early?: PendingServer } = {}): Promise<LessonResult> {
   const startedAt = performance.now();
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
+  const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
+  // A server started early on a guess (see runChecks in commands/check.ts) is used only if it runs this very program.
+  let early = options.early;
+  if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source))) {
+    await early.stop();
+    early = undefined;
+  }
   const checks =
-    source.kind === 'file' && !existsSync(source.file)
-      ? missingFile(lesson, source.file)
+    missing !== undefined
+      ? missingFile(lesson, missing)
       : definition.kind === 'server'
-        ? await runServerChecks(definition, source, cwd)
+        ? await runServerChecks(definition, source, cwd, early)
         : await runClientChecks(definition, source, cwd);
   return {
     id: lesson.id,
@@ -38,36 +46,43 @@ export async function runLesson(lesson: Lesson, source: ProgramSource): Promise<
   };
 }
 
-async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string): Promise<CheckResult[]> {
+async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, early?: PendingServer): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  // Servers stop in the background while the next check runs; the lesson ends when all are gone.
+  const stopping: Promise<void>[] = [];
+  const fresh = new FreshServers(lesson.checks, () => new PendingServer(source, cwd));
+  const first = early ?? new PendingServer(source, cwd);
+  fresh.prepareAfter(-1);
   let shared: LearnerServer | undefined;
-  const startTranscript = new Transcript();
-  const starts = await timed(STARTS_CHECK, startTranscript, async () => {
-    shared = await startLearnerServer(source, { cwd, transcript: startTranscript });
-  });
-  results.push(starts);
-  if (!shared) {
-    for (const check of lesson.checks) results.push(skipped(check, 'Not run: your server did not start (see the first check).'));
-    return results;
-  }
   try {
-    for (const check of lesson.checks) {
+    results.push(
+      await timed(STARTS_CHECK, first.transcript, async () => {
+        shared = await first.ready;
+      }),
+    );
+    if (!shared) {
+      for (const check of lesson.checks) results.push(skipped(check, 'Not run: your server did not start (see the first check).'));
+      return results;
+    }
+    for (const [index, check] of lesson.checks.entries()) {
       const blocker = unmetNeed(check, results);
       if (blocker) {
+        stopping.push(fresh.discard(index));
+        fresh.prepareAfter(index);
         results.push(blocker);
         continue;
       }
-      const transcript = new Transcript();
-      let own: LearnerServer | undefined;
+      const own = check.fresh ? fresh.take(index) : undefined;
+      fresh.prepareAfter(index);
+      const transcript = own?.transcript ?? new Transcript();
       results.push(
         await timed(check, transcript, async () => {
           // A server that stopped during an earlier check is replaced, so checks stay independent.
-          if (check.fresh) own = await startLearnerServer(source, { cwd, transcript });
-          else if (!shared!.program.running) {
+          if (!own && !shared!.program.running) {
             await shared!.stop();
             shared = await startLearnerServer(source, { cwd, transcript });
           }
-          const server = own ?? shared!;
+          const server = own ? await own.ready : shared!;
           server.program.transcript = transcript;
           const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
           try {
@@ -78,12 +93,54 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
           }
         }),
       );
-      await own?.stop();
+      if (own) stopping.push(own.stop());
     }
   } finally {
-    await shared?.stop();
+    stopping.push(first.stop(), fresh.stop());
+    if (shared) stopping.push(shared.stop());
+    await Promise.all(stopping);
   }
   return results;
+}
+
+/**
+ * The servers of fresh checks, each started while the check before it runs. At most one waits
+ * ahead: the server of the first fresh check after the current one.
+ */
+class FreshServers {
+  private ahead: { index: number; server: PendingServer } | undefined;
+
+  constructor(
+    private readonly checks: ServerLesson['checks'],
+    private readonly start: () => PendingServer,
+  ) {}
+
+  /** Starts the server of the first fresh check after check `index`, unless one is already waiting. */
+  prepareAfter(index: number): void {
+    if (this.ahead) return;
+    const next = this.checks.findIndex((check, i) => i > index && check.fresh);
+    if (next !== -1) this.ahead = { index: next, server: this.start() };
+  }
+
+  /** The server for fresh check `index`: the one started ahead for it, or else a new one. */
+  take(index: number): PendingServer {
+    const ahead = this.ahead;
+    if (ahead?.index !== index) return this.start();
+    this.ahead = undefined;
+    return ahead.server;
+  }
+
+  /** Stops the server started for check `index`, which will not run. */
+  async discard(index: number): Promise<void> {
+    if (this.ahead?.index === index) await this.stop();
+  }
+
+  /** Stops a server still waiting ahead (the lesson ended before its check). */
+  async stop(): Promise<void> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    await ahead?.server.stop();
+  }
 }
 
 async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd: string): Promise<CheckResult[]> {

@@ -9,11 +9,11 @@
  * Nothing is asserted: it prints a table, with DESIGN.md's targets beside the figures.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../checker/paths.ts';
+import { copyWorkbook } from '../test/workbook-copy.ts';
 
 interface Row {
   what: string;
@@ -33,20 +33,18 @@ if (!Number.isInteger(runs) || runs < 1) {
 let sandbox = '';
 
 /** A copy of the workbook whose exercises are the reference solutions, plus two helpers for the floor. */
-function makeSandbox(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'workbook-bench-'));
-  for (const entry of ['checker', 'lessons', 'exercises', 'solutions', 'tsconfig.json']) {
-    cpSync(path.join(projectRoot, entry), path.join(root, entry), { recursive: true });
-  }
+function makeSandbox(): { root: string; remove: () => void } {
+  const workbook = copyWorkbook();
+  const { root } = workbook;
   for (const folder of readdirSync(path.join(root, 'solutions'))) {
     cpSync(path.join(root, 'solutions', folder), path.join(root, 'exercises', folder), { recursive: true });
   }
-  symlinkSync(realpathSync(path.join(projectRoot, 'node_modules')), path.join(root, 'node_modules'));
-  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const manifestFile = path.join(root, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { scripts: Record<string, string> };
   manifest.scripts.noop = 'node -e 0';
-  writeFileSync(path.join(root, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   writeFileSync(path.join(root, 'trivial.ts'), 'const answer: number = 42;\nexport default answer;\n');
-  return root;
+  return workbook;
 }
 
 interface Finished {
@@ -265,9 +263,10 @@ function readIfPresent(file: string): string {
 }
 
 async function main(): Promise<void> {
-  sandbox = makeSandbox();
+  const workbook = makeSandbox();
+  sandbox = workbook.root;
   process.once('SIGINT', () => {
-    rmSync(sandbox, { recursive: true, force: true });
+    workbook.remove();
     process.exit(130);
   });
   try {
@@ -289,7 +288,7 @@ async function main(): Promise<void> {
     rows.push(await loadCheckMemory(lessons));
     console.log(formatTable(rows));
   } finally {
-    rmSync(sandbox, { recursive: true, force: true });
+    workbook.remove();
   }
 }
 
