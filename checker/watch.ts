@@ -95,7 +95,8 @@ class Watch {
     this.debounce = setTimeout(() => void this.check(), DEBOUNCE_MS);
   }
 
-  private async check(force = false): Promise<void> {
+  /** Checks the lesson (unless the folder is as it was at the last check), `intro` above the verdict. */
+  private async check(force = false, intro?: string): Promise<void> {
     this.debounce = undefined;
     const contents = signature(this.folder);
     if (this.closed || this.running || (!force && contents === this.checkedSignature)) return;
@@ -105,6 +106,7 @@ class Watch {
     // Clears a terminal only: piped output keeps every verdict, one after another.
     console.clear();
     if (this.runs++ > 0 && !process.stdout.isTTY) console.log('');
+    if (intro) console.log(intro);
     console.log(pc.bold(`Checking lesson ${Number(this.lesson.id)} · ${this.lesson.definition.title}…`));
     try {
       const report = await runChecks(this.request);
@@ -117,7 +119,7 @@ class Watch {
       this.running = false;
     }
     if (this.closed) return;
-    console.log('', this.keysLine());
+    console.log(`\n${this.keysLine()}`);
     if (this.again) this.changed();
   }
 
@@ -183,8 +185,8 @@ class Watch {
     if (this.closed) return;
     this.request = { ...this.request, lessons: [lesson] };
     this.watchFolder();
-    await this.check(true);
-    console.log(pc.dim(`Lesson ${Number(lesson.id)} is next: read it with \`npm run lesson ${Number(lesson.id)}\`, and work in ${displayPath(this.folder)}/.`));
+    const n = Number(lesson.id);
+    await this.check(true, pc.dim(`On to lesson ${n}: read it with \`npm run lesson ${n}\` and work in ${displayPath(this.folder)}/.`));
   }
 
   private async close(): Promise<void> {
