@@ -34,8 +34,7 @@ export async function startLearnerServer(source: ProgramSource, options: StartOp
   program.transcript = options.transcript;
   let stopped: Promise<void> | undefined;
   // Idempotent: a server may be stopped by the check that used it and again by the lesson's end.
-  const stop = () =>
-    (stopped ??= program.stop().then(() => releasePort(port)));
+  const stop = () => (stopped ??= program.stop().then(() => releasePort(port)));
   // Stopping the program ends the readiness wait below: it reports the program as stopped.
   const abort = () => void program.stop();
   options.signal?.addEventListener('abort', abort, { once: true });

@@ -24,7 +24,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
   const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
-  // A server started early on a guess (see runChecks in commands/check.ts) is used only if it runs this very program.
+  // A server started early (by runChecks, while the checker loaded) serves only if it runs this very program.
   let early = options.early;
   if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source))) {
     await early.stop();
@@ -104,42 +104,51 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
 }
 
 /**
- * The servers of fresh checks, each started while the check before it runs. At most one waits
- * ahead: the server of the first fresh check after the current one.
+ * How many fresh checks ahead have their server starting. A start is mostly a new process
+ * loading Node.js and tsx; checks are quick, so one started a single check ahead is often not
+ * ready in time, while more than a few only compete for the processor.
+ */
+const FRESH_AHEAD = 2;
+
+/**
+ * The servers of fresh checks, started while the checks before them run: always those of the
+ * next FRESH_AHEAD fresh checks after the current one.
  */
 class FreshServers {
-  private ahead: { index: number; server: PendingServer } | undefined;
+  private readonly ahead = new Map<number, PendingServer>();
 
   constructor(
     private readonly checks: ServerLesson['checks'],
     private readonly start: () => PendingServer,
   ) {}
 
-  /** Starts the server of the first fresh check after check `index`, unless one is already waiting. */
+  /** Makes sure the servers of the next fresh checks after check `index` are starting. */
   prepareAfter(index: number): void {
-    if (this.ahead) return;
-    const next = this.checks.findIndex((check, i) => i > index && check.fresh);
-    if (next !== -1) this.ahead = { index: next, server: this.start() };
+    for (const [i, check] of this.checks.entries()) {
+      if (this.ahead.size >= FRESH_AHEAD) return;
+      if (i > index && check.fresh && !this.ahead.has(i)) this.ahead.set(i, this.start());
+    }
   }
 
   /** The server for fresh check `index`: the one started ahead for it, or else a new one. */
   take(index: number): PendingServer {
-    const ahead = this.ahead;
-    if (ahead?.index !== index) return this.start();
-    this.ahead = undefined;
-    return ahead.server;
+    const server = this.ahead.get(index) ?? this.start();
+    this.ahead.delete(index);
+    return server;
   }
 
   /** Stops the server started for check `index`, which will not run. */
   async discard(index: number): Promise<void> {
-    if (this.ahead?.index === index) await this.stop();
+    const server = this.ahead.get(index);
+    this.ahead.delete(index);
+    await server?.stop();
   }
 
-  /** Stops a server still waiting ahead (the lesson ended before its check). */
+  /** Stops the servers still waiting (the lesson ended before their checks). */
   async stop(): Promise<void> {
-    const ahead = this.ahead;
-    this.ahead = undefined;
-    await ahead?.server.stop();
+    const waiting = [...this.ahead.values()];
+    this.ahead.clear();
+    await Promise.all(waiting.map((server) => server.stop()));
   }
 }
 
