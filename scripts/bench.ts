@@ -30,7 +30,36 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-let sandbox = '';
+async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
+  const workbook = makeSandbox();
+  const root = workbook.root;
+  process.once('SIGINT', () => {
+    workbook.remove();
+    process.exit(130);
+  });
+  try {
+    const rows: Row[] = [];
+    const lessons = readdirSync(path.join(root, 'lessons')).filter((name) => /^\d{2}-/.test(name)).sort();
+    const cli = ['--import', 'tsx', 'checker/cli.ts'];
+    progress('the floor');
+    rows.push(await timed(root, 'node -e 0 (bare Node.js start)', process.execPath, ['-e', '0']));
+    rows.push(await timed(root, 'node --import tsx on a trivial .ts file', process.execPath, ['--import', 'tsx', 'trivial.ts']));
+    rows.push(await timed(root, 'npm run of a script that is node -e 0', 'npm', ['run', 'noop']));
+    rows.push(await timed(root, 'checker start and exit, nothing checked (a usage error)', process.execPath, [...cli, 'check', 'no-such-lesson'], { status: 2 }));
+    progress('checks');
+    rows.push(await timed(root, 'npm run check -- 1 (a correct program)', 'npm', ['run', 'check', '--', '1'], { target: '≤ 1.0 s' }));
+    const all = `npm run check -- --solutions (lessons ${lessons.map((l) => l.slice(0, 2)).join(' ')})`;
+    rows.push(await timed(root, all, 'npm', ['run', 'check', '--', '--solutions'], { target: '≤ 4 s (01-08)' }));
+    progress('watch mode');
+    rows.push(...(await watchLatency(root)));
+    progress('memory');
+    rows.push(await loadCheckMemory(root, lessons));
+    console.log(formatTable(rows, loadAtStart));
+  } finally {
+    workbook.remove();
+  }
+}
 
 /** A copy of the workbook whose exercises are the reference solutions, plus two helpers for the floor. */
 function makeSandbox(): { root: string; remove: () => void } {
@@ -53,10 +82,10 @@ interface Finished {
   output: string;
 }
 
-function run(command: string, args: string[]): Promise<Finished> {
+function run(root: string, command: string, args: string[]): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const child = spawn(command, args, { cwd: sandbox, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk));
@@ -70,13 +99,13 @@ function benchEnv(): NodeJS.ProcessEnv {
 }
 
 /** One warm-up run, then `runs` timed ones; any unexpected exit status is shown in the table. */
-async function timed(what: string, command: string, args: string[], options: { status?: number; target?: string } = {}): Promise<Row> {
+async function timed(root: string, what: string, command: string, args: string[], options: { status?: number; target?: string } = {}): Promise<Row> {
   const expected = options.status ?? 0;
-  await run(command, args);
+  await run(root, command, args);
   const samples: number[] = [];
   let note: string | undefined;
   for (let i = 0; i < runs; i++) {
-    const finished = await run(command, args);
+    const finished = await run(root, command, args);
     samples.push(finished.ms);
     if (finished.status !== expected && !note) note = `exit status ${finished.status}, expected ${expected}: ${lastLine(finished.output)}`;
   }
@@ -88,13 +117,13 @@ async function timed(what: string, command: string, args: string[], options: { s
  * each time waiting for the verdict: the time from the write to the "Checking" line, and to
  * the verdict line, as the learner would see them appear.
  */
-async function watchLatency(): Promise<Row[]> {
-  const exercise = path.join(sandbox, 'exercises', readdirSync(path.join(sandbox, 'exercises')).sort()[0]!, 'server.ts');
+async function watchLatency(root: string): Promise<Row[]> {
+  const exercise = path.join(root, 'exercises', '01-echo', 'server.ts');
   const original = readFileSync(exercise, 'utf8');
   const child = spawn(process.execPath, ['--import', 'tsx', 'checker/cli.ts', 'check', '1', '--watch'], {
-    cwd: sandbox,
+    cwd: root,
     env: benchEnv(),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines = new LineWaiter();
   child.stdout.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
@@ -139,23 +168,23 @@ async function watchLatency(): Promise<Row[]> {
  * The checker's own peak resident memory (VmHWM, sampled from /proc while it runs) over a whole
  * `check 6 --solutions`, whose heaviest part is the load check; the learner's server is not counted.
  */
-async function loadCheckMemory(lessons: string[]): Promise<Row> {
+async function loadCheckMemory(root: string, lessons: string[]): Promise<Row> {
   const what = "checker's peak memory, check 6 --solutions (load check)";
   const chat = lessons.find((name) => name.startsWith('06-'));
   if (!chat) return { what, samples: [], unit: 'MB', target: '≤ 150 MB', note: 'lesson 06 is not in this branch yet' };
   const samples: number[] = [];
   let note: string | undefined;
   for (let i = 0; i < runs; i++) {
-    const { peakMb, status, output } = await peakMemory(process.execPath, ['--import', 'tsx', 'checker/cli.ts', 'check', '6', '--solutions']);
+    const { peakMb, status, output } = await peakMemory(root, process.execPath, ['--import', 'tsx', 'checker/cli.ts', 'check', '6', '--solutions']);
     samples.push(peakMb);
     if (status !== 0) note ??= `exit status ${status}: ${lastLine(output)}`;
   }
   return { what, samples, unit: 'MB', target: '≤ 150 MB', note };
 }
 
-function peakMemory(command: string, args: string[]): Promise<{ peakMb: number; status: number | null; output: string }> {
+function peakMemory(root: string, command: string, args: string[]): Promise<{ peakMb: number; status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: sandbox, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let peakKb = 0;
     let output = '';
     const sample = () => {
@@ -223,7 +252,7 @@ function median(samples: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function formatTable(rows: Row[]): string {
+function formatTable(rows: Row[], loadAtStart: number): string {
   const show = (value: number, unit: Row['unit']) => (unit === 'ms' ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} MB`);
   const table = rows.map((row) => [
     row.what,
@@ -235,9 +264,9 @@ function formatTable(rows: Row[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => cells[column]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   const notes = rows.filter((row) => row.note).map((row) => `- ${row.what}: ${row.note}`);
-  const [load1] = loadavg();
   return [
-    `Medians of ${runs} runs after a warm-up; ${availableParallelism()} cores, load average ${load1!.toFixed(2)} at the end, Node.js ${process.version}.`,
+    `Medians of ${runs} runs after a warm-up, on ${availableParallelism()} cores with Node.js ${process.version}; ` +
+      `load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end (other programs running slow everything down).`,
     '',
     line(header),
     line(widths.map((width) => '-'.repeat(width))),
@@ -259,36 +288,6 @@ function readIfPresent(file: string): string {
     return existsSync(file) ? readFileSync(file, 'utf8') : '';
   } catch {
     return '';
-  }
-}
-
-async function main(): Promise<void> {
-  const workbook = makeSandbox();
-  sandbox = workbook.root;
-  process.once('SIGINT', () => {
-    workbook.remove();
-    process.exit(130);
-  });
-  try {
-    const rows: Row[] = [];
-    const lessons = readdirSync(path.join(sandbox, 'lessons')).filter((name) => /^\d{2}-/.test(name)).sort();
-    const cli = ['--import', 'tsx', 'checker/cli.ts'];
-    progress('the floor');
-    rows.push(await timed('node -e 0 (bare Node.js start)', process.execPath, ['-e', '0']));
-    rows.push(await timed('node --import tsx on a trivial .ts file', process.execPath, ['--import', 'tsx', 'trivial.ts']));
-    rows.push(await timed('npm run of a script that is node -e 0', 'npm', ['run', 'noop']));
-    rows.push(await timed('checker start and exit, nothing checked (check 99)', process.execPath, [...cli, 'check', '99'], { status: 2 }));
-    progress('checks');
-    rows.push(await timed('npm run check -- 1 (a correct program)', 'npm', ['run', 'check', '--', '1'], { target: '≤ 1.0 s' }));
-    const all = `npm run check -- --solutions (lessons ${lessons.map((l) => l.slice(0, 2)).join(' ')})`;
-    rows.push(await timed(all, 'npm', ['run', 'check', '--', '--solutions'], { target: '≤ 4 s (01-08)' }));
-    progress('watch mode');
-    rows.push(...(await watchLatency()));
-    progress('memory');
-    rows.push(await loadCheckMemory(lessons));
-    console.log(formatTable(rows));
-  } finally {
-    workbook.remove();
   }
 }
 
