@@ -52,7 +52,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   const stopping: Promise<void>[] = [];
   const fresh = new FreshServers(lesson.checks, () => new PendingServer(source, cwd));
   const first = early ?? new PendingServer(source, cwd);
-  fresh.prepareAfter(-1);
+  fresh.prepareAfter(-1, results);
   let shared: LearnerServer | undefined;
   try {
     results.push(
@@ -68,12 +68,12 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       const blocker = unmetNeed(check, results);
       if (blocker) {
         stopping.push(fresh.discard(index));
-        fresh.prepareAfter(index);
+        fresh.prepareAfter(index, results);
         results.push(blocker);
         continue;
       }
       const own = check.fresh ? fresh.take(index) : undefined;
-      fresh.prepareAfter(index);
+      fresh.prepareAfter(index, results);
       const transcript = own?.transcript ?? new Transcript();
       results.push(
         await timed(check, transcript, async () => {
@@ -104,15 +104,15 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
 }
 
 /**
- * How many fresh checks ahead have their server starting. A start is mostly a new process
- * loading Node.js and tsx; checks are quick, so one started a single check ahead is often not
- * ready in time, while more than a few only compete for the processor.
+ * How many fresh checks ahead have their server starting. Measured on two cores, a lesson of
+ * nine fresh checks: one ahead took 2.7 s instead of 3.4 s; two or three ahead were no faster
+ * (starting Node.js with tsx is processor work, and the processor is then the limit).
  */
-const FRESH_AHEAD = 2;
+const FRESH_AHEAD = 1;
 
 /**
- * The servers of fresh checks, started while the checks before them run: always those of the
- * next FRESH_AHEAD fresh checks after the current one.
+ * The servers of fresh checks, started while the checks before them run: those of the next
+ * FRESH_AHEAD fresh checks after the current one that are not already bound to be skipped.
  */
 class FreshServers {
   private readonly ahead = new Map<number, PendingServer>();
@@ -123,10 +123,10 @@ class FreshServers {
   ) {}
 
   /** Makes sure the servers of the next fresh checks after check `index` are starting. */
-  prepareAfter(index: number): void {
+  prepareAfter(index: number, results: CheckResult[]): void {
     for (const [i, check] of this.checks.entries()) {
       if (this.ahead.size >= FRESH_AHEAD) return;
-      if (i > index && check.fresh && !this.ahead.has(i)) this.ahead.set(i, this.start());
+      if (i > index && check.fresh && !this.ahead.has(i) && !unmetNeed(check, results)) this.ahead.set(i, this.start());
     }
   }
 
