@@ -3,10 +3,9 @@ import { RunningProgram, type ProgramSource } from './program.ts';
 import { Transcript } from './transcript.ts';
 
 /**
- * A learner's server started ahead of the check that will use it. Starting Node.js with tsx
- * takes about a quarter of a second, mostly waiting on a fresh process; started early, that
- * time overlaps with the check before it (or with the checker's own start) instead of adding
- * to it. The server is still a fresh process that nothing has talked to when the check takes it.
+ * A learner's server started ahead of the check that will use it. A new process takes about
+ * a quarter of a second to load Node.js and tsx; started early, that time overlaps with the
+ * check before it (or with the checker's own start) instead of adding to it. The server is still a fresh process that nothing has talked to when the check takes it.
  */
 export class PendingServer {
   /** The transcript of the check that takes this server: its start is part of that check. */

@@ -97,6 +97,7 @@ class Watch {
 
   /** Checks the lesson (unless the folder is as it was at the last check), `intro` above the verdict. */
   private async check(force = false, intro?: string): Promise<void> {
+    clearTimeout(this.debounce);
     this.debounce = undefined;
     const contents = signature(this.folder);
     if (this.closed || this.running || (!force && contents === this.checkedSignature)) return;
