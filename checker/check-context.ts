@@ -12,6 +12,7 @@ import type { ClientOptions } from 'ws';
  */
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
+  private disposed = false;
 
   constructor(
     /** The learner's server process: its output, its standard input, whether it still runs. */
@@ -38,6 +39,7 @@ export class ServerCheckContext {
 
   /** Opens a scripted client named `name` (as it appears in the transcript). */
   connect(name: string, options: { path?: string; wsOptions?: ClientOptions } = {}): ScriptedClient {
+    assertNotEnded(this.disposed);
     const client = new ScriptedClient({
       name,
       url: `${this.url}${options.path ?? '/'}`,
@@ -54,7 +56,21 @@ export class ServerCheckContext {
     this.transcript.add('checker', 'note', text);
   }
 
+  /** True once the check has stopped the server on purpose with stopServer(). */
+  serverStoppedByCheck = false;
+
+  /**
+   * Stops the learner's server on purpose, to see how its clients react to a server going
+   * away. The check is not failed for the server having stopped. Use it in a `fresh` check.
+   */
+  async stopServer(): Promise<void> {
+    this.serverStoppedByCheck = true;
+    this.note('the checker stops your server, as when it crashes or is shut down');
+    await this.server.stop();
+  }
+
   dispose(): void {
+    this.disposed = true;
     for (const client of this.clients) client.terminate();
   }
 }
@@ -67,6 +83,7 @@ export class ClientCheckContext {
   private readonly programs: RunningProgram[] = [];
   private readonly servers: ScriptedServer[] = [];
   private readonly unusedPorts: number[] = [];
+  private disposed = false;
 
   constructor(
     private readonly source: ProgramSource,
@@ -76,13 +93,16 @@ export class ClientCheckContext {
 
   /** Starts a scripted WebSocket server on loopback for the learner's client to connect to. */
   async startServer(): Promise<ScriptedServer> {
+    assertNotEnded(this.disposed);
     const server = await ScriptedServer.start(this.transcript);
     this.servers.push(server);
+    if (this.disposed) await server.close();
     return server;
   }
 
   /** Starts the learner's client with WS_URL set to `url` (and any extra environment). */
   launch(url: string, env: Record<string, string> = {}): RunningProgram {
+    assertNotEnded(this.disposed);
     const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...env }, cwd: this.cwd, label: 'client' });
     program.transcript = this.transcript;
     this.programs.push(program);
@@ -102,8 +122,14 @@ export class ClientCheckContext {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await Promise.all(this.programs.map((program) => program.stop()));
     await Promise.all(this.servers.map((server) => server.close()));
     for (const port of this.unusedPorts) releasePort(port);
   }
+}
+
+/** A check that ran out of time may still be running; it must not open anything new. */
+function assertNotEnded(disposed: boolean): void {
+  if (disposed) throw new Error('this check has already ended (it ran out of time)');
 }

@@ -9,9 +9,13 @@ import { signalGroup, stopGroup } from './process-group.ts';
 const liveGroups = new Set<number>();
 const tempPaths = new Set<string>();
 const closers = new Set<() => Promise<void> | void>();
+/** Set once the checker has begun to exit: nothing started from then on may keep running. */
+let shuttingDown = false;
 
 export function trackGroup(pgid: number): void {
   liveGroups.add(pgid);
+  // A check still running when Ctrl-C came may start a program after the clean-up began.
+  if (shuttingDown) signalGroup(pgid, 'SIGKILL');
 }
 
 export function untrackGroup(pgid: number): void {
@@ -35,10 +39,15 @@ export function trackCloser(close: () => Promise<void> | void): () => void {
 
 /** Stops every tracked program politely (SIGTERM, then SIGKILL) and removes temp files. */
 export async function cleanUpEverything(): Promise<void> {
+  shuttingDown = true;
   await Promise.allSettled([...closers].map(async (close) => close()));
   closers.clear();
-  await Promise.allSettled([...liveGroups].map((pgid) => stopGroup(pgid, deadline('killGrace'))));
-  liveGroups.clear();
+  // Groups registered while the first ones are being stopped are stopped in the next round.
+  while (liveGroups.size > 0) {
+    const groups = [...liveGroups];
+    await Promise.allSettled(groups.map((pgid) => stopGroup(pgid, deadline('killGrace'))));
+    for (const pgid of groups) liveGroups.delete(pgid);
+  }
   removeTempPaths();
 }
 
@@ -57,15 +66,20 @@ let installed = false;
 
 /**
  * For the command-line entry point: on Ctrl-C or SIGTERM, clean up and exit with the
- * conventional status; on any exit at all, kill whatever is still registered.
+ * conventional status; on any exit at all, kill whatever is still registered. A second Ctrl-C
+ * (an impatient learner, during the grace period) kills everything at once: the handler stays
+ * installed, because without it Node.js would die of the signal without running any exit code.
  */
 export function installExitCleanup(): void {
   if (installed) return;
   installed = true;
   process.on('exit', killEverythingNow);
+  let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       const status = signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129;
+      if (interrupted) process.exit(status);
+      interrupted = true;
       void cleanUpEverything().finally(() => process.exit(status));
     });
   }

@@ -15,6 +15,10 @@ export const baseDeadlines = {
   killGrace: 1_000,
   /** For one whole check. */
   check: 20_000,
+  /** For a browser page to show a change (loaded, connected, a message on screen): slower than a ws round trip. */
+  browser: 5_000,
+  /** For Chromium to start. */
+  browserLaunch: 15_000,
 } as const;
 
 export type DeadlineName = keyof typeof baseDeadlines;
@@ -23,8 +27,13 @@ export const TIMEOUT_SCALE_VARIABLE = 'WORKBOOK_TIMEOUT_SCALE';
 
 export function timeoutScale(): number {
   const raw = process.env[TIMEOUT_SCALE_VARIABLE];
-  const scale = raw === undefined ? 1 : Number(raw);
-  return Number.isFinite(scale) && scale > 0 ? scale : 1;
+  return (raw === undefined ? undefined : parseTimeoutScale(raw)) ?? 1;
+}
+
+/** A timeout scale as typed (a positive, finite number), or undefined when it is not one. */
+export function parseTimeoutScale(raw: string): number | undefined {
+  const scale = raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(scale) && scale > 0 ? scale : undefined;
 }
 
 /** The deadline in milliseconds, scaled for this machine. */

@@ -1,5 +1,7 @@
-import pc from 'picocolors';
-import { findLesson, loadLesson, type Lesson } from './lessons.ts';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { colors as pc } from './colors.ts';
+import { findLesson, listLessons, loadLesson, type Lesson } from './lessons.ts';
 import { RunningProgram } from './program.ts';
 import { waitUntilListening } from './readiness.ts';
 import { CheckFailure } from './errors.ts';
@@ -8,7 +10,7 @@ import { CheckFailure } from './errors.ts';
  * Building blocks for `npm run demo`: running a lesson's reference solution on a fixed port
  * for a person to play with, its output shown dimmed.
  */
-export async function startReferenceServer(lessonQuery: string, port: number): Promise<RunningProgram> {
+export async function startReferenceServer(lessonQuery: string, port: number, demoLesson = lessonQuery): Promise<RunningProgram> {
   const lesson = await loadLesson(findLesson(lessonQuery));
   const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { PORT: String(port) }, cwd: lesson.solutionDir, label: 'server' });
   program.onOutput = (line) => console.log(pc.dim(`  server │ ${line.text}`));
@@ -17,14 +19,54 @@ export async function startReferenceServer(lessonQuery: string, port: number): P
   } catch (failure) {
     await program.stop();
     const busy = /EADDRINUSE/.test(program.stderr.text());
-    throw new Error(busy ? `Port ${port} is already in use. Try another one: npm run demo -- ${Number(lesson.id)} --port ${port + 1}` : failure instanceof CheckFailure ? failure.message : String(failure));
+    throw new Error(busy ? `Port ${port} is already in use. Try another one: npm run demo -- ${Number(demoLesson)} --port ${port + 1}` : failure instanceof CheckFailure ? failure.message : String(failure));
   }
   return program;
 }
 
-/** Starts a reference client program (lessons 03 and 07) attached to this terminal. */
-export function startReferenceClient(lesson: Lesson, url: string): RunningProgram {
+/**
+ * Starts a reference client program (lessons 03 and 07) attached to this terminal. With
+ * `typing`, the lines typed here go to its standard input, and Ctrl-D ends that input. (The
+ * program runs in its own process group, which may not read the terminal itself.)
+ */
+export function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): RunningProgram {
   const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
   program.onOutput = (line) => (line.stream === 'stdout' ? console.log(line.text) : console.error(line.text));
+  if (options.typing) {
+    const typed = createInterface({ input: process.stdin, terminal: false });
+    typed.on('line', (line) => program.writeLine(line));
+    typed.on('close', () => program.endInput());
+    void program.exited.then(() => typed.close());
+  }
   return program;
+}
+
+/**
+ * `npm run demo` for a client lesson: the reference server of lesson `server` on the port, and
+ * the reference client of lesson `client` talking to it. Resolves with the client's exit status.
+ */
+export async function runClientDemo(options: { client: string; server: string; port: number; typing?: boolean; intro?: string }): Promise<number> {
+  const client = await loadLesson(findLesson(options.client));
+  const server = listLessons().find((lesson) => lesson.id === options.server);
+  if (!server) {
+    console.error(
+      `This demo runs the reference client of lesson ${client.id} against the reference server of lesson ${options.server}, ` +
+        `which is not in this workbook yet. Start any suitable server yourself and run: WS_URL=ws://localhost:8080 npx tsx ${path.relative(process.cwd(), client.solutionFile)}`,
+    );
+    return 1;
+  }
+  const url = `ws://localhost:${options.port}`;
+  console.log(pc.bold(`Lesson ${client.id} · ${client.definition.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
+  let serverProgram: RunningProgram;
+  try {
+    serverProgram = await startReferenceServer(server.id, options.port, client.id);
+  } catch (error) {
+    console.error(pc.red(error instanceof Error ? error.message : String(error)));
+    return 1;
+  }
+  if (options.intro) console.log(pc.dim(options.intro));
+  const program = startReferenceClient(client, url, { typing: options.typing });
+  const exit = await program.exited;
+  await serverProgram.stop();
+  return exit.code ?? 1;
 }

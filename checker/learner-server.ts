@@ -1,6 +1,6 @@
-import { allocatePort, releasePort } from './ports.ts';
+import { allocatePort, portTaken, releasePort } from './ports.ts';
 import { RunningProgram, type ProgramSource } from './program.ts';
-import { waitUntilListening, type LoopbackHost } from './readiness.ts';
+import { PortTakenFailure, waitUntilListening, type LoopbackHost } from './readiness.ts';
 import type { Transcript } from './transcript.ts';
 
 /** A learner's server that has started and is accepting connections. */
@@ -11,40 +11,42 @@ export interface LearnerServer {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
-  cwd: string;
-  transcript: Transcript;
-  env?: Record<string, string>;
-  /** Aborting stops the program at once, even before it listens (a server started ahead and not needed). */
-  signal?: AbortSignal;
-}
+/** How many times a start is tried when another program took the port first. */
+const PORT_TRIES = 3;
 
 /**
  * Starts the learner's server the way every server lesson does: on a free loopback port given
  * in PORT, ready once that port accepts a connection. On failure the program is stopped and
  * the CheckFailure explains why (stopped early, wrong port, never listened).
+ *
+ * A port is free when it is handed out, but another program on the machine (another checker
+ * running tests in parallel, say) can bind it before the learner's program does. That is no
+ * mistake of the learner's, so the start is tried again on another port: when another
+ * program was seen listening there, or the program stopped with EADDRINUSE and the port is
+ * still taken after it has gone. (A program that listened twice itself leaves the port free
+ * when it exits, and that is reported.)
  */
-export async function startLearnerServer(source: ProgramSource, options: StartOptions): Promise<LearnerServer> {
-  const port = await allocatePort();
-  if (options.signal?.aborted) {
-    releasePort(port);
-    throw new Error('The server was no longer needed.');
-  }
-  const program = RunningProgram.start(source, { env: { PORT: String(port), ...options.env }, cwd: options.cwd, label: 'server' });
-  program.transcript = options.transcript;
-  let stopped: Promise<void> | undefined;
-  // Idempotent: a server may be stopped by the check that used it and again by the lesson's end.
-  const stop = () => (stopped ??= program.stop().then(() => releasePort(port)));
-  // Stopping the program ends the readiness wait below: it reports the program as stopped.
-  const abort = () => void program.stop();
-  options.signal?.addEventListener('abort', abort, { once: true });
-  try {
-    const host = await waitUntilListening(program, port);
-    return { program, port, host, stop };
-  } catch (failure) {
-    await stop();
-    throw failure;
-  } finally {
-    options.signal?.removeEventListener('abort', abort);
+export async function startLearnerServer(
+  source: ProgramSource,
+  options: { cwd: string; transcript: Transcript; env?: Record<string, string>; signal?: AbortSignal },
+): Promise<LearnerServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await allocatePort();
+    const program = RunningProgram.start(source, { env: { PORT: String(port), ...options.env }, cwd: options.cwd, label: 'server' });
+    program.transcript = options.transcript;
+    const stop = async () => {
+      await program.stop();
+      releasePort(port);
+    };
+    try {
+      const host = await waitUntilListening(program, port, options.signal);
+      return { program, port, host, stop };
+    } catch (failure) {
+      await program.stop();
+      const takenByAnother = failure instanceof PortTakenFailure || (/EADDRINUSE/.test(program.stderr.text()) && (await portTaken(port)));
+      releasePort(port);
+      if (!takenByAnother || attempt === PORT_TRIES) throw failure;
+      options.transcript.add('checker', 'note', `port ${port} was taken by another program on this machine; starting your server again on another port`);
+    }
   }
 }

@@ -45,3 +45,9 @@ export function listeningPorts(pgid: number): number[] {
   }
   return [...ports].sort((a, b) => a - b);
 }
+
+/** Whether the program's process group listens on `port`; undefined where /proc is missing. */
+export function listensOn(pgid: number, port: number): boolean | undefined {
+  if (livingMembers(pgid) === undefined) return undefined;
+  return listeningPorts(pgid).includes(port);
+}

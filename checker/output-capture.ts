@@ -14,6 +14,8 @@ export class OutputCapture {
   private partial = '';
   private tailText = '';
   totalBytes = 0;
+  /** Resolves once the stream has closed: every line the program printed has been passed on. */
+  readonly closed: Promise<void>;
 
   constructor(
     stream: Readable,
@@ -21,6 +23,7 @@ export class OutputCapture {
   ) {
     stream.on('data', (chunk: Buffer) => this.push(chunk));
     stream.on('end', () => this.flush());
+    this.closed = new Promise((resolve) => stream.once('close', () => resolve()));
   }
 
   private push(chunk: Buffer): void {

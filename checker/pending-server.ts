@@ -5,7 +5,8 @@ import { Transcript } from './transcript.ts';
 /**
  * A learner's server started ahead of the check that will use it. A new process takes about
  * a quarter of a second to load Node.js and tsx; started early, that time overlaps with the
- * check before it (or with the checker's own start) instead of adding to it. The server is still a fresh process that nothing has talked to when the check takes it.
+ * check before it (or with the checker's own start) instead of adding to it. The server is
+ * still a fresh process that nothing has talked to when the check takes it.
  */
 export class PendingServer {
   /** The transcript of the check that takes this server: its start is part of that check. */
@@ -21,6 +22,17 @@ export class PendingServer {
     this.ready = startLearnerServer(source, { cwd, transcript: this.transcript, signal: this.abort.signal });
     // Whoever takes the server sees a failure; one nobody takes must not be an unhandled rejection.
     this.ready.catch(() => {});
+  }
+
+  /** Waits until the server accepts connections; `signal` aborting (its check ran out of time) stops it. */
+  async whenReady(signal: AbortSignal): Promise<LearnerServer> {
+    const abandon = () => void this.stop();
+    signal.addEventListener('abort', abandon);
+    try {
+      return await this.ready;
+    } finally {
+      signal.removeEventListener('abort', abandon);
+    }
   }
 
   /** Stops the server, whether it is still starting, ready, or in use. Resolves when it is gone. */

@@ -21,6 +21,11 @@ export async function allocatePort(): Promise<number> {
   throw new Error('Could not find a free port on loopback.');
 }
 
+/** Whether some program (on 127.0.0.1 or ::1) holds the port now. */
+export async function portTaken(port: number): Promise<boolean> {
+  return !((await canBind(port, '127.0.0.1')) && (await canBind(port, '::1', true)));
+}
+
 /** Lets a port be handed out again once the program using it has stopped. */
 export function releasePort(port: number): void {
   handedOut.delete(port);

@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  // -pgid must name a group: 0 or -1 would mean this process's own group, or every process.
+  if (!isGroupId(pgid)) return;
   try {
     process.kill(-pgid, signal);
   } catch {
@@ -18,6 +20,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  * and run no code, and whether they are reaped depends on the machine's init process.
  */
 export function groupAlive(pgid: number): boolean {
+  if (!isGroupId(pgid)) return false;
   try {
     process.kill(-pgid, 0);
   } catch {
@@ -27,29 +30,62 @@ export function groupAlive(pgid: number): boolean {
   return members === undefined || members.length > 0;
 }
 
+function isGroupId(pgid: number): boolean {
+  return Number.isInteger(pgid) && pgid > 1;
+}
+
 /** The pids of the group's processes that are not zombies, or undefined without /proc. */
 export function livingMembers(pgid: number): number[] | undefined {
+  return groupMembers(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
+}
+
+/** PF_EXITING, in the flags of /proc/<pid>/stat: the process has begun to exit. */
+const PF_EXITING = 0x4;
+
+/**
+ * Whether the group is on its way out: none of it is left, or a process of it is exiting or
+ * is a zombie. The kernel marks a process as exiting before it closes its sockets, so when a
+ * connection to a crashing program has ended this is already true; the program's exit event
+ * may come a moment later. False without /proc.
+ */
+export function groupExiting(pgid: number): boolean {
+  const found = groupMembers(pgid);
+  if (found === undefined) return false;
+  return found.length === 0 || found.some((member) => member.state === 'Z' || (member.flags & PF_EXITING) !== 0);
+}
+
+export interface GroupMember {
+  pid: number;
+  /** R running, S sleeping, Z zombie… */
+  state: string;
+  flags: number;
+  /** CPU time used so far (user and system), in clock ticks. */
+  cpuTicks: number;
+}
+
+/** Every process of the group, zombies included, as /proc shows them; undefined without /proc. */
+export function groupMembers(pgid: number): GroupMember[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return undefined;
   }
-  const members: number[] = [];
+  const found: GroupMember[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(entry);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z') members.push(Number(entry));
+    if (stat && stat.pgrp === pgid) found.push({ pid: Number(entry), ...stat });
   }
-  return members;
+  return found;
 }
 
-function readStat(pid: string): { state: string; pgrp: number } | undefined {
+function readStat(pid: string): (Omit<GroupMember, 'pid'> & { pgrp: number }) | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may itself hold spaces or parentheses.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]), flags: Number(fields[6]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
   } catch {
     return undefined;
   }

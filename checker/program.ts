@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
 import { OutputCapture } from './output-capture.ts';
-import { groupAlive, stopGroup } from './process-group.ts';
+import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
 import type { Transcript } from './transcript.ts';
 
 /**
@@ -23,6 +23,8 @@ export interface ExitInfo {
 const tsxLoader = fileURLToPath(import.meta.resolve('tsx'));
 
 const MAX_KEPT_LINES = 2_000;
+/** How long, after the program exits, its output may take to arrive. */
+const OUTPUT_DRAIN_MS = 300;
 
 export interface OutputLine {
   stream: 'stdout' | 'stderr';
@@ -52,18 +54,27 @@ export class RunningProgram {
   private constructor(child: ChildProcess, label: string) {
     this.child = child;
     this.label = label;
+    // No pid means the spawn itself failed ('error' follows); there is no group to track.
     this.pid = child.pid ?? -1;
-    trackGroup(this.pid);
+    if (child.pid !== undefined) trackGroup(this.pid);
     this.stdout = new OutputCapture(child.stdout!, (line) => this.onLine('stdout', line));
     this.stderr = new OutputCapture(child.stderr!, (line) => this.onLine('stderr', line));
     // Writing to a program that has exited must not crash the checker.
     child.stdin!.on('error', () => {});
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.exitInfo = { code, signal };
-        this.transcript?.add(this.label, 'note', `exited ${describeExit(this.exitInfo)}`);
-        this.notifyLineWaiters();
-        resolve(this.exitInfo);
+        // What the program printed just before it exited can still be in the pipes. Read it
+        // first, so that whoever learns of the exit also sees all of the output (bounded: a
+        // grandchild may hold the pipes open).
+        const output = Promise.all([this.stdout.closed, this.stderr.closed]);
+        void withDeadline(output, scaled(OUTPUT_DRAIN_MS), () => new Error('output still open'))
+          .catch(() => {})
+          .then(() => {
+            this.exitInfo = { code, signal };
+            this.transcript?.add(this.label, 'note', `exited ${describeExit(this.exitInfo)}`);
+            this.notifyLineWaiters();
+            resolve(this.exitInfo);
+          });
       });
       child.once('error', () => {
         this.exitInfo ??= { code: null, signal: null };
@@ -158,6 +169,18 @@ export class RunningProgram {
         'Something is keeping Node.js alive: an open connection, a timer, or standard input still being read. ' +
         'Close the WebSocket (and the readline interface, if you use one) when you are done.',
     }));
+  }
+
+  /**
+   * For a connection to the program that ended abnormally: the usual reason is that the
+   * program is dying, and its exit event comes a moment after the connection's end. Waits for
+   * that event when the kernel shows the program exiting; only briefly otherwise, since a
+   * program that is not exiting has most likely not crashed.
+   */
+  async settleIfExiting(): Promise<void> {
+    if (!this.running) return;
+    const ms = groupExiting(this.pid) ? deadline('close') : scaled(300);
+    await withDeadline(this.exited, ms, () => new Error('still running')).catch(() => {});
   }
 
   /** A short account of what the program printed, for failure messages. */

@@ -25,6 +25,8 @@ export function progressPath(): string {
   return process.env.WORKBOOK_PROGRESS_FILE ?? path.join(projectRoot, PROGRESS_FILE);
 }
 
+let warned = false;
+
 export function readProgress(): Progress {
   let text: string;
   try {
@@ -40,7 +42,8 @@ export function readProgress(): Progress {
   } catch {
     // Fall through: a corrupt file is replaced, never fatal.
   }
-  console.error(`Your progress file (${PROGRESS_FILE}) was unreadable, so it starts afresh; \`npm run check\` rebuilds it.`);
+  if (!warned) console.error(`Your progress file (${PROGRESS_FILE}) was unreadable, so it starts afresh; \`npm run check\` rebuilds it.`);
+  warned = true;
   return empty();
 }
 

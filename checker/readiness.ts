@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { deadline, scaled, seconds } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
-import { listeningPorts } from './listening-ports.ts';
+import { listeningPorts, listensOn } from './listening-ports.ts';
 import { describeExit, type RunningProgram } from './program.ts';
 
 export type LoopbackHost = '127.0.0.1' | '::1';
@@ -14,19 +14,25 @@ const ELSEWHERE_GRACE_MS = 500;
 
 /**
  * A server is ready when its port accepts a TCP connection: on 127.0.0.1 or on ::1, since a
- * correct program may bind either (or both, or every interface). Resolves with the host that
- * answered. Fails with a teaching message if the program exits first or never listens.
+ * correct program may bind either (or both, or every interface); and when it is the program
+ * (or something it started) that listens there, not another program on the machine that took
+ * the port first (/proc tells; where it is missing, accepting is enough). Resolves with the
+ * host that answered. Fails with a teaching message if the program exits first or never
+ * listens, and stops waiting when `signal` aborts (its check has run out of time).
  */
-export async function waitUntilListening(program: RunningProgram, port: number): Promise<LoopbackHost> {
+export async function waitUntilListening(program: RunningProgram, port: number, signal?: AbortSignal): Promise<LoopbackHost> {
   const ms = deadline('start');
   const startedAt = performance.now();
   let lookedElsewhereAt = startedAt;
   let elsewhereSince: number | undefined;
   while (program.running) {
-    const host = await firstAccepting(port);
-    if (host) return host;
+    if (signal?.aborted) throw new CheckFailure('The check ran out of time while your server was starting.');
+    // A probe can hang (a full accept queue drops new connections silently), so it has a deadline too.
+    const host = await firstAccepting(port, Math.max(POLL_MS, ms - (performance.now() - startedAt)));
+    const someoneElse = host !== undefined && listensOn(program.pid, port) === false;
+    if (host && !someoneElse) return host;
     const now = performance.now();
-    if (now - startedAt > ms) throw notListening(program, port, ms);
+    if (now - startedAt > ms) throw someoneElse ? new PortTakenFailure(program, port) : notListening(program, port, ms);
     // A program listening on another port (and not on PORT) has hard-coded its port: say so early.
     if (now - lookedElsewhereAt > ELSEWHERE_EVERY_MS) {
       lookedElsewhereAt = now;
@@ -39,22 +45,35 @@ export async function waitUntilListening(program: RunningProgram, port: number):
   throw stoppedBeforeListening(program);
 }
 
-async function firstAccepting(port: number): Promise<LoopbackHost | undefined> {
-  const [v4, v6] = await Promise.all([accepts('127.0.0.1', port), accepts('::1', port)]);
+async function firstAccepting(port: number, ms: number): Promise<LoopbackHost | undefined> {
+  const [v4, v6] = await Promise.all([accepts('127.0.0.1', port, ms), accepts('::1', port, ms)]);
   if (v4) return '127.0.0.1';
   if (v6) return '::1';
   return undefined;
 }
 
-function accepts(host: LoopbackHost, port: number): Promise<boolean> {
+function accepts(host: LoopbackHost, port: number, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
-    socket.once('connect', () => {
+    const answer = (accepted: boolean) => {
+      clearTimeout(timer);
       socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+      resolve(accepted);
+    };
+    const timer = setTimeout(() => answer(false), ms);
+    socket.once('connect', () => answer(true));
+    socket.once('error', () => answer(false));
   });
+}
+
+/** Another program on the machine listens on the port given to the learner's program. */
+export class PortTakenFailure extends CheckFailure {
+  constructor(program: RunningProgram, port: number) {
+    super(`Port ${port} accepts connections, but not from your program: another program on this machine listens there.`, {
+      received: program.outputSummary(),
+      explanation: 'That is not your mistake: another program took the port just before yours could. Run the check again.',
+    });
+  }
 }
 
 function stoppedBeforeListening(program: RunningProgram): CheckFailure {
@@ -71,7 +90,16 @@ function stoppedBeforeListening(program: RunningProgram): CheckFailure {
 }
 
 function notListening(program: RunningProgram, port: number, ms: number): CheckFailure {
-  const actual = listeningPorts(program.pid).filter((p) => p !== port);
+  const listening = listeningPorts(program.pid);
+  if (listening.includes(port)) {
+    return new CheckFailure(`Your server listens on port ${port} but did not accept a connection within ${seconds(ms)}.`, {
+      received: program.outputSummary(),
+      explanation:
+        'Connections wait in a queue until the program accepts them, which Node.js does on its event loop. When the event loop ' +
+        'is blocked (a loop that never ends, a synchronous wait), nothing is accepted and the queue fills up.',
+    });
+  }
+  const actual = listening.filter((p) => p !== port);
   const mentioned = portsMentioned(program.stdout.text() + program.stderr.text()).filter((p) => p !== port);
   const elsewhere = actual[0] ?? mentioned[0];
   const explanation =

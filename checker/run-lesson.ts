@@ -56,8 +56,8 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   let shared: LearnerServer | undefined;
   try {
     results.push(
-      await timed(STARTS_CHECK, first.transcript, async () => {
-        shared = await first.ready;
+      await timed(STARTS_CHECK, first.transcript, async (signal) => {
+        shared = await first.whenReady(signal);
       }),
     );
     if (!shared) {
@@ -76,19 +76,27 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       fresh.prepareAfter(index, results);
       const transcript = own?.transcript ?? new Transcript();
       results.push(
-        await timed(check, transcript, async () => {
+        await timed(check, transcript, async (signal) => {
           // A server that stopped during an earlier check is replaced, so checks stay independent.
           if (!own && !shared!.program.running) {
             await shared!.stop();
-            shared = await startLearnerServer(source, { cwd, transcript });
+            shared = await startLearnerServer(source, { cwd, transcript, signal });
           }
-          const server = own ? await own.ready : shared!;
+          const server = own ? await own.whenReady(signal) : shared!;
           server.program.transcript = transcript;
           const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
+          // Out of time: the check's clients close, so its steps end now, and its server stops,
+          // so the next check gets a fresh one rather than one still busy with this check.
+          const abandon = () => {
+            ctx.dispose();
+            void server.stop();
+          };
+          signal.addEventListener('abort', abandon);
           try {
             await check.run(ctx);
-            if (!server.program.running) throw stoppedDuringCheck(server.program);
+            if (!server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
           } finally {
+            signal.removeEventListener('abort', abandon);
             ctx.dispose();
           }
         }),
@@ -96,8 +104,8 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       if (own) stopping.push(own.stop());
     }
   } finally {
-    stopping.push(first.stop(), fresh.stop());
-    if (shared) stopping.push(shared.stop());
+    // The shared server is the first one, or the one that replaced it (which stopped it).
+    stopping.push(fresh.stop(), shared?.stop() ?? first.stop());
     await Promise.all(stopping);
   }
   return results;
@@ -161,17 +169,32 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
       continue;
     }
     const transcript = new Transcript();
-    const ctx = new ClientCheckContext(source, cwd, transcript);
-    results.push(await timed(check, transcript, () => check.run(ctx).finally(() => ctx.dispose())));
+    results.push(
+      await timed(check, transcript, async (signal) => {
+        const ctx = new ClientCheckContext(source, cwd, transcript);
+        const abandon = () => void ctx.dispose();
+        signal.addEventListener('abort', abandon);
+        try {
+          await check.run(ctx);
+        } finally {
+          signal.removeEventListener('abort', abandon);
+          await ctx.dispose();
+        }
+      }),
+    );
   }
   return results;
 }
 
-/** Runs one check under its deadline and turns whatever happens into a result. */
+/**
+ * Runs one check under its deadline and turns whatever happens into a result. When the
+ * deadline passes, `signal` aborts (the body closes what it opened, which ends its waits) and
+ * the body is given a moment to finish, so that it is not still running during the next check.
+ */
 async function timed(
   check: { id: string; name: string; ms?: number },
   transcript: Transcript,
-  body: () => Promise<void>,
+  body: (signal: AbortSignal) => Promise<void>,
 ): Promise<CheckResult> {
   const startedAt = performance.now();
   const ms = check.ms ?? deadline('check');
@@ -183,22 +206,47 @@ async function timed(
     ...extra,
     durationMs: Math.round(performance.now() - startedAt),
   });
+  const controller = new AbortController();
+  const attempt = body(controller.signal);
   try {
-    await withDeadline(body(), ms, () => new CheckFailure(`This check did not finish within ${seconds(ms)}.`));
+    await withDeadline(attempt, ms, () => new CheckFailure(`This check did not finish within ${seconds(ms)}.`));
     return result('passed');
   } catch (error) {
     if (error instanceof CheckSkipped) return result('skipped', error.message);
+    await outputAlreadySent();
     if (error instanceof CheckFailure) {
       return result('failed', error.message, { details: error.details, transcript: transcript.lines() });
     }
     return result('failed', `The check could not finish: ${describeError(error)}`, { transcript: transcript.lines() });
+  } finally {
+    if (!(await settles(attempt, 0))) {
+      controller.abort();
+      await settles(attempt, deadline('close') + deadline('killGrace'));
+    }
   }
+}
+
+/**
+ * A program's output and its WebSocket frames travel separately: what it printed just before
+ * the reply that failed the check is already waiting in the pipe, but may be read after that
+ * reply (later in the same turn of the event loop). Letting the loop turn once reads it, so the
+ * transcript shows it. (Not a timed wait: it only handles I/O that has already arrived.)
+ */
+async function outputAlreadySent(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether `promise` settles (either way) within `ms`. */
+async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return withDeadline(promise.then(() => true, () => true), ms, () => new Error('still running')).catch(() => false);
 }
 
 /** A skipped result when a check this one needs did not pass, else undefined. */
 function unmetNeed(check: { id: string; name: string; needs?: string[] }, earlier: CheckResult[]): CheckResult | undefined {
   const unmet = earlier.find((result) => check.needs?.includes(result.id) && result.status !== 'passed');
-  return unmet && skipped(check, `Not run until "${unmet.name}" passes.`);
+  if (!unmet) return undefined;
+  // A check that could not run here (no browser, say) passes its reason on to those that need it.
+  return skipped(check, unmet.status === 'skipped' ? unmet.message : `Not run until "${unmet.name}" passes.`);
 }
 
 function missingFile(lesson: Lesson, file: string): CheckResult[] {

@@ -1,6 +1,7 @@
 import WebSocket, { type ClientOptions } from 'ws';
 import { deadline, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
+import { explain, explainConnectError } from './explanations.ts';
 import type { RunningProgram } from './program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
 import type { Transcript } from './transcript.ts';
@@ -47,7 +48,13 @@ export class ScriptedClient extends ScriptedPeer {
   }
 
   private connectFailure(): CheckFailure {
-    const reason = this.openError?.message ?? 'the connection closed during the handshake';
-    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${reason}.`);
+    const error = this.openError?.message;
+    // No error yet (or ws's own timeout): the TCP connection is up, but nothing answered the upgrade request.
+    if (error === undefined || /handshake has timed out/i.test(error)) {
+      return new CheckFailure(`${this.name} could not open a WebSocket connection: the server accepted it but never answered the WebSocket handshake.`, {
+        explanation: explain.serverBlocked,
+      });
+    }
+    return new CheckFailure(`${this.name} could not open a WebSocket connection: ${error}.`, { explanation: explainConnectError(error) });
   }
 }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
+import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { watchBusy } from './cpu-usage.ts';
 import { CheckFailure, type FailureDetails } from './errors.ts';
 import { explain, explainCrash } from './explanations.ts';
 import { describeExit, type RunningProgram } from './program.ts';
@@ -26,6 +27,11 @@ export interface ExpectOptions {
   explain?: (received: Message) => string | undefined;
   /** Overrides the reply deadline (milliseconds, already scaled). */
   ms?: number;
+  /**
+   * Messages to pass over before the expected one (they stay in the transcript), for a client
+   * that may also receive other people's messages at any moment, such as broadcasts.
+   */
+  skip?: (message: Message) => boolean;
 }
 
 export interface PeerOptions {
@@ -61,6 +67,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   private chain: Promise<void> = Promise.resolve();
   closeInfo: CloseInfo | undefined;
   private closingHere = false;
+  private ignoring: ((message: Message) => string | undefined) | undefined;
   protected readonly closed: Promise<void>;
 
   constructor(ws: WebSocket, options: PeerOptions) {
@@ -71,7 +78,13 @@ export class ScriptedPeer implements PromiseLike<void> {
     this.program = options.program;
     ws.on('message', (data: Buffer, isBinary) => {
       this.transcript.frame(this.peerName, this.name, describeFrame(data, isBinary));
-      this.inbox.push({ text: data.toString('utf8'), isBinary, data });
+      const message = { text: data.toString('utf8'), isBinary, data };
+      const ignored = this.ignoring?.(message);
+      if (ignored) {
+        this.transcript.add(this.name, 'note', `set aside: ${ignored}`);
+        return;
+      }
+      this.inbox.push(message);
       this.wakeUp();
     });
     // Errors end in a close event, which is what the expectations look at.
@@ -103,6 +116,15 @@ export class ScriptedPeer implements PromiseLike<void> {
     this.chain = this.chain.then(action);
     // A step nobody awaits must not become an unhandled rejection; awaiting still sees it.
     this.chain.catch(() => {});
+    return this;
+  }
+
+  /**
+   * Sets aside every message for which `reason` returns a reason (noted in the transcript), so
+   * no expectation sees it: for late echoes of an earlier check on a shared server.
+   */
+  ignore(reason: (message: Message) => string | undefined): this {
+    this.ignoring = reason;
     return this;
   }
 
@@ -145,6 +167,25 @@ export class ScriptedPeer implements PromiseLike<void> {
     return this.sendRaw(frame, `a malformed frame: text ${quoteText(text)} without the mask clients must use`);
   }
 
+  /**
+   * Pings the other side and waits for its pong. A pong proves the other side's WebSocket is
+   * open (a client has had its 'open' event) and reading, without asking it for any message.
+   */
+  ping(): this {
+    return this.step(async () => {
+      this.assertOpen('send a ping');
+      const pong = new Promise<void>((resolve) => this.ws.once('pong', () => resolve()));
+      this.transcript.add(this.name, 'note', `${this.name} sent a ping (answered by the WebSocket library itself)`);
+      this.ws.ping();
+      const ms = deadline('reply');
+      await withDeadline(Promise.race([pong, this.closed]), ms, () => new CheckFailure(
+        `${this.peerName} did not answer a ping from ${this.name} within ${seconds(ms)}. ` +
+          'A WebSocket library answers pings by itself, unless something blocks the event loop of its program.',
+      ));
+      if (this.closeInfo) throw await this.closedInstead('the answer to a ping');
+    });
+  }
+
   /** Starts a normal close handshake and waits until the connection has closed. */
   close(code = 1000, reason = ''): this {
     return this.step(async () => {
@@ -154,6 +195,27 @@ export class ScriptedPeer implements PromiseLike<void> {
       await withDeadline(this.closed, ms, () => new CheckFailure(
         `${this.peerName} did not answer the close handshake ${this.name} started, within ${seconds(ms)}.`,
       ));
+    });
+  }
+
+  /**
+   * Starts a close handshake that never finishes: the close frames cross, but this side never
+   * ends its half of the TCP connection, as a client whose network froze mid-goodbye would. The
+   * other side's connection then stays CLOSING (no longer OPEN, and no 'close' event yet; ws
+   * waits up to 30 s). Resolves once the other side has answered the close frame.
+   */
+  closeAndLinger(code = 1000): this {
+    return this.step(async () => {
+      const socket = this.socket();
+      const answered = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+      // ws ends its side of the connection once both close frames have crossed; this one never does.
+      socket.end = () => socket;
+      this.closingHere = true;
+      this.transcript.add(this.name, 'note', `${this.name} starts closing but never finishes: its TCP connection stays open`);
+      this.ws.close(code);
+      const ms = deadline('close');
+      await withDeadline(answered, ms, () => new CheckFailure(`${this.peerName} did not answer the close frame ${this.name} sent, within ${seconds(ms)}.`));
+      this.transcript.add(this.name, 'note', `${this.peerName} answered ${this.name}'s close frame; the TCP connection stays open`);
     });
   }
 
@@ -172,7 +234,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** The next message must be a text frame equal to `expected`. */
   expectText(expected: string, options: ExpectOptions = {}): this {
     return this.step(async () => {
-      const message = await this.receive(`the text message ${quoteText(expected)}`, options.ms);
+      const message = await this.receive(`the text message ${quoteText(expected)}`, options);
       if (!message.isBinary && message.text === expected) return;
       throw this.mismatch(`${this.name} expected the message ${quoteText(expected)}.`, `text ${quoteText(expected)}`, message, options);
     });
@@ -181,7 +243,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** The next message must satisfy `test`, and be a text frame unless `binary` is set. */
   expectMessage(test: (message: Message) => boolean, description: string, options: ExpectOptions & { binary?: boolean } = {}): this {
     return this.step(async () => {
-      const message = await this.receive(description, options.ms);
+      const message = await this.receive(description, options);
       if (message.isBinary === (options.binary ?? false) && test(message)) return;
       throw this.mismatch(`${this.name} expected ${description}.`, description, message, options);
     });
@@ -221,7 +283,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** Waits for every step so far, then for the next message, and returns it. */
   async nextMessage(description = 'a message', ms?: number): Promise<Message> {
     await this;
-    return this.receive(description, ms);
+    return this.receive(description, { ms });
   }
 
   /** Waits for every step so far, then for the connection to close, and returns how it closed. */
@@ -229,6 +291,11 @@ export class ScriptedPeer implements PromiseLike<void> {
     await this;
     await withDeadline(this.closed, ms, () => new CheckFailure(`${this.name} expected the connection to close within ${seconds(ms)}, but it stayed open.`));
     return this.closeInfo!;
+  }
+
+  /** Messages that arrived and no expectation has read yet. After closure(), all the other side sent. */
+  unread(): Message[] {
+    return [...this.inbox];
   }
 
   get isOpen(): boolean {
@@ -243,14 +310,19 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   // ---- internals ------------------------------------------------------------------------
 
-  protected async receive(description: string, ms = deadline('reply')): Promise<Message> {
+  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip'> = {}): Promise<Message> {
+    const ms = options.ms ?? deadline('reply');
     const giveUpAt = performance.now() + ms;
+    let busy: (() => boolean) | undefined;
     for (;;) {
       const message = this.inbox.shift();
+      if (message && options.skip?.(message)) continue;
       if (message) return message;
       if (this.closeInfo) throw await this.closedInstead(description);
+      // Only a wait that finds nothing waiting is worth watching (most find their message at once).
+      busy ??= this.program && watchBusy(this.program.pid);
       const left = giveUpAt - performance.now();
-      if (left <= 0) throw await this.silence(description, ms);
+      if (left <= 0) throw await this.silence(description, ms, busy?.() ?? false);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {
@@ -294,12 +366,14 @@ export class ScriptedPeer implements PromiseLike<void> {
     });
   }
 
-  private async silence(description: string, ms: number): Promise<CheckFailure> {
+  /** `busy`: the program was computing all the while (see watchBusy). */
+  private async silence(description: string, ms: number, busy: boolean): Promise<CheckFailure> {
     const crash = await this.programCrash();
     if (crash) return crash;
     return new CheckFailure(`${this.name} expected ${description}, but nothing arrived within ${seconds(ms)}.`, {
       expected: description,
       received: 'nothing',
+      explanation: busy ? explain.busyEventLoop(this.program!.label) : undefined,
     });
   }
 
@@ -308,9 +382,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     const program = this.program;
     if (!program) return undefined;
     // The socket can close a moment before the exit of the process is reported.
-    if (program.running && this.closeInfo?.code === 1006) {
-      await withDeadline(program.exited, scaled(300), () => new Error('still running')).catch(() => {});
-    }
+    if (this.closeInfo?.code === 1006) await program.settleIfExiting();
     if (program.running || !program.exitInfo) return undefined;
     return new CheckFailure(`Your ${program.label} stopped (it exited ${describeExit(program.exitInfo)}) while ${this.name} was connected.`, {
       received: program.outputSummary(),

@@ -2,6 +2,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { trackCloser } from './cleanup.ts';
 import { deadline, seconds, withDeadline } from './deadlines.ts';
 import { CheckFailure } from './errors.ts';
+import { explainCrash } from './explanations.ts';
 import { allocatePort, releasePort } from './ports.ts';
 import type { RunningProgram } from './program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
@@ -36,33 +37,50 @@ export class ScriptedServer {
   }
 
   static async start(transcript: Transcript): Promise<ScriptedServer> {
-    const port = await allocatePort();
-    const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
-    });
-    return new ScriptedServer(wss, port, transcript);
+    for (let attempt = 1; ; attempt++) {
+      const port = await allocatePort();
+      const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          wss.once('listening', resolve);
+          wss.once('error', reject);
+        });
+        return new ScriptedServer(wss, port, transcript);
+      } catch (error) {
+        releasePort(port);
+        // The port was free when handed out, but another program on the machine bound it first.
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw error;
+      }
+    }
   }
 
   get url(): string {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  /** Waits for the learner's client to open its next connection. */
-  async nextConnection(ms = deadline('start')): Promise<ServerConnection> {
+  /**
+   * Waits for the learner's client to open its next connection:
+   *
+   *     const { connection } = await server.nextConnection();
+   *
+   * (Wrapped in an object because a connection is awaitable: resolving with it would run its
+   * steps and hand back undefined.)
+   */
+  async nextConnection(ms = deadline('start')): Promise<{ connection: ServerConnection }> {
     const giveUpAt = performance.now() + ms;
     for (;;) {
       const ws = this.waiting.shift();
       if (ws) {
         const connection = new ServerConnection(ws, { name: 'checker', peerName: 'client', transcript: this.transcript, program: this.program });
         this.connections.push(connection);
-        return connection;
+        return { connection };
       }
       if (this.program && !this.program.running) {
         throw new CheckFailure(`Your client exited before it connected to ${this.url} (the WS_URL it was given).`, {
           received: this.program.outputSummary(),
-          explanation: 'Read the address from process.env.WS_URL and create the WebSocket with it; keep the program running until the conversation is over.',
+          explanation:
+            explainCrash(this.program.stderr.text()) ??
+            'Read the address from process.env.WS_URL and create the WebSocket with it; keep the program running until the conversation is over.',
         });
       }
       const left = giveUpAt - performance.now();

@@ -83,6 +83,11 @@ export function quoteText(text: string): string {
 export function describeFrame(data: string | Buffer, isBinary: boolean): string {
   if (!isBinary) return `text ${quoteText(data.toString())}`;
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const asText = bytes.toString('utf8');
+  // Binary that is really text is the classic "sent the Buffer back" mistake: show the text.
+  if (bytes.length > 0 && !asText.includes('\uFFFD') && !/[\x00-\x08\x0e-\x1f]/.test(asText)) {
+    return `binary frame (${bytes.length} bytes) holding the text ${quoteText(asText)}`;
+  }
   const hex = bytes.subarray(0, 12).toString('hex').replace(/(..)/g, '$1 ').trim();
   return `binary <${hex}${bytes.length > 12 ? ' …' : ''}> (${bytes.length} bytes)`;
 }

@@ -27,13 +27,18 @@ export function failures(result: LessonResult): string {
     .join('\n\n');
 }
 
-/** Runs a workbook command the way a user does (through cli.ts, as npm's scripts do), without a terminal. */
-export function runCommand(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+/**
+ * Runs a workbook command the way a user does (through cli.ts, as npm's scripts do), without
+ * a terminal, in the workbook at `root` (a copy, for commands that change files).
+ */
+export function runCommand(args: string[], options: { root?: string; env?: Record<string, string>; input?: string } = {}): SpawnSyncReturns<string> {
+  const root = options.root ?? projectRoot;
   return spawnSync(process.execPath, ['--import', 'tsx', 'checker/cli.ts', ...args], {
-    cwd: projectRoot,
+    cwd: root,
+    input: options.input,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: '1', ...options.env },
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     timeout: 120_000,
   });
 }

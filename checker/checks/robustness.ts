@@ -1,5 +1,4 @@
 import type { ServerCheckContext } from '../check-context.ts';
-import { scaled, withDeadline } from '../deadlines.ts';
 import { CheckFailure } from '../errors.ts';
 import { explain } from '../explanations.ts';
 import type { ServerCheck } from '../lesson-api.ts';
@@ -64,7 +63,7 @@ async function survived(ctx: ServerCheckContext, served: Served, oldClient: Scri
     await served.again(oldClient, 2);
   } catch (failure) {
     // A refused connection can be seen a moment before the exit of the process is reported.
-    await withDeadline(ctx.server.exited, scaled(300), () => new Error('still running')).catch(() => {});
+    await ctx.server.settleIfExiting();
     if (!ctx.server.running) {
       throw new CheckFailure(`Your server stopped after a client ${what}. It must keep serving everyone else.`, {
         received: ctx.server.outputSummary(),

@@ -1,6 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { onePositional, parseCommandArgs } from '../args.ts';
-import { TIMEOUT_SCALE_VARIABLE } from '../deadlines.ts';
+import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../deadlines.ts';
 import { mapConcurrently } from '../concurrency.ts';
 import { UsageError } from '../errors.ts';
 import { findLesson, listLessons, loadLesson, type Lesson } from '../lessons.ts';
@@ -8,10 +10,11 @@ import { PendingServer } from '../pending-server.ts';
 import type { ProgramSource } from '../program.ts';
 import { updateProgress } from '../progress.ts';
 import { jsonReport } from '../reporters/json.ts';
+import { junitReport } from '../reporters/junit.ts';
 import { formatLesson, formatSummary } from '../reporters/terminal.ts';
 import { summarize, type LessonResult, type Report } from '../results.ts';
 
-const USAGE = 'npm run check -- [lesson] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--timeout-scale <n>]';
+const USAGE = 'npm run check -- [lesson] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--junit <file>] [--timeout-scale <n>]';
 
 /** What to check and how to report it, from the command line. */
 export interface CheckRequest {
@@ -21,6 +24,8 @@ export interface CheckRequest {
   /** Only the learner's own exercises count towards progress. */
   recordsProgress: boolean;
   json: boolean;
+  /** Where to write a JUnit XML report as well, if anywhere. */
+  junit: string | undefined;
   single: boolean;
   /** Check again on every save of the lesson's folder (exactly one lesson). */
   watch: boolean;
@@ -34,19 +39,25 @@ export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
     server: { type: 'string' },
     client: { type: 'string' },
     'timeout-scale': { type: 'string' },
+    junit: { type: 'string' },
   }, USAGE);
   const query = onePositional('check', positionals, USAGE);
   if (values['timeout-scale'] !== undefined) {
-    const scale = Number(values['timeout-scale']);
-    if (!(scale > 0)) throw new UsageError(`check: --timeout-scale takes a positive number, like 2 for a machine twice as slow. Usage: ${USAGE}`);
+    const scale = parseTimeoutScale(values['timeout-scale']);
+    if (scale === undefined) throw new UsageError(`check: --timeout-scale takes a positive number, like 2 for a machine twice as slow. Usage: ${USAGE}`);
     process.env[TIMEOUT_SCALE_VARIABLE] = String(scale);
   }
+  const scaleVariable = process.env[TIMEOUT_SCALE_VARIABLE];
+  if (scaleVariable !== undefined && parseTimeoutScale(scaleVariable) === undefined) {
+    throw new UsageError(`check: ${TIMEOUT_SCALE_VARIABLE} is "${scaleVariable}", but it must be a positive number, like 2 for a machine twice as slow.`);
+  }
+  if (values.junit === '') throw new UsageError(`check: --junit needs a file name, like --junit reports/workbook.xml. Usage: ${USAGE}`);
   const command = values.server ?? values.client;
   if (values.server !== undefined && values.client !== undefined) throw new UsageError('check: give --server or --client, not both.');
   if (command !== undefined && query === undefined) throw new UsageError(`check: --${values.server !== undefined ? 'server' : 'client'} needs a lesson, like: npm run check -- 1 --server "python3 echo.py"`);
   if (command !== undefined && values.solutions) throw new UsageError('check: --solutions checks the reference solutions; it cannot be combined with --server or --client.');
   if (values.watch && query === undefined) throw new UsageError('check: --watch needs one lesson to watch, like: npm run check -- 1 --watch');
-  if (values.watch && values.json) throw new UsageError('check: --watch prints a verdict on every save; it cannot be combined with --json.');
+  if (values.watch && (values.json || values.junit !== undefined)) throw new UsageError('check: --watch prints a verdict on every save; it cannot be combined with --json or --junit.');
   if (values.watch && command !== undefined) throw new UsageError('check: --watch watches your exercise file; it cannot be combined with --server or --client.');
 
   const lessons = await Promise.all((query === undefined ? listLessons() : [findLesson(query)]).map(loadLesson));
@@ -64,6 +75,7 @@ export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
         : { kind: 'file', file: values.solutions ? lesson.solutionFile : lesson.exerciseFile },
     recordsProgress: command === undefined && !values.solutions,
     json: values.json ?? false,
+    junit: values.junit,
     single: query !== undefined,
     watch: values.watch ?? false,
   };
@@ -100,7 +112,18 @@ export async function checkCommand(args: string[]): Promise<number> {
   if (request.watch) return (await import('../watch.ts')).watchLesson(request);
   const report = await runChecks(request);
   console.log(formatReport(request, report));
+  if (request.junit !== undefined) writeJunit(request.junit, report);
   return exitStatus(report);
+}
+
+function writeJunit(file: string, report: Report): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, junitReport(report));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`check: could not write the JUnit report to ${file}: ${reason}`);
+  }
 }
 
 function recordProgress(results: LessonResult[]): void {

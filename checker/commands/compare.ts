@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
-import pc from 'picocolors';
+import { colors as pc } from '../colors.ts';
 import { onePositional, parseCommandArgs } from '../args.ts';
 import { confirm } from '../confirm.ts';
 import { UsageError } from '../errors.ts';

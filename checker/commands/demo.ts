@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { colors as pc } from '../colors.ts';
 import { onePositional, parseCommandArgs } from '../args.ts';
 import { startReferenceServer } from '../demo.ts';
 import { UsageError } from '../errors.ts';

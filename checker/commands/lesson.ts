@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import pc from 'picocolors';
+import { colors as pc } from '../colors.ts';
 import { onePositional, parseCommandArgs } from '../args.ts';
 import { findLesson, listLessons, readmeTitle, type LessonInfo } from '../lessons.ts';
 import { displayPath } from '../paths.ts';

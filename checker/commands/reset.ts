@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import pc from 'picocolors';
+import { colors as pc } from '../colors.ts';
 import { onePositional, parseCommandArgs } from '../args.ts';
 import { confirm } from '../confirm.ts';
 import { UsageError } from '../errors.ts';

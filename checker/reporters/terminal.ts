@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { colors as pc } from '../colors.ts';
 import type { CheckResult, LessonResult, Report, Status } from '../results.ts';
 
 /** How results read in a terminal: a line per check, and on failure what to look at. */
@@ -12,11 +12,14 @@ export function lessonHeading(lesson: Pick<LessonResult, 'id' | 'title'>): strin
 /** Every check of one lesson, with the details of each failure. */
 export function formatLesson(lesson: LessonResult): string {
   const lines = [lessonHeading(lesson)];
-  for (const check of lesson.checks) {
+  lesson.checks.forEach((check, index) => {
     lines.push(`  ${MARK[check.status]} ${check.status === 'skipped' ? pc.dim(check.name) : check.name}`);
     if (check.status === 'failed') lines.push(...formatFailure(check).map((line) => `      ${line}`));
-    if (check.status === 'skipped' && check.message) lines.push(pc.dim(`      ${check.message}`));
-  }
+    // A run of checks skipped for the same reason gives the reason once, after the run.
+    const next = lesson.checks[index + 1];
+    const runEnds = next?.status !== 'skipped' || next.message !== check.message;
+    if (check.status === 'skipped' && check.message && runEnds) lines.push(pc.dim(`      ${check.message}`));
+  });
   lines.push('', verdictLine(lesson));
   return lines.join('\n');
 }

@@ -1,0 +1,277 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { removeTempPath, trackCloser, trackTempPath } from './cleanup.ts';
+import { deadline, seconds, withDeadline } from './deadlines.ts';
+import { CheckSkipped, describeError } from './errors.ts';
+import { quoteText, type Transcript } from './transcript.ts';
+
+/**
+ * Real browser pages for checks, driven by playwright-core through the system's Chromium
+ * (Playwright's own browser download is not used). One browser serves every check of the
+ * process: it starts at the first check that asks for a page and closes when the checker
+ * cleans up. Each check opens its own pages and closes them when it ends.
+ *
+ * Without a Chromium, asking for a page throws CheckSkipped with the reason and the fix.
+ */
+export const CHROMIUM_VARIABLE = 'WORKBOOK_CHROMIUM';
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const HOW_TO_INSTALL = `Install Chromium (sudo apt-get install chromium) or set ${CHROMIUM_VARIABLE} to a Chromium or Chrome executable.`;
+
+/** The Chromium to use: WORKBOOK_CHROMIUM when set, else Debian's. */
+export function findChromium(): { executable: string } | { missing: string } {
+  const configured = process.env[CHROMIUM_VARIABLE];
+  if (configured) {
+    return existsSync(configured)
+      ? { executable: configured }
+      : { missing: `No browser checks: ${CHROMIUM_VARIABLE} is ${configured}, which does not exist. ${HOW_TO_INSTALL}` };
+  }
+  if (existsSync(DEFAULT_CHROMIUM)) return { executable: DEFAULT_CHROMIUM };
+  return { missing: `No browser checks: no Chromium at ${DEFAULT_CHROMIUM}. ${HOW_TO_INSTALL}` };
+}
+
+let running: Promise<BrowserContext> | undefined;
+
+/** The shared browser, started on first use. Rejects with CheckSkipped when there is none. */
+function sharedBrowser(): Promise<BrowserContext> {
+  running ??= launch();
+  return running;
+}
+
+async function launch(): Promise<BrowserContext> {
+  const found = findChromium();
+  if ('missing' in found) throw new CheckSkipped(found.missing);
+  // A fresh profile for every run: no cache, no history, nothing from a person's own browsing.
+  const profile = mkdtempSync(path.join(tmpdir(), 'workbook-chromium-'));
+  trackTempPath(profile);
+  const ms = deadline('browserLaunch');
+  let context: BrowserContext;
+  try {
+    // Loaded here, not at the top: Playwright is large, and most commands never start a browser.
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: found.executable,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: ms,
+      // The checker's own cleanup closes the browser on Ctrl-C and on exit.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+  } catch (error) {
+    removeTempPath(profile);
+    const why = isTimeout(error) ? `it did not start within ${seconds(ms)}` : firstLine(describeError(error));
+    throw new CheckSkipped(`No browser checks: the Chromium at ${found.executable} could not start (${why}). ${HOW_TO_INSTALL}`);
+  }
+  const untrack = trackCloser(async () => {
+    await context.close().catch(() => {});
+    removeTempPath(profile);
+  });
+  // If the browser goes away (it crashed, or cleanup closed it), the next check starts a new
+  // one. Its profile stays registered, and is removed once the browser has surely exited.
+  context.on('close', () => {
+    running = undefined;
+    untrack();
+  });
+  // A persistent context opens with one blank page; checks open their own.
+  await Promise.all(context.pages().map((page) => page.close()));
+  return context;
+}
+
+/**
+ * Runs `body` with a set of pages in the shared browser, and closes every page it opened when
+ * it ends, however it ends. Throws CheckSkipped when no browser is available.
+ */
+export async function withBrowserPages<T>(transcript: Transcript, body: (pages: BrowserPages) => Promise<T>): Promise<T> {
+  const context = await sharedBrowser();
+  const pages = new BrowserPages(context, transcript);
+  try {
+    return await body(pages);
+  } finally {
+    await pages.close();
+  }
+}
+
+export class BrowserPages {
+  private readonly opened: WatchedPage[] = [];
+
+  constructor(
+    private readonly context: BrowserContext,
+    private readonly transcript: Transcript,
+  ) {}
+
+  /** Opens a new page named `name` (as it appears in the transcript) and loads `url` in it. */
+  async open(name: string, url: string): Promise<WatchedPage> {
+    const page = await this.context.newPage();
+    const watched = new WatchedPage(name, page, this.transcript);
+    this.opened.push(watched);
+    await watched.load(url);
+    return watched;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.opened.map((watched) => watched.page.close().catch(() => {})));
+  }
+}
+
+/** One WebSocket the page opened, as the browser saw it. */
+export interface PageSocket {
+  url: string;
+  sent: string[];
+  received: string[];
+  /** The browser's error message, when the connection failed. */
+  error?: string;
+  closed: boolean;
+}
+
+/**
+ * A page, with a record of what it did that a check may need to explain a failure: the
+ * WebSockets it opened and their frames, uncaught errors in its script, dialogs it opened
+ * (dismissed at once), and navigations after the first load. All of it goes to the transcript.
+ */
+export class WatchedPage {
+  readonly sockets: PageSocket[] = [];
+  readonly scriptErrors: string[] = [];
+  readonly dialogs: string[] = [];
+  /** How many times the page was replaced by another document after it first loaded. */
+  reloads = 0;
+  private loaded = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly name: string,
+    readonly page: Page,
+    private readonly transcript: Transcript,
+  ) {
+    page.setDefaultTimeout(deadline('browser'));
+    const actor = `${name} (page)`;
+    page.on('websocket', (socket) => {
+      const record: PageSocket = { url: socket.url(), sent: [], received: [], closed: false };
+      this.sockets.push(record);
+      transcript.add(actor, 'note', `opened a WebSocket to ${record.url}`);
+      socket.on('framesent', ({ payload }) => {
+        const text = payload.toString();
+        record.sent.push(text);
+        transcript.frame(actor, 'server', typeof payload === 'string' ? `text ${quoteText(text)}` : `binary (${payload.length} bytes)`);
+        this.changed();
+      });
+      socket.on('framereceived', ({ payload }) => {
+        const text = payload.toString();
+        record.received.push(text);
+        transcript.frame('server', actor, typeof payload === 'string' ? `text ${quoteText(text)}` : `binary (${payload.length} bytes)`);
+        this.changed();
+      });
+      socket.on('socketerror', (message) => {
+        record.error ??= message;
+        transcript.add(actor, 'note', `WebSocket error: ${message}`);
+        this.changed();
+      });
+      socket.on('close', () => {
+        record.closed = true;
+        transcript.add(actor, 'close', 'its WebSocket closed');
+        this.changed();
+      });
+      this.changed();
+    });
+    page.on('pageerror', (error) => {
+      this.scriptErrors.push(error.message);
+      transcript.add(actor, 'note', `uncaught error in the page's script: ${error.message}`);
+      this.changed();
+    });
+    // Failed requests are noted with their address (the console's own line for them has none).
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        transcript.add(actor, 'note', `console error: ${message.text()}`);
+      }
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) transcript.add(actor, 'note', `${response.request().method()} ${new URL(response.url()).pathname} answered ${response.status()}`);
+    });
+    page.on('dialog', (dialog) => {
+      this.dialogs.push(`${dialog.type()}(${JSON.stringify(dialog.message())})`);
+      transcript.add(actor, 'note', `the page opened a dialog: ${dialog.type()}(${JSON.stringify(dialog.message())})`);
+      void dialog.dismiss().catch(() => {});
+      this.changed();
+    });
+    page.on('framenavigated', (frame) => {
+      if (frame !== page.mainFrame() || !this.loaded) return;
+      this.reloads++;
+      transcript.add(actor, 'note', `the page was replaced: the browser loaded ${frame.url()}`);
+      this.changed();
+    });
+  }
+
+  async load(url: string): Promise<void> {
+    this.transcript.add(`${this.name} (page)`, 'note', `loads ${url}`);
+    await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: deadline('browser') });
+    this.loaded = true;
+  }
+
+  /** Every text frame the page has sent, over all its WebSockets. */
+  sent(): string[] {
+    return this.sockets.flatMap((socket) => socket.sent);
+  }
+
+  received(): string[] {
+    return this.sockets.flatMap((socket) => socket.received);
+  }
+
+  /**
+   * Waits until `test` holds for what the page has done (its sockets, errors, dialogs),
+   * looking again after each event. Resolves false if it still does not hold after `ms`.
+   */
+  async until(test: () => boolean, ms = deadline('browser')): Promise<boolean> {
+    if (test()) return true;
+    let look = () => {};
+    const held = new Promise<boolean>((resolve) => {
+      look = () => {
+        if (test()) resolve(true);
+      };
+      this.listeners.add(look);
+    });
+    return withDeadline(held, ms, () => new Error('not yet'))
+      .catch(() => test())
+      .finally(() => this.listeners.delete(look));
+  }
+
+  /**
+   * Waits until `predicate` (run inside the page, again at every frame the page draws)
+   * returns true. Resolves false if it does not within `ms`.
+   */
+  async untilInPage(predicate: (arg: string) => boolean, arg: string, ms = deadline('browser')): Promise<boolean> {
+    try {
+      await this.page.waitForFunction(predicate, arg, { timeout: ms });
+      return true;
+    } catch (error) {
+      if (isTimeout(error)) return false;
+      throw error;
+    }
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** Playwright's TimeoutError, recognised without loading Playwright. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? text;
+}

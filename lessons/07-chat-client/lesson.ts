@@ -1,0 +1,209 @@
+import type { ClientCheckContext } from '../../checker/check-context.ts';
+import {
+  couldNotConnectCheck,
+  expectCleanExit,
+  expectNormalClose,
+  explained,
+  startConversation,
+  type CloseRule,
+  type Conversation,
+} from '../../checker/checks/client-program.ts';
+import { runClientDemo } from '../../checker/demo.ts';
+import { explain } from '../../checker/explanations.ts';
+import { defineLesson } from '../../checker/lesson-api.ts';
+import type { RunningProgram } from '../../checker/program.ts';
+import type { Message } from '../../checker/scripted-peer.ts';
+import { quoteText } from '../../checker/transcript.ts';
+
+/**
+ * The checker plays the lesson 06 chat server, and types as Alice on the client's standard
+ * input. What the server says looks like the real chat, so a transcript reads like one.
+ */
+const NAME = 'Alice';
+const WELCOME = `[Server]: Welcome, ${NAME}!`;
+
+function explainSentLine(typed: string) {
+  return (received: Message): string => {
+    if (received.isBinary) return 'Your client sent a binary frame. Send the line as a string: ws.send(line).';
+    if (received.text.replace(/\r?\n$/, '') === typed) return 'Send the line without its newline. readline\'s \'line\' event gives it to you without one.';
+    if (received.text === '') return 'Your client sent an empty line as an empty message. Skip empty lines: if (line.trim() === \'\') return;';
+    return `The checker typed ${quoteText(typed)}. Send each line exactly as it was typed: ws.send(line).`;
+  };
+}
+
+/** The checker's server waits for the line `typed` as the client's next message. */
+function expectTyped(connection: Conversation['connection'], typed: string) {
+  return connection.expectText(typed, { explain: explainSentLine(typed) });
+}
+
+/**
+ * Starts the client and joins the chat as Alice: the name typed is the first message, and the
+ * server answers with its welcome (as lesson 06's server does).
+ */
+async function join(ctx: ClientCheckContext, { typeName = true } = {}): Promise<Conversation> {
+  const conversation = await startConversation(ctx);
+  const { connection, client } = conversation;
+  ctx.note('the checker plays the lesson 06 chat server and types on your client\'s standard input');
+  // The pong proves the client's WebSocket is open, so a line typed now can be sent.
+  await explained(connection.ping(), explain.blockedEventLoop);
+  if (!typeName) return conversation;
+  client.writeLine(NAME);
+  await explained(
+    expectTyped(connection, NAME),
+    "Read standard input with readline (createInterface({ input: process.stdin })) and send every line: rl.on('line', (line) => ws.send(line)).",
+  );
+  await connection.send(WELCOME);
+  return conversation;
+}
+
+/** Waits for a printed line that ends with `text` (a prompt before it is fine), from line `from` on. */
+async function expectPrinted(client: RunningProgram, text: string, from = 0): Promise<number> {
+  const printed = client.waitForLine((line) => line.stream === 'stdout' && line.text.trimEnd().endsWith(text), `the line ${quoteText(text)}`, { from });
+  return client.lines().indexOf(await explained(printed, () => explainMissingLine(client, text)));
+}
+
+function explainMissingLine(client: RunningProgram, text: string): string {
+  const lines = client.lines();
+  if (client.stdout.text().includes(text)) {
+    return 'The message was printed, but not on a line of its own. Print each message with console.log, which ends the line.';
+  }
+  if (lines.some((line) => line.stream === 'stdout' && line.text.includes('<Buffer'))) {
+    return "You printed the Buffer itself (<Buffer 5b 53 …>). Turn it into text first: console.log(data.toString()) or console.log(`${data}`).";
+  }
+  if (lines.some((line) => line.stream === 'stderr' && line.text.includes(text))) {
+    return 'You printed the message to stderr (console.error). Chat messages go to stdout: console.log.';
+  }
+  return explain.blockedOnInput;
+}
+
+const quitRule: CloseRule = {
+  after: 'after the line /quit',
+  stillOpen: "The line /quit means: leave the chat. Check for it before sending: if (line === '/quit') { rl.close(); ws.close(); }",
+  sentInstead: (text) =>
+    text === '/quit' ? 'Your client sent /quit to the server as a chat message. /quit is a command for your client: check for it before sending, and close the connection instead.' : undefined,
+};
+
+const endOfInputRule: CloseRule = {
+  after: 'at the end of its input',
+  stillOpen:
+    "When standard input ends (Ctrl-D in a terminal, or the end of a piped file), readline emits 'close'. Close the connection then: " +
+    "rl.on('close', () => ws.close()).",
+};
+
+export default defineLesson({
+  title: 'An interactive terminal chat client',
+  kind: 'client',
+  entry: 'client.ts',
+  checks: [
+    {
+      id: 'sends-lines',
+      name: 'sends every line typed as one text message, the name first',
+      run: async (ctx) => {
+        const { connection, client } = await join(ctx);
+        const lines = ['Hello everyone!', 'How is everybody doing? 👋'];
+        for (const line of lines) client.writeLine(line);
+        for (const line of lines) {
+          await explained(
+            expectTyped(connection, line),
+            'Nothing arrived although the line was typed. Send each line as soon as it is read: in a chat, an answer may come much later or never, so never wait for one before reading on.',
+          );
+        }
+      },
+    },
+    {
+      id: 'skips-empty-lines',
+      needs: ['sends-lines'],
+      name: 'does not send empty lines',
+      run: async (ctx) => {
+        const { connection, client } = await join(ctx, { typeName: false });
+        ctx.note('an empty line before the name, and two between messages: the next message must be the next non-empty line');
+        client.writeLine('');
+        client.writeLine(NAME);
+        await expectTyped(connection, NAME).send(WELCOME);
+        client.writeLine('');
+        client.writeLine('');
+        client.writeLine('Is anyone there?');
+        await expectTyped(connection, 'Is anyone there?');
+      },
+    },
+    {
+      id: 'prints-messages',
+      name: 'prints every message from the server on its own line as it arrives, also while waiting for input',
+      run: async (ctx) => {
+        const { connection, client } = await join(ctx);
+        const welcomed = await expectPrinted(client, WELCOME);
+        ctx.note('nothing more is typed: your client is waiting for input while these messages arrive');
+        const joined = '[Server]: Bob has joined the chat.';
+        const said = '[Bob]: Hi Alice! 😀';
+        await connection.send(joined).send(said);
+        const at = await expectPrinted(client, joined, welcomed + 1);
+        await expectPrinted(client, said, at + 1);
+      },
+    },
+    {
+      id: 'quit-command',
+      needs: ['sends-lines'],
+      name: 'on the line /quit, closes normally (1000) and exits with status 0',
+      run: async (ctx) => {
+        const conversation = await join(ctx);
+        conversation.client.writeLine('/quit');
+        await expectNormalClose(conversation, quitRule);
+        // A terminal stops being read after rl.close() wherever it is called; a pipe, like this
+        // one, does not when rl.close() runs inside a 'line' listener. Ending it after the close
+        // keeps the check as fair as a terminal (README, "Why the checker ends the input").
+        ctx.note('your client closed the connection after /quit; the checker now ends its input, as a script piped in would');
+        conversation.client.endInput();
+        await expectCleanExit(conversation.client, 'after /quit');
+      },
+    },
+    {
+      id: 'end-of-input',
+      needs: ['sends-lines'],
+      name: 'at the end of input (Ctrl-D), closes normally (1000) and exits with status 0',
+      run: async (ctx) => {
+        const conversation = await join(ctx);
+        conversation.client.endInput();
+        await expectNormalClose(conversation, endOfInputRule);
+        await expectCleanExit(conversation.client, 'after the end of its input');
+      },
+    },
+    {
+      id: 'server-closes',
+      needs: ['sends-lines'],
+      name: 'when the server closes the connection, prints "Disconnected" and exits with status 0',
+      run: async (ctx) => {
+        const { connection, client } = await join(ctx);
+        ctx.note('the server shuts down: it closes the connection with 1001 (going away)');
+        await connection.close(1001, 'Server shutting down');
+        await explained(
+          client.waitForLine((line) => line.text.includes('Disconnected'), 'a line containing "Disconnected"'),
+          "Listen for the connection closing, ws.on('close', ...), and tell the user: console.log('Disconnected from the server.').",
+        );
+        await expectCleanExit(
+          client,
+          'after the server closed the connection',
+          "The connection is closed, but something keeps your program running: most likely the readline interface, still reading standard input. Call rl.close() in ws.on('close', ...).",
+        );
+      },
+    },
+    couldNotConnectCheck(),
+  ],
+  hints: [
+    "Two things happen independently: lines arrive on standard input, messages arrive on the WebSocket. Give each its own listener: rl.on('line', ...) and ws.on('message', ...).",
+    "Create the readline interface once the connection is open: ws.on('open', () => { const rl = createInterface({ input: process.stdin }); ... }). Lines typed earlier wait in standard input until then.",
+    "In rl.on('line', (line) => ...): skip empty lines, treat '/quit' as leaving (rl.close()), and ws.send(line) everything else.",
+    "Print every message in ws.on('message', (data) => console.log(data.toString())). Never wait for a reply after sending a line: in a chat, answers come whenever they come.",
+    "rl.on('close', () => ws.close()) covers both /quit and Ctrl-D. ws.on('close', () => { console.log('Disconnected.'); rl.close(); }) covers the server leaving. Then nothing keeps Node.js running and it exits with status 0.",
+    "The failed connection is lesson 03's: ws.on('error', ...) prints \"Could not connect …\" with console.error and sets process.exitCode = 1.",
+  ],
+  demo: (port) =>
+    runClientDemo({
+      client: '07',
+      server: '06',
+      port,
+      typing: true,
+      intro:
+        `Type your name and press Enter, then chat; /quit or Ctrl-D leaves. ` +
+        `In another terminal, \`npm run client -- ws://localhost:${port}\` joins as a second user.`,
+    }),
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_VARIABLE, findChromium } from '../checker/browser.ts';
+import type { LessonResult } from '../checker/results.ts';
+import { checkProgram, failures, runCommand } from './helpers.ts';
+
+/**
+ * Lesson 08 is checked in a real browser. Here, with the Chromium this machine has, its browser
+ * checks must really run and pass; with none, they are skipped with the reason and the fix,
+ * while the HTTP and protocol checks still run and decide the lesson.
+ */
+const browserCheck = (id: string) => id.startsWith('browser-');
+
+describe('lesson 08 in a browser', () => {
+  it('runs and passes the browser checks on the reference solution', async () => {
+    const found = findChromium();
+    expect('executable' in found, `This test needs Chromium: ${'missing' in found ? found.missing : ''}`).toBe(true);
+    const result = await checkProgram('8', 'solutions/08-browser/server.ts');
+    expect(failures(result)).toBe('');
+    const browser = result.checks.filter((check) => browserCheck(check.id));
+    expect(browser.length).toBeGreaterThanOrEqual(4);
+    expect(browser.map((check) => [check.id, check.status])).toEqual(browser.map((check) => [check.id, 'passed']));
+  });
+
+  it('without Chromium, skips the browser checks with the reason and still runs the others', () => {
+    const missing = '/nonexistent/chromium';
+    const run = runCommand(['check', '8', '--solutions', '--json'], { env: { [CHROMIUM_VARIABLE]: missing } });
+    expect(run.stderr).toBe('');
+    const lesson = (JSON.parse(run.stdout) as { lessons: LessonResult[] }).lessons[0]!;
+    const browser = lesson.checks.filter((check) => browserCheck(check.id));
+    const others = lesson.checks.filter((check) => !browserCheck(check.id));
+    expect(browser.length).toBeGreaterThanOrEqual(4);
+    for (const check of browser) {
+      expect(check.status, check.id).toBe('skipped');
+      expect(check.message).toContain(`${CHROMIUM_VARIABLE} is ${missing}, which does not exist`);
+      expect(check.message).toContain('sudo apt-get install chromium');
+      expect(check.message.split('\n')).toHaveLength(1);
+    }
+    expect(others.map((check) => [check.id, check.status])).toEqual(others.map((check) => [check.id, 'passed']));
+    expect(lesson.status).toBe('passed');
+    expect(run.status).toBe(0);
+  });
+
+  it('without Chromium, still fails a wrong server on the checks that need no browser', () => {
+    const run = runCommand(['check', '8', '--server', 'node --import tsx test/mutants/08-browser/page-for-every-path.ts', '--json'], {
+      env: { [CHROMIUM_VARIABLE]: '/nonexistent/chromium' },
+    });
+    const lesson = (JSON.parse(run.stdout) as { lessons: LessonResult[] }).lessons[0]!;
+    expect(lesson.checks.find((check) => check.id === 'not-found')?.status).toBe('failed');
+    expect(lesson.status).toBe('failed');
+    expect(run.status).toBe(1);
+  });
+});

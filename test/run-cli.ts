@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { projectRoot } from '../checker/paths.ts';
+
+export interface CliRun {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Wall-clock time from start to exit. */
+  ms: number;
+}
+
+export interface StartedCli {
+  child: ChildProcess;
+  done: Promise<CliRun>;
+}
+
+/**
+ * Starts a workbook command as a user runs it (cli.ts through Node.js, as the npm scripts do),
+ * without a terminal, like runCommand in helpers.ts but without blocking this process, so
+ * concurrent tests keep running and a test can signal the command while it runs.
+ */
+export function startCli(args: string[], options: { env?: Record<string, string>; preload?: string[] } = {}): StartedCli {
+  const imports = ['tsx', ...(options.preload ?? [])].flatMap((module) => ['--import', module]);
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [...imports, 'checker/cli.ts', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr, ms: performance.now() - startedAt }));
+  });
+  return { child, done };
+}
+
+export function runCli(args: string[], options: { env?: Record<string, string>; preload?: string[] } = {}): Promise<CliRun> {
+  return startCli(args, options).done;
+}
