@@ -11,6 +11,7 @@ import { Transcript } from './transcript.ts';
 export class PendingServer {
   /** The transcript of the check that takes this server: its start is part of that check. */
   readonly transcript = new Transcript();
+  readonly startedAt = performance.now();
   /** Resolves once the server accepts connections; rejects with the CheckFailure saying why not. */
   readonly ready: Promise<LearnerServer>;
   private readonly abort = new AbortController();

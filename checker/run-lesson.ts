@@ -20,7 +20,7 @@ export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the por
  * Never throws for anything the learner's program does; always leaves nothing running.
  */
 export async function runLesson(lesson: Lesson, source: ProgramSource, options: { early?: PendingServer } = {}): Promise<LessonResult> {
-  const startedAt = performance.now();
+  let startedAt = performance.now();
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
   const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
@@ -30,6 +30,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
     await early.stop();
     early = undefined;
   }
+  startedAt = early?.startedAt ?? startedAt;
   const checks =
     missing !== undefined
       ? missingFile(lesson, missing)
@@ -48,26 +49,30 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
 
 async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, early?: PendingServer): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  // Servers stop in the background while the next check runs; the lesson ends when all are gone.
-  const stopping: Promise<void>[] = [];
   const fresh = new FreshServers(lesson.checks, () => new PendingServer(source, cwd));
   const first = early ?? new PendingServer(source, cwd);
-  fresh.prepareAfter(-1, results);
   let shared: LearnerServer | undefined;
   try {
     results.push(
-      await timed(STARTS_CHECK, first.transcript, async (signal) => {
-        shared = await first.whenReady(signal);
-      }),
+      await timed(
+        STARTS_CHECK,
+        first.transcript,
+        async (signal) => {
+          shared = await first.whenReady(signal);
+        },
+        first.startedAt,
+      ),
     );
     if (!shared) {
       for (const check of lesson.checks) results.push(skipped(check, 'Not run: your server did not start (see the first check).'));
       return results;
     }
+    // Servers are started ahead only for a program that has shown it starts.
+    fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       const blocker = unmetNeed(check, results);
       if (blocker) {
-        stopping.push(fresh.discard(index));
+        await fresh.discard(index);
         fresh.prepareAfter(index, results);
         results.push(blocker);
         continue;
@@ -101,12 +106,12 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
           }
         }),
       );
-      if (own) stopping.push(own.stop());
+      // Stopped before the next check begins: nothing of this check runs during the next one.
+      await own?.stop();
     }
   } finally {
     // The shared server is the first one, or the one that replaced it (which stopped it).
-    stopping.push(fresh.stop(), shared?.stop() ?? first.stop());
-    await Promise.all(stopping);
+    await Promise.all([fresh.stop(), shared?.stop() ?? first.stop()]);
   }
   return results;
 }
@@ -195,8 +200,9 @@ async function timed(
   check: { id: string; name: string; ms?: number },
   transcript: Transcript,
   body: (signal: AbortSignal) => Promise<void>,
+  /** When the check's work began, if before this call (a server started ahead for it). */
+  startedAt = performance.now(),
 ): Promise<CheckResult> {
-  const startedAt = performance.now();
   const ms = check.ms ?? deadline('check');
   const result = (status: CheckResult['status'], message = '', extra: Partial<CheckResult> = {}): CheckResult => ({
     id: check.id,
