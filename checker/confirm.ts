@@ -1,4 +1,3 @@
-import prompts from 'prompts';
 import { isInteractive } from './terminal.ts';
 
 /**
@@ -7,6 +6,7 @@ import { isInteractive } from './terminal.ts';
  */
 export async function confirm(question: string, assumeYes: boolean): Promise<boolean> {
   if (assumeYes || !isInteractive()) return true;
+  const { default: prompts } = await import('prompts');
   const { answer } = await prompts({ type: 'confirm', name: 'answer', message: question, initial: false });
   return answer === true;
 }

@@ -6,7 +6,15 @@ import { livingMembers } from './process-group.ts';
  * failure say "your program listens on 8765" instead of guessing. Empty where /proc is missing.
  */
 export function listeningPorts(pgid: number): number[] {
-  const pids = livingMembers(pgid) ?? [];
+  return portsListenedOnBy(livingMembers(pgid) ?? []);
+}
+
+/**
+ * The ports the processes `pids` listen on. Reading a socket table costs milliseconds (the
+ * kernel walks every socket of the machine), so with `wanted` the second table is read only
+ * when the first does not show that port.
+ */
+function portsListenedOnBy(pids: number[], wanted?: number): number[] {
   const inodes = new Set<string>();
   for (const pid of pids) {
     let fds: string[] = [];
@@ -28,6 +36,7 @@ export function listeningPorts(pgid: number): number[] {
   if (inodes.size === 0) return [];
   const ports = new Set<number>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (wanted !== undefined && ports.has(wanted)) break;
     let text = '';
     try {
       text = readFileSync(table, 'utf8');
@@ -48,6 +57,6 @@ export function listeningPorts(pgid: number): number[] {
 
 /** Whether the program's process group listens on `port`; undefined where /proc is missing. */
 export function listensOn(pgid: number, port: number): boolean | undefined {
-  if (livingMembers(pgid) === undefined) return undefined;
-  return listeningPorts(pgid).includes(port);
+  const pids = livingMembers(pgid);
+  return pids === undefined ? undefined : portsListenedOnBy(pids, port).includes(port);
 }

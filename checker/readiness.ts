@@ -7,8 +7,12 @@ import { describeExit, type RunningProgram } from './program.ts';
 export type LoopbackHost = '127.0.0.1' | '::1';
 
 const POLL_MS = 5;
-/** How often to look (in /proc) for the program listening on some other port than PORT. */
-const ELSEWHERE_EVERY_MS = 100;
+/**
+ * How often to look (in /proc) for the program listening on some other port than PORT. A look
+ * reads the table of every TCP socket on the machine, which costs milliseconds of processor
+ * time; a program that reads PORT is usually listening before the first look.
+ */
+const ELSEWHERE_EVERY_MS = 250;
 /** How long a program may listen elsewhere before that counts as "hard-coded the port". */
 const ELSEWHERE_GRACE_MS = 500;
 

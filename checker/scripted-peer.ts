@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { deadline, seconds, withDeadline } from './deadlines.ts';
-import { watchBusy } from './cpu-usage.ts';
+import { watchBusy, type BusyWatch } from './cpu-usage.ts';
 import { CheckFailure, type FailureDetails } from './errors.ts';
 import { explain, explainCrash } from './explanations.ts';
 import { describeExit, type RunningProgram } from './program.ts';
@@ -313,23 +313,27 @@ export class ScriptedPeer implements PromiseLike<void> {
   protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip'> = {}): Promise<Message> {
     const ms = options.ms ?? deadline('reply');
     const giveUpAt = performance.now() + ms;
-    let busy: (() => boolean) | undefined;
-    for (;;) {
-      const message = this.inbox.shift();
-      if (message && options.skip?.(message)) continue;
-      if (message) return message;
-      if (this.closeInfo) throw await this.closedInstead(description);
-      // Only a wait that finds nothing waiting is worth watching (most find their message at once).
-      busy ??= this.program && watchBusy(this.program.pid);
-      const left = giveUpAt - performance.now();
-      if (left <= 0) throw await this.silence(description, ms, busy?.() ?? false);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+    let watch: BusyWatch | undefined;
+    try {
+      for (;;) {
+        const message = this.inbox.shift();
+        if (message && options.skip?.(message)) continue;
+        if (message) return message;
+        if (this.closeInfo) throw await this.closedInstead(description);
+        // Only a wait that finds nothing waiting is worth watching (most find their message at once).
+        watch ??= this.program && watchBusy(this.program.pid);
+        const left = giveUpAt - performance.now();
+        if (left <= 0) throw await this.silence(description, ms, watch?.busy() ?? false);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      watch?.stop();
     }
   }
 

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { colors as pc } from '../colors.ts';
-import prompts from 'prompts';
 import { onePositional, parseCommandArgs } from '../args.ts';
 import { findLesson, listLessons, readmeTitle, type LessonInfo } from '../lessons.ts';
-import { renderMarkdown } from '../markdown.ts';
 import { displayPath } from '../paths.ts';
 import { readProgress } from '../progress.ts';
 import { isInteractive } from '../terminal.ts';
@@ -24,6 +22,8 @@ export default async function lessonCommand(args: string[]): Promise<number> {
     lesson = await pickLesson();
     if (!lesson) return 0;
   }
+  // Loaded only now: the Markdown renderer takes longer to load than the lesson list takes to show.
+  const { renderMarkdown } = await import('../markdown.ts');
   while (lesson) {
     console.log(renderMarkdown(readFileSync(lesson.readmePath, 'utf8')));
     console.log(whereToWork(lesson));
@@ -54,6 +54,7 @@ function whereToWork(lesson: LessonInfo): string {
 }
 
 async function pickLesson(): Promise<LessonInfo | undefined> {
+  const { default: prompts } = await import('prompts');
   const { folder } = await prompts({
     type: 'select',
     name: 'folder',
@@ -68,6 +69,7 @@ async function lessonMenu(lesson: LessonInfo): Promise<LessonInfo | undefined> {
   const lessons = listLessons();
   const next = lessons[lessons.findIndex((l) => l.folder === lesson.folder) + 1];
   const n = lesson.id;
+  const { default: prompts } = await import('prompts');
   for (;;) {
     const { action } = await prompts({
       type: 'select',
