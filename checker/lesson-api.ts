@@ -25,6 +25,15 @@ export interface ServerCheck extends CheckBase {
 }
 
 export interface ClientCheck extends CheckBase {
+  /**
+   * Takes over the run of the check before it when that check passed (the same client, its
+   * connection and its transcript) instead of starting the learner's client again; starting a
+   * program is the slowest part of a check. When the check before did not pass, this one starts
+   * a run of its own, so its verdict never depends on another check's. Its `run` must work both
+   * ways: the steps it shares with the check before are written with `stage()`
+   * (checks/client-program.ts), which does a step once per run.
+   */
+  continues?: boolean;
   run(ctx: ClientCheckContext): Promise<void>;
 }
 

@@ -20,14 +20,23 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  * and run no code, and whether they are reaped depends on the machine's init process.
  */
 export function groupAlive(pgid: number): boolean {
+  if (!groupExists(pgid)) return false;
+  const members = livingMembers(pgid);
+  return members === undefined || members.length > 0;
+}
+
+/**
+ * Whether the kernel still knows the group, zombies included. One system call, where
+ * groupAlive reads /proc for every process of the machine; when this is false, so is that.
+ */
+function groupExists(pgid: number): boolean {
   if (!isGroupId(pgid)) return false;
   try {
     process.kill(-pgid, 0);
+    return true;
   } catch {
     return false;
   }
-  const members = livingMembers(pgid);
-  return members === undefined || members.length > 0;
 }
 
 function isGroupId(pgid: number): boolean {
@@ -96,20 +105,29 @@ function readStat(pid: string): (Omit<GroupMember, 'pid'> & { pgrp: number }) | 
  * Resolves once no process of the group is running.
  */
 export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
-  if (!groupAlive(pgid)) return;
+  if (!groupExists(pgid)) return;
   signalGroup(pgid, 'SIGTERM');
   if (await waitUntilGone(pgid, graceMs)) return;
   signalGroup(pgid, 'SIGKILL');
   await waitUntilGone(pgid, 2_000);
 }
 
+/**
+ * Polls until no process of the group runs. A group that is gone is seen with one system call;
+ * /proc is read only once the group has been slow to go (a few of its zombies may stay).
+ */
 async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
-  const until = performance.now() + ms;
+  const startedAt = performance.now();
   let pause = 2;
-  while (groupAlive(pgid)) {
-    if (performance.now() > until) return false;
+  while (groupExists(pgid)) {
+    const waited = performance.now() - startedAt;
+    if (waited > ZOMBIE_LOOK_AFTER_MS && !groupAlive(pgid)) return true;
+    if (waited > ms) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));
     pause = Math.min(pause * 2, 20);
   }
   return true;
 }
+
+/** A program stopped by a signal is usually gone within this; only then are zombies looked for. */
+const ZOMBIE_LOOK_AFTER_MS = 50;

@@ -8,11 +8,13 @@ export type LoopbackHost = '127.0.0.1' | '::1';
 
 const POLL_MS = 5;
 /**
- * How often to look (in /proc) for the program listening on some other port than PORT. A look
- * reads the table of every TCP socket on the machine, which costs milliseconds of processor
- * time; a program that reads PORT is usually listening before the first look.
+ * When and how often to look (in /proc) for the program listening on some other port than
+ * PORT. A look reads the table of every TCP socket on the machine, which costs milliseconds of
+ * processor time; a program that reads PORT is usually listening before the first look.
+ * Looking at 400, 700 and 1000 ms names a hard-coded port about a second after the start.
  */
-const ELSEWHERE_EVERY_MS = 250;
+const ELSEWHERE_FIRST_MS = 400;
+const ELSEWHERE_EVERY_MS = 300;
 /** How long a program may listen elsewhere before that counts as "hard-coded the port". */
 const ELSEWHERE_GRACE_MS = 500;
 
@@ -27,7 +29,7 @@ const ELSEWHERE_GRACE_MS = 500;
 export async function waitUntilListening(program: RunningProgram, port: number, signal?: AbortSignal): Promise<LoopbackHost> {
   const ms = deadline('start');
   const startedAt = performance.now();
-  let lookedElsewhereAt = startedAt;
+  let lookedElsewhereAt = startedAt + ELSEWHERE_FIRST_MS - ELSEWHERE_EVERY_MS;
   let elsewhereSince: number | undefined;
   while (program.running) {
     if (signal?.aborted) throw new CheckFailure('The check ran out of time while your server was starting.');

@@ -167,26 +167,35 @@ class FreshServers {
 
 async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const check of lesson.checks) {
-    const blocker = unmetNeed(check, results);
-    if (blocker) {
-      results.push(blocker);
-      continue;
-    }
-    const transcript = new Transcript();
-    results.push(
-      await timed(check, transcript, async (signal) => {
-        const ctx = new ClientCheckContext(source, cwd, transcript);
+  // The run of the last check, while the next check may continue it.
+  let carried: ClientCheckContext | undefined;
+  try {
+    for (const [index, check] of lesson.checks.entries()) {
+      const blocker = unmetNeed(check, results);
+      const continued = !blocker && check.continues ? carried : undefined;
+      if (!continued) await carried?.dispose();
+      carried = undefined;
+      if (blocker) {
+        results.push(blocker);
+        continue;
+      }
+      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript());
+      if (continued) ctx.note(`this check continues the run of the check before it, "${lesson.checks[index - 1]!.name}"`);
+      const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
         signal.addEventListener('abort', abandon);
         try {
           await check.run(ctx);
         } finally {
           signal.removeEventListener('abort', abandon);
-          await ctx.dispose();
         }
-      }),
-    );
+      });
+      results.push(result);
+      if (result.status === 'passed' && lesson.checks[index + 1]?.continues) carried = ctx;
+      else await ctx.dispose();
+    }
+  } finally {
+    await carried?.dispose();
   }
   return results;
 }

@@ -28,6 +28,23 @@ export interface Conversation {
   connection: ServerConnection;
 }
 
+/**
+ * A step of a client run that checks build on, done once per run: a check that continues the
+ * run of the check before it (see `continues` in lesson-api.ts) gets the step's result from that
+ * check; a check with a run of its own does the step itself.
+ */
+export function stage<T>(step: (ctx: ClientCheckContext) => Promise<T>): (ctx: ClientCheckContext) => Promise<T> {
+  const done = new WeakMap<ClientCheckContext, Promise<T>>();
+  return (ctx) => {
+    let result = done.get(ctx);
+    if (!result) {
+      result = step(ctx);
+      done.set(ctx, result);
+    }
+    return result;
+  };
+}
+
 /** Starts a scripted server, the learner's client with WS_URL pointing at it, and waits for its connection. */
 export async function startConversation(ctx: ClientCheckContext): Promise<Conversation> {
   const server = await ctx.startServer();

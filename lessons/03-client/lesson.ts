@@ -3,6 +3,7 @@ import {
   couldNotConnectCheck,
   expectCleanExit,
   expectNormalClose,
+  stage,
   startConversation,
   type CloseRule,
   type Conversation,
@@ -30,17 +31,17 @@ function explainHello(received: Message): string {
 }
 
 /** Runs the conversation up to the client's hello. */
-async function hello(ctx: ClientCheckContext): Promise<Conversation> {
+const hello = stage(async (ctx: ClientCheckContext): Promise<Conversation> => {
   const conversation = await startConversation(ctx);
   await explained(
     conversation.connection.expectText(HELLO, { explain: explainHello }),
     "Send it as soon as the connection is open, in the 'open' listener: ws.on('open', () => ws.send('Hello, Server!')).",
   );
   return conversation;
-}
+});
 
 /** Runs the conversation up to the client printing the checker's reply. */
-async function helloAndReply(ctx: ClientCheckContext): Promise<Conversation> {
+const helloAndReply = stage(async (ctx: ClientCheckContext): Promise<Conversation> => {
   const conversation = await hello(ctx);
   const { connection, client } = conversation;
   const reply = greeting();
@@ -56,7 +57,7 @@ async function helloAndReply(ctx: ClientCheckContext): Promise<Conversation> {
         : "Your client closed the connection before the reply arrived. Close it in the 'message' listener, after printing the reply."),
   );
   return conversation;
-}
+});
 
 /** Names the mistake from what the client printed instead of "Received: <reply>". */
 function explainPrintedLines(lines: OutputLine[], reply: string): string | undefined {
@@ -85,6 +86,13 @@ const closeAfterReply: CloseRule = {
       : 'The lesson asks for exactly one message, "Hello, Server!". Close the connection without sending anything more.',
 };
 
+/** Runs the conversation up to the client closing the connection, after the reply. */
+const replyAndClose = stage(async (ctx: ClientCheckContext): Promise<Conversation> => {
+  const conversation = await helloAndReply(ctx);
+  await expectNormalClose(conversation, closeAfterReply);
+  return conversation;
+});
+
 export default defineLesson({
   title: 'Your first client',
   kind: 'client',
@@ -100,6 +108,7 @@ export default defineLesson({
     {
       id: 'prints-reply',
       needs: ['hello'],
+      continues: true,
       name: 'prints the first message from the server as "Received: <message>"',
       run: async (ctx) => {
         await helloAndReply(ctx);
@@ -108,19 +117,20 @@ export default defineLesson({
     {
       id: 'closes',
       needs: ['prints-reply'],
+      continues: true,
       name: 'then closes the connection normally (code 1000), having sent nothing else',
       run: async (ctx) => {
-        await expectNormalClose(await helloAndReply(ctx), closeAfterReply);
+        await replyAndClose(ctx);
       },
     },
     {
       id: 'exits',
       needs: ['closes'],
+      continues: true,
       name: 'then exits by itself, promptly, with status 0',
       run: async (ctx) => {
-        const conversation = await helloAndReply(ctx);
-        await expectNormalClose(conversation, closeAfterReply);
-        await expectCleanExit(conversation.client, 'once the connection has closed');
+        const { client } = await replyAndClose(ctx);
+        await expectCleanExit(client, 'once the connection has closed');
       },
     },
     couldNotConnectCheck(),

@@ -3,6 +3,7 @@ import {
   couldNotConnectCheck,
   expectCleanExit,
   expectNormalClose,
+  stage,
   startConversation,
   type CloseRule,
   type Conversation,
@@ -40,13 +41,12 @@ function expectTyped(connection: Conversation['connection'], typed: string) {
  * Starts the client and joins the chat as Alice: the name typed is the first message, and the
  * server answers with its welcome (as lesson 06's server does).
  */
-async function join(ctx: ClientCheckContext, { typeName = true } = {}): Promise<Conversation> {
+const join = stage(async (ctx: ClientCheckContext): Promise<Conversation> => {
   const conversation = await startConversation(ctx);
   const { connection, client } = conversation;
   ctx.note('the checker plays the lesson 06 chat server and types on your client\'s standard input');
   // The pong proves the client's WebSocket is open, so a line typed now can be sent.
   await explained(connection.ping(), explain.blockedEventLoop);
-  if (!typeName) return conversation;
   client.writeLine(NAME);
   await explained(
     expectTyped(connection, NAME),
@@ -54,7 +54,7 @@ async function join(ctx: ClientCheckContext, { typeName = true } = {}): Promise<
   );
   await connection.send(WELCOME);
   return conversation;
-}
+});
 
 /** Waits for a printed line that ends with `text` (a prompt before it is fine), from line `from` on. */
 async function expectPrinted(client: RunningProgram, text: string, from = 0): Promise<number> {
@@ -113,13 +113,11 @@ export default defineLesson({
     {
       id: 'skips-empty-lines',
       needs: ['sends-lines'],
+      continues: true,
       name: 'does not send empty lines',
       run: async (ctx) => {
-        const { connection, client } = await join(ctx, { typeName: false });
-        ctx.note('an empty line before the name, and two between messages: the next message must be the next non-empty line');
-        client.writeLine('');
-        client.writeLine(NAME);
-        await expectTyped(connection, NAME).send(WELCOME);
+        const { connection, client } = await join(ctx);
+        ctx.note('two empty lines, then a message: the next message must be the next non-empty line');
         client.writeLine('');
         client.writeLine('');
         client.writeLine('Is anyone there?');
@@ -128,6 +126,7 @@ export default defineLesson({
     },
     {
       id: 'prints-messages',
+      continues: true,
       name: 'prints every message from the server on its own line as it arrives, also while waiting for input',
       run: async (ctx) => {
         const { connection, client } = await join(ctx);
@@ -143,6 +142,7 @@ export default defineLesson({
     {
       id: 'quit-command',
       needs: ['sends-lines'],
+      continues: true,
       name: 'on the line /quit, closes normally (1000) and exits with status 0',
       run: async (ctx) => {
         const conversation = await join(ctx);
