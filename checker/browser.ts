@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -11,7 +12,8 @@ import { quoteText, type Transcript } from './transcript.ts';
  * Real browser pages for checks, driven by playwright-core through the system's Chromium
  * (Playwright's own browser download is not used). One browser serves every check of the
  * process: it starts at the first check that asks for a page and closes when the checker
- * cleans up. Each check opens its own pages and closes them when it ends.
+ * cleans up. Each check opens its own pages; when it ends they are emptied (which closes their
+ * WebSockets) and kept for the next check, since a new tab costs a new renderer process.
  *
  * Without a Chromium, asking for a page throws CheckSkipped with the reason and the fix.
  */
@@ -44,6 +46,8 @@ export function findChromium(): { executable: string } | { missing: string } {
 }
 
 let running: Promise<BrowserContext> | undefined;
+/** Tabs of the shared browser that no check is using, showing about:blank. */
+let idlePages: Page[] = [];
 
 /** The shared browser, started on first use. Rejects with CheckSkipped when there is none. */
 function sharedBrowser(): Promise<BrowserContext> {
@@ -61,7 +65,9 @@ async function launch(): Promise<BrowserContext> {
   let context: BrowserContext;
   try {
     // Loaded here, not at the top: Playwright is large, and most commands never start a browser.
-    const { chromium } = await import('playwright-core');
+    // Required rather than imported: an import of a CommonJS package first scans all its source
+    // for export names, a fifth of a second of processor time for Playwright.
+    const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
     context = await chromium.launchPersistentContext(profile, {
       executablePath: found.executable,
       headless: true,
@@ -85,10 +91,11 @@ async function launch(): Promise<BrowserContext> {
   // one. Its profile stays registered, and is removed once the browser has surely exited.
   context.on('close', () => {
     running = undefined;
+    idlePages = [];
     untrack();
   });
-  // A persistent context opens with one blank page; checks open their own.
-  await Promise.all(context.pages().map((page) => page.close()));
+  // A persistent context opens with one blank page: the first a check will use.
+  idlePages = context.pages();
   return context;
 }
 
@@ -114,17 +121,33 @@ export class BrowserPages {
     private readonly transcript: Transcript,
   ) {}
 
-  /** Opens a new page named `name` (as it appears in the transcript) and loads `url` in it. */
+  /** Opens a page named `name` (as it appears in the transcript) and loads `url` in it. */
   async open(name: string, url: string): Promise<WatchedPage> {
-    const page = await this.context.newPage();
+    const page = idlePages.pop() ?? (await this.context.newPage());
     const watched = new WatchedPage(name, page, this.transcript);
     this.opened.push(watched);
     await watched.load(url);
     return watched;
   }
 
+  /**
+   * Ends the check's pages: each goes back to about:blank, which closes its WebSockets before
+   * the next check begins, and waits there for the next check. A page that cannot is closed.
+   */
   async close(): Promise<void> {
-    await Promise.all(this.opened.map((watched) => watched.page.close().catch(() => {})));
+    await Promise.all(
+      this.opened.map(async ({ page, detach }) => {
+        detach();
+        try {
+          // The tab's session storage would outlive the navigation; the next check gets a clean tab.
+          await page.evaluate('sessionStorage.clear()').catch(() => {});
+          await page.goto('about:blank', { timeout: deadline('browser') });
+          idlePages.push(page);
+        } catch {
+          await page.close().catch(() => {});
+        }
+      }),
+    );
   }
 }
 
@@ -151,6 +174,7 @@ export class WatchedPage {
   reloads = 0;
   private loaded = false;
   private readonly listeners = new Set<() => void>();
+  private readonly stops: (() => void)[] = [];
 
   constructor(
     readonly name: string,
@@ -159,7 +183,7 @@ export class WatchedPage {
   ) {
     page.setDefaultTimeout(deadline('browser'));
     const actor = `${name} (page)`;
-    page.on('websocket', (socket) => {
+    this.listen('websocket', (socket) => {
       const record: PageSocket = { url: socket.url(), sent: [], received: [], closed: false };
       this.sockets.push(record);
       transcript.add(actor, 'note', `opened a WebSocket to ${record.url}`);
@@ -187,33 +211,45 @@ export class WatchedPage {
       });
       this.changed();
     });
-    page.on('pageerror', (error) => {
+    this.listen('pageerror', (error) => {
       this.scriptErrors.push(error.message);
       transcript.add(actor, 'note', `uncaught error in the page's script: ${error.message}`);
       this.changed();
     });
     // Failed requests are noted with their address (the console's own line for them has none).
-    page.on('console', (message) => {
+    this.listen('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
         transcript.add(actor, 'note', `console error: ${message.text()}`);
       }
     });
-    page.on('response', (response) => {
+    this.listen('response', (response) => {
       if (response.status() >= 400) transcript.add(actor, 'note', `${response.request().method()} ${new URL(response.url()).pathname} answered ${response.status()}`);
     });
-    page.on('dialog', (dialog) => {
+    this.listen('dialog', (dialog) => {
       this.dialogs.push(`${dialog.type()}(${JSON.stringify(dialog.message())})`);
       transcript.add(actor, 'note', `the page opened a dialog: ${dialog.type()}(${JSON.stringify(dialog.message())})`);
       void dialog.dismiss().catch(() => {});
       this.changed();
     });
-    page.on('framenavigated', (frame) => {
+    this.listen('framenavigated', (frame) => {
       if (frame !== page.mainFrame() || !this.loaded) return;
       this.reloads++;
       transcript.add(actor, 'note', `the page was replaced: the browser loaded ${frame.url()}`);
       this.changed();
     });
   }
+
+  /** Stops recording: the page goes on to serve another check. */
+  readonly detach = (): void => {
+    for (const stop of this.stops.splice(0)) stop();
+  };
+
+  /** Listens to the page until detached. */
+  private listen: Page['on'] = (event: string, listener: (...args: never[]) => void) => {
+    this.page.on(event as 'close', listener as () => void);
+    this.stops.push(() => this.page.off(event as 'close', listener as () => void));
+    return this.page;
+  };
 
   async load(url: string): Promise<void> {
     this.transcript.add(`${this.name} (page)`, 'note', `loads ${url}`);
