@@ -19,7 +19,10 @@ interface CheckBase {
 }
 
 export interface ServerCheck extends CheckBase {
-  /** Runs on a server process of its own, for checks that depend on the server's state. */
+  /**
+   * Runs on a server no other check has used, for checks that depend on the server's state: a
+   * process of its own, or, for the lesson's first check, the lesson's server itself.
+   */
   fresh?: boolean;
   run(ctx: ServerCheckContext): Promise<void>;
 }

@@ -77,7 +77,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
         results.push(blocker);
         continue;
       }
-      const own = check.fresh ? fresh.take(index) : undefined;
+      const own = needsOwnServer(check, index) ? fresh.take(index) : undefined;
       fresh.prepareAfter(index, results);
       const transcript = own?.transcript ?? new Transcript();
       results.push(
@@ -117,6 +117,15 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
 }
 
 /**
+ * Whether a check gets a server process of its own. A fresh check does, unless it is the
+ * lesson's first: the lesson's server has then served no check yet (only the probe that saw
+ * it listening, which opened no WebSocket), so it is as fresh as a new one.
+ */
+function needsOwnServer(check: ServerLesson['checks'][number], index: number): boolean {
+  return check.fresh === true && index > 0;
+}
+
+/**
  * How many fresh checks ahead have their server starting. Measured on two cores, a lesson of
  * nine fresh checks: one ahead took 2.7 s instead of 3.4 s; two or three ahead were no faster
  * (starting Node.js with tsx is processor work, and the processor is then the limit).
@@ -139,7 +148,7 @@ class FreshServers {
   prepareAfter(index: number, results: CheckResult[]): void {
     for (const [i, check] of this.checks.entries()) {
       if (this.ahead.size >= FRESH_AHEAD) return;
-      if (i > index && check.fresh && !this.ahead.has(i) && !unmetNeed(check, results)) this.ahead.set(i, this.start());
+      if (i > index && needsOwnServer(check, i) && !this.ahead.has(i) && !unmetNeed(check, results)) this.ahead.set(i, this.start());
     }
   }
 

@@ -69,7 +69,7 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
       id: 'browser-disconnected',
       name: 'in a browser: #status says Disconnected when the server goes away',
       needs: ['browser-connects'],
-      fresh: true,
+      // Stops the server: a later check would get a new one. Listed last, none has to.
       run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
         const alice = await ChatPage.open(pages, 'alice', ctx);
         await ctx.stopServer();
