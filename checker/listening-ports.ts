@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { livingMembers } from './process-group.ts';
 
 /**
@@ -10,11 +10,22 @@ export function listeningPorts(pgid: number): number[] {
 }
 
 /**
- * The ports the processes `pids` listen on. Reading a socket table costs milliseconds (the
- * kernel walks every socket of the machine), so with `wanted` the second table is read only
- * when the first does not show that port.
+ * The ports the processes `pids` listen on: the listening sockets (from the socket tables)
+ * that are among the processes' open files.
  */
 function portsListenedOnBy(pids: number[], wanted?: number): number[] {
+  const inodes = socketInodes(pids);
+  if (inodes.size === 0) return [];
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (wanted !== undefined && ports.has(wanted)) break;
+    for (const [inode, port] of listeningSockets(table)) if (inodes.has(inode)) ports.add(port);
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** The inodes of the sockets the processes `pids` have open. */
+function socketInodes(pids: number[]): Set<string> {
   const inodes = new Set<string>();
   for (const pid of pids) {
     let fds: string[] = [];
@@ -25,34 +36,59 @@ function portsListenedOnBy(pids: number[], wanted?: number): number[] {
     }
     for (const fd of fds) {
       try {
-        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        const match = /^socket:\[(\d+)\]$/.exec(target);
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
         if (match?.[1]) inodes.add(match[1]);
       } catch {
         // The descriptor closed while we looked.
       }
     }
   }
-  if (inodes.size === 0) return [];
-  const ports = new Set<number>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    if (wanted !== undefined && ports.has(wanted)) break;
-    let text = '';
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const row of text.split('\n').slice(1)) {
-      const fields = row.trim().split(/\s+/);
-      const [localAddress, , state] = [fields[1], fields[2], fields[3]];
-      const inode = fields[9];
-      // State 0A is LISTEN.
-      if (state !== '0A' || !localAddress || !inode || !inodes.has(inode)) continue;
-      ports.add(parseInt(localAddress.split(':')[1] ?? '0', 16));
-    }
+  return inodes;
+}
+
+const CHUNK_BYTES = 16 * 1024;
+/** The state column of a listening socket. */
+const LISTEN = '0A';
+
+/**
+ * The listening sockets of a socket table (inode to port). The kernel writes the table as it is
+ * read, listening sockets first, then every other socket (thousands of closed connections
+ * waiting out TIME_WAIT after a busy check): reading stops at the first row that is not
+ * listening, so a look costs a fraction of a millisecond instead of several.
+ */
+function listeningSockets(table: string): Map<string, number> {
+  const found = new Map<string, number>();
+  let fd: number;
+  try {
+    fd = openSync(table, 'r');
+  } catch {
+    return found;
   }
-  return [...ports].sort((a, b) => a - b);
+  try {
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    let pending = '';
+    let header = true;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, CHUNK_BYTES, null);
+      if (read === 0) return found;
+      const rows = (pending + buffer.toString('latin1', 0, read)).split('\n');
+      pending = rows.pop() ?? '';
+      for (const row of rows) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        const fields = row.trim().split(/\s+/);
+        const [localAddress, state, inode] = [fields[1], fields[3], fields[9]];
+        if (state !== LISTEN) return found;
+        if (localAddress && inode) found.set(inode, parseInt(localAddress.split(':')[1] ?? '0', 16));
+      }
+    }
+  } catch {
+    return found;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether the program's process group listens on `port`; undefined where /proc is missing. */
