@@ -94,8 +94,8 @@ async function launch(): Promise<BrowserContext> {
     idlePages = [];
     untrack();
   });
-  // A persistent context opens with one blank page: the first a check will use.
-  idlePages = context.pages();
+  // A persistent context opens with a tab of its own: closed, checks open theirs.
+  await Promise.all(context.pages().map((page) => page.close()));
   return context;
 }
 
@@ -123,7 +123,11 @@ export class BrowserPages {
 
   /** Opens a page named `name` (as it appears in the transcript) and loads `url` in it. */
   async open(name: string, url: string): Promise<WatchedPage> {
-    const page = idlePages.pop() ?? (await this.context.newPage());
+    const idle = idlePages.pop();
+    // A kept tab may be behind another, where its page would run timers and animation frames
+    // (by which the checker watches it) only once a second: it comes to the front first.
+    if (idle) await idle.bringToFront();
+    const page = idle ?? (await this.context.newPage());
     const watched = new WatchedPage(name, page, this.transcript);
     this.opened.push(watched);
     await watched.load(url);
