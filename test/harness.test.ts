@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ServerCheckContext } from '../checker/check-context.ts';
 import { CheckFailure } from '../checker/errors.ts';
 import { defineLesson, type LessonDefinition } from '../checker/lesson-api.ts';
 import type { Lesson } from '../checker/lessons.ts';
@@ -125,7 +126,7 @@ describe.concurrent('a check that runs out of time', () => {
             {
               id: 'after',
               name: 'finds nothing of the check before still running',
-              run: async (ctx) => {
+              run: async (ctx: ServerCheckContext) => {
                 const leftOver = program.groups().filter((pgid) => pgid !== ctx.server.pid && alive(pgid));
                 if (leftOver.length > 0) throw new CheckFailure(`still running: process group ${leftOver.join(', ')}`);
               },
