@@ -18,7 +18,13 @@ import { quoteText, type Transcript } from './transcript.ts';
  * Without a Chromium, asking for a page throws CheckSkipped with the reason and the fix.
  */
 export const CHROMIUM_VARIABLE = 'WORKBOOK_CHROMIUM';
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+/**
+ * Debian's Chromium builds, the lighter first: the headless shell (package
+ * chromium-headless-shell: the same engine without the parts that draw windows, and what
+ * Playwright itself uses for headless pages) starts in a third of the time and uses a third of
+ * the processor time of the full browser (package chromium), which serves as well.
+ */
+export const DEBIAN_CHROMIUMS = ['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium'];
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -31,7 +37,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const HOW_TO_INSTALL = `Install Chromium (sudo apt-get install chromium) or set ${CHROMIUM_VARIABLE} to a Chromium or Chrome executable.`;
+const HOW_TO_INSTALL =
+  `Install Chromium (sudo apt-get install chromium-headless-shell, or chromium) or set ${CHROMIUM_VARIABLE} to a Chromium or Chrome executable.`;
 
 /** The Chromium to use: WORKBOOK_CHROMIUM when set, else Debian's. */
 export function findChromium(): { executable: string } | { missing: string } {
@@ -41,8 +48,9 @@ export function findChromium(): { executable: string } | { missing: string } {
       ? { executable: configured }
       : { missing: `No browser checks: ${CHROMIUM_VARIABLE} is ${configured}, which does not exist. ${HOW_TO_INSTALL}` };
   }
-  if (existsSync(DEFAULT_CHROMIUM)) return { executable: DEFAULT_CHROMIUM };
-  return { missing: `No browser checks: no Chromium at ${DEFAULT_CHROMIUM}. ${HOW_TO_INSTALL}` };
+  const executable = DEBIAN_CHROMIUMS.find((candidate) => existsSync(candidate));
+  if (executable) return { executable };
+  return { missing: `No browser checks: no Chromium at ${DEBIAN_CHROMIUMS.join(' or ')}. ${HOW_TO_INSTALL}` };
 }
 
 let running: Promise<BrowserContext> | undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_VARIABLE, findChromium } from '../checker/browser.ts';
+import { existsSync } from 'node:fs';
+import { CHROMIUM_VARIABLE, DEBIAN_CHROMIUMS, findChromium } from '../checker/browser.ts';
 import type { LessonResult } from '../checker/results.ts';
 import { checkProgram, failures, runCommand } from './helpers.ts';
 
@@ -19,6 +20,22 @@ describe('lesson 08 in a browser', () => {
     const browser = result.checks.filter((check) => browserCheck(check.id));
     expect(browser.length).toBeGreaterThanOrEqual(4);
     expect(browser.map((check) => [check.id, check.status])).toEqual(browser.map((check) => [check.id, 'passed']));
+  });
+
+  // CI installs both of Debian's builds: the checks prefer the headless shell, and a learner
+  // with only the full browser gets the same verdicts from it.
+  it.each(DEBIAN_CHROMIUMS)('passes the reference solution with %s as the browser', (executable) => {
+    expect(existsSync(executable), `This test needs ${executable} (.ci/run installs it)`).toBe(true);
+    const run = runCommand(['check', '8', '--solutions', '--json'], { env: { [CHROMIUM_VARIABLE]: executable } });
+    const lesson = (JSON.parse(run.stdout) as { lessons: LessonResult[] }).lessons[0]!;
+    const browser = lesson.checks.filter((check) => browserCheck(check.id));
+    expect(browser.length).toBeGreaterThanOrEqual(4);
+    expect(browser.map((check) => [check.id, check.status, check.message])).toEqual(browser.map((check) => [check.id, 'passed', '']));
+    expect(run.status).toBe(0);
+  });
+
+  it('prefers the headless shell when it is there', () => {
+    expect(findChromium()).toEqual({ executable: DEBIAN_CHROMIUMS[0] });
   });
 
   it('without Chromium, skips the browser checks with the reason and still runs the others', () => {
