@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { onePositional, parseCommandArgs } from '../args.ts';
@@ -29,7 +29,12 @@ export interface CheckRequest {
   single: boolean;
   /** Check again on every save of the lesson's folder (exactly one lesson). */
   watch: boolean;
+  /** Servers started while the lessons' checks loaded, by lesson folder; runChecks takes them. */
+  startedAhead: Map<string, PendingServer>;
 }
+
+/** How many lessons are checked at a time: as many as there are cores, at least two. */
+const CONCURRENT_LESSONS = Math.max(2, availableParallelism());
 
 export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
   const { values, positionals } = parseCommandArgs('check', args, {
@@ -60,7 +65,21 @@ export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
   if (values.watch && (values.json || values.junit !== undefined)) throw new UsageError('check: --watch prints a verdict on every save; it cannot be combined with --json or --junit.');
   if (values.watch && command !== undefined) throw new UsageError('check: --watch watches your exercise file; it cannot be combined with --server or --client.');
 
-  const lessons = await Promise.all((query === undefined ? listLessons() : [findLesson(query)]).map(loadLesson));
+  const infos = query === undefined ? listLessons() : [findLesson(query)];
+  // The first server lessons' programs start now, while their checks load (and with them most of
+  // the checker): the two quarter-seconds overlap instead of adding up. A server lesson is one
+  // whose starter is a server.ts; runLesson stops a server it cannot use. A program given with
+  // --client is for a client lesson, and is not started as a server.
+  const startedAhead = new Map(
+    infos
+      .slice(0, CONCURRENT_LESSONS)
+      .filter((info) => values.client === undefined && existsSync(path.join(info.starterDir, 'server.ts')))
+      .map((info) => {
+        const file = path.join(values.solutions ? info.solutionDir : info.exerciseDir, 'server.ts');
+        return [info.folder, new PendingServer(command !== undefined ? { kind: 'command', command } : { kind: 'file', file })] as const;
+      }),
+  );
+  const lessons = await Promise.all(infos.map(loadLesson));
   if (command !== undefined) {
     const lesson = lessons[0]!;
     const wanted = lesson.definition.kind === 'server' ? 'server' : 'client';
@@ -78,22 +97,27 @@ export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
     junit: values.junit,
     single: query !== undefined,
     watch: values.watch ?? false,
+    startedAhead,
   };
 }
 
 /** Runs the requested lessons, concurrently up to the number of cores. */
 export async function runChecks(request: CheckRequest): Promise<Report> {
-  const limit = Math.max(2, availableParallelism());
-  // The first lessons' servers start while the checker loads the rest of itself (the scripted
-  // clients, ws): the two quarter-seconds overlap instead of adding up.
+  // The first server lessons' servers: started ahead by parseCheckRequest, or else now, while
+  // the checker loads the code that runs the checks.
   const early = new Map(
     request.lessons
-      .slice(0, limit)
+      .slice(0, CONCURRENT_LESSONS)
       .filter((lesson) => lesson.definition.kind === 'server')
-      .map((lesson) => [lesson, new PendingServer(request.sourceFor(lesson))]),
+      .map((lesson) => [lesson, request.startedAhead.get(lesson.folder) ?? new PendingServer(request.sourceFor(lesson))]),
   );
+  const unused = [...request.startedAhead.values()].filter((server) => ![...early.values()].includes(server));
+  request.startedAhead.clear();
+  await Promise.all(unused.map((server) => server.stop()));
   const { runLesson } = await import('../run-lesson.ts');
-  const results = await mapConcurrently(request.lessons, limit, (lesson) => runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson) }));
+  const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
+    runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson) }),
+  );
   if (request.recordsProgress) recordProgress(results);
   return summarize(results);
 }
