@@ -61,7 +61,8 @@ export class ServerCheckContext {
 
   /**
    * Stops the learner's server on purpose, to see how its clients react to a server going
-   * away. The check is not failed for the server having stopped. Use it in a `fresh` check.
+   * away. The check is not failed for the server having stopped; a later check that needs the
+   * server gets a new one.
    */
   async stopServer(): Promise<void> {
     this.serverStoppedByCheck = true;

@@ -67,6 +67,8 @@ export class ScriptedPeer implements PromiseLike<void> {
   private chain: Promise<void> = Promise.resolve();
   closeInfo: CloseInfo | undefined;
   private closingHere = false;
+  /** Terminated by the cleanup after its check: its ending is not part of the check's story. */
+  private cleanedUp = false;
   private ignoring: ((message: Message) => string | undefined) | undefined;
   protected readonly closed: Promise<void>;
 
@@ -93,7 +95,7 @@ export class ScriptedPeer implements PromiseLike<void> {
       ws.on('close', (code, reason) => {
         this.closeInfo = { code, reason: reason.toString(), initiatedHere: this.closingHere };
         const who = this.closingHere ? `${this.name} closed the connection` : `${this.peerName} closed the connection to ${this.name}`;
-        this.transcript.add(this.name, 'close', `${who}: code ${code}${reason.length ? `, reason ${quoteText(reason.toString())}` : ''}`);
+        if (!this.cleanedUp) this.transcript.add(this.name, 'close', `${who}: code ${code}${reason.length ? `, reason ${quoteText(reason.toString())}` : ''}`);
         this.wakeUp();
         resolve();
       });
@@ -302,9 +304,10 @@ export class ScriptedPeer implements PromiseLike<void> {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
-  /** Ends the connection at once, for cleaning up after a check. */
+  /** Ends the connection at once, for cleaning up after a check (the transcript is left as the check ended it). */
   terminate(): void {
     this.closingHere = true;
+    this.cleanedUp = true;
     this.ws.terminate();
   }
 

@@ -268,3 +268,35 @@ describe.concurrent('a port taken by another program', () => {
     }
   });
 });
+
+describe('a failed check', () => {
+  it("has a transcript that ends where the check ended, without the cleanup's closing of its clients", async () => {
+    const program = fault('correct');
+    const result = await runLesson(
+      lesson(
+        defineLesson({
+          title: 'made up',
+          kind: 'server',
+          entry: 'server.ts',
+          hints: [],
+          checks: [
+            {
+              id: 'fails-with-clients-open',
+              name: 'fails while alice and bob are still connected',
+              run: async (ctx: ServerCheckContext) => {
+                await Promise.all([ctx.connect('alice').send('hi'), ctx.connect('bob').send('hi')]);
+                throw new CheckFailure('failed on purpose');
+              },
+            },
+          ],
+        }),
+      ),
+      program.source,
+    );
+    const failed = result.checks.find((check) => check.id === 'fails-with-clients-open')!;
+    expect(failed.status).toBe('failed');
+    const transcript = failed.transcript!.join('\n');
+    expect(transcript).toMatch(/alice → server/);
+    expect(transcript).not.toMatch(/closed the connection/);
+  });
+});
