@@ -24,7 +24,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
   const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
-  // A server started early (by runChecks, while the checker loaded) serves only if it runs this very program.
+  // A server started early (by the check command, while the checker loaded) serves only if it runs this very program.
   let early = options.early;
   if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source))) {
     await early.stop();
