@@ -28,7 +28,19 @@ export function trackTempPath(path: string): void {
 
 export function removeTempPath(path: string): void {
   tempPaths.delete(path);
-  rmSync(path, { recursive: true, force: true });
+  removeQuietly(path);
+}
+
+/**
+ * Removes a temporary file or folder, retrying while a program that is exiting still writes
+ * into it (a browser's profile). Best effort: a leftover temporary folder is no reason to fail.
+ */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+  } catch {
+    // Still in use after the retries: the system's temporary folder is cleaned in time anyway.
+  }
 }
 
 /** Something in-process to shut down on exit (a scripted server, a browser). */
@@ -58,7 +70,7 @@ function killEverythingNow(): void {
 }
 
 function removeTempPaths(): void {
-  for (const path of tempPaths) rmSync(path, { recursive: true, force: true });
+  for (const path of tempPaths) removeQuietly(path);
   tempPaths.clear();
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CHROMIUM_VARIABLE, DEBIAN_CHROMIUMS, findChromium } from '../checker/browser.ts';
 import type { LessonResult } from '../checker/results.ts';
 import { checkProgram, failures, runCommand } from './helpers.ts';
@@ -26,7 +28,8 @@ describe('lesson 08 in a browser', () => {
   // with only the full browser gets the same verdicts from it.
   it.each(DEBIAN_CHROMIUMS)('passes the reference solution with %s as the browser', (executable) => {
     expect(existsSync(executable), `This test needs ${executable} (.ci/run installs it)`).toBe(true);
-    const run = runCommand(['check', '8', '--solutions', '--json'], { env: { [CHROMIUM_VARIABLE]: executable } });
+    // Generous deadlines: this is about the verdicts, and the full browser starts slowly on a busy machine.
+    const run = runCommand(['check', '8', '--solutions', '--json'], { env: { [CHROMIUM_VARIABLE]: executable, WORKBOOK_TIMEOUT_SCALE: '3' } });
     const lesson = (JSON.parse(run.stdout) as { lessons: LessonResult[] }).lessons[0]!;
     const browser = lesson.checks.filter((check) => browserCheck(check.id));
     expect(browser.length).toBeGreaterThanOrEqual(4);
@@ -55,6 +58,22 @@ describe('lesson 08 in a browser', () => {
     expect(others.map((check) => [check.id, check.status])).toEqual(others.map((check) => [check.id, 'passed']));
     expect(lesson.status).toBe('passed');
     expect(run.status).toBe(0);
+  });
+
+  it('with a Chromium that cannot start, skips the browser checks with the reason and leaves no profile behind', () => {
+    // A temporary folder of its own: other tests start browsers meanwhile.
+    const temporary = mkdtempSync(path.join(tmpdir(), 'workbook-browser-test-'));
+    try {
+      const run = runCommand(['check', '8', '--solutions', '--json'], { env: { [CHROMIUM_VARIABLE]: '/bin/false', TMPDIR: temporary } });
+      const lesson = (JSON.parse(run.stdout) as { lessons: LessonResult[] }).lessons[0]!;
+      const browser = lesson.checks.filter((check) => browserCheck(check.id));
+      expect(browser.map((check) => check.status)).toEqual(browser.map(() => 'skipped'));
+      expect(browser[0]!.message).toMatch(/^No browser checks: the Chromium at \/bin\/false could not start \(.+\)\. Install Chromium/);
+      expect(run.status).toBe(0);
+      expect(readdirSync(temporary).filter((name) => name.startsWith('workbook-chromium-'))).toEqual([]);
+    } finally {
+      rmSync(temporary, { recursive: true, force: true });
+    }
   });
 
   it('without Chromium, still fails a wrong server on the checks that need no browser', () => {
