@@ -81,6 +81,9 @@ async function launch(): Promise<BrowserContext> {
       headless: true,
       args: CHROMIUM_ARGS,
       timeout: ms,
+      // Chromium's own temporary files (its single-instance socket) go into the profile too,
+      // so that removing the profile leaves nothing, even of a browser that had to be killed.
+      env: { ...process.env, TMPDIR: profile },
       // The checker's own cleanup closes the browser on Ctrl-C and on exit.
       handleSIGINT: false,
       handleSIGTERM: false,
