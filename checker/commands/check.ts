@@ -29,14 +29,15 @@ export interface CheckRequest {
   single: boolean;
   /** Check again on every save of the lesson's folder (exactly one lesson). */
   watch: boolean;
-  /** Servers started while the lessons' checks loaded, by lesson folder; runChecks takes them. */
-  startedAhead: Map<string, PendingServer>;
 }
 
 /** How many lessons are checked at a time: as many as there are cores, at least two. */
 const CONCURRENT_LESSONS = Math.max(2, availableParallelism());
 
-export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
+/** The command line, read and checked before any lesson's checks are loaded. */
+type CheckOptions = ReturnType<typeof parseCheckOptions>;
+
+function parseCheckOptions(args: string[]) {
   const { values, positionals } = parseCommandArgs('check', args, {
     solutions: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -66,19 +67,30 @@ export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
   if (values.watch && command !== undefined) throw new UsageError('check: --watch watches your exercise file; it cannot be combined with --server or --client.');
 
   const infos = query === undefined ? listLessons() : [findLesson(query)];
-  // The first server lessons' programs start now, while their checks load (and with them most of
-  // the checker): the two quarter-seconds overlap instead of adding up. A server lesson is one
-  // whose starter is a server.ts; runLesson stops a server it cannot use. A program given with
-  // --client is for a client lesson, and is not started as a server.
-  const startedAhead = new Map(
+  return { values, query, command, infos };
+}
+
+/**
+ * Starts the first server lessons' programs before their checks load (and with them most of
+ * the checker), so that the two quarter-seconds overlap instead of adding up. A server lesson
+ * is one whose starter is a server.ts; a program given with --client is for a client lesson.
+ * runChecks takes these servers, and runLesson stops one it cannot use.
+ */
+function startServersAhead({ values, command, infos }: CheckOptions): Map<string, PendingServer> {
+  if (values.watch || values.client !== undefined) return new Map();
+  return new Map(
     infos
       .slice(0, CONCURRENT_LESSONS)
-      .filter((info) => values.client === undefined && existsSync(path.join(info.starterDir, 'server.ts')))
+      .filter((info) => existsSync(path.join(info.starterDir, 'server.ts')))
       .map((info) => {
         const file = path.join(values.solutions ? info.solutionDir : info.exerciseDir, 'server.ts');
         return [info.folder, new PendingServer(command !== undefined ? { kind: 'command', command } : { kind: 'file', file })] as const;
       }),
   );
+}
+
+/** Loads the lessons' checks; the last usage error (the wrong kind of program for the lesson) needs them. */
+async function loadCheckRequest({ values, query, command, infos }: CheckOptions): Promise<CheckRequest> {
   const lessons = await Promise.all(infos.map(loadLesson));
   if (command !== undefined) {
     const lesson = lessons[0]!;
@@ -97,22 +109,22 @@ export async function parseCheckRequest(args: string[]): Promise<CheckRequest> {
     junit: values.junit,
     single: query !== undefined,
     watch: values.watch ?? false,
-    startedAhead,
   };
 }
 
-/** Runs the requested lessons, concurrently up to the number of cores. */
-export async function runChecks(request: CheckRequest): Promise<Report> {
-  // The first server lessons' servers: started ahead by parseCheckRequest, or else now, while
-  // the checker loads the code that runs the checks.
+/**
+ * Runs the requested lessons, concurrently up to the number of cores. The first server lessons'
+ * servers are those `startedAhead` (by lesson folder), or else start now, while the checker
+ * loads the code that runs the checks.
+ */
+export async function runChecks(request: CheckRequest, startedAhead = new Map<string, PendingServer>()): Promise<Report> {
   const early = new Map(
     request.lessons
       .slice(0, CONCURRENT_LESSONS)
       .filter((lesson) => lesson.definition.kind === 'server')
-      .map((lesson) => [lesson, request.startedAhead.get(lesson.folder) ?? new PendingServer(request.sourceFor(lesson))]),
+      .map((lesson) => [lesson, startedAhead.get(lesson.folder) ?? new PendingServer(request.sourceFor(lesson))]),
   );
-  const unused = [...request.startedAhead.values()].filter((server) => ![...early.values()].includes(server));
-  request.startedAhead.clear();
+  const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
   await Promise.all(unused.map((server) => server.stop()));
   const { runLesson } = await import('../run-lesson.ts');
   const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
@@ -132,9 +144,12 @@ export function exitStatus(report: Report): number {
 }
 
 export async function checkCommand(args: string[]): Promise<number> {
-  const request = await parseCheckRequest(args);
+  const options = parseCheckOptions(args);
+  // Should loading end in a usage error, the exit's clean-up stops these.
+  const startedAhead = startServersAhead(options);
+  const request = await loadCheckRequest(options);
   if (request.watch) return (await import('../watch.ts')).watchLesson(request);
-  const report = await runChecks(request);
+  const report = await runChecks(request, startedAhead);
   console.log(formatReport(request, report));
   if (request.junit !== undefined) writeJunit(request.junit, report);
   return exitStatus(report);
