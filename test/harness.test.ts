@@ -4,9 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ServerCheckContext } from '../checker/check-context.ts';
 import { CheckFailure } from '../checker/errors.ts';
-import { defineLesson, type LessonDefinition } from '../checker/lesson-api.ts';
+import { defineLesson, type ClientCheck, type LessonDefinition, type ServerCheck } from '../checker/lesson-api.ts';
 import type { Lesson } from '../checker/lessons.ts';
 import { allocatePort, releasePort } from '../checker/ports.ts';
 import { groupExiting, livingMembers } from '../checker/process-group.ts';
@@ -43,6 +42,10 @@ function lesson(definition: LessonDefinition): Lesson {
   };
 }
 
+/** A made-up lesson of these checks. */
+const serverLesson = (checks: ServerCheck[]) => lesson(defineLesson({ title: 'made up', kind: 'server', entry: 'server.ts', hints: [], checks }));
+const clientLesson = (checks: ClientCheck[]) => lesson(defineLesson({ title: 'made up', kind: 'client', entry: 'client.ts', hints: [], checks }));
+
 /** A fault program as a command, recording its processes in a file of its own. */
 function fault(name: string): { source: ProgramSource; groups: () => number[] } {
   const file = path.join(scratch, `${name}-${++files}.jsonl`);
@@ -66,38 +69,30 @@ describe.concurrent('a check that runs out of time', () => {
     let bodyEnded = false;
     const program = fault('correct');
     const result = await runLesson(
-      lesson(
-        defineLesson({
-          title: 'made up',
-          kind: 'server',
-          entry: 'server.ts',
-          hints: [],
-          checks: [
-            {
-              id: 'hangs',
-              name: 'waits far longer than its deadline',
-              ms: 500,
-              run: async (ctx) => {
-                try {
-                  await ctx.connect('alice').send('hello').expectText('Echo: hello').expectText('a reply that never comes', { ms: 30_000 });
-                } finally {
-                  bodyEnded = true;
-                }
-              },
-            },
-            {
-              id: 'after',
-              name: 'runs after it, on a server of its own',
-              run: async (ctx) => {
-                if (!bodyEnded) throw new CheckFailure('the check before is still running');
-                const [first] = program.groups();
-                if (first === undefined || ctx.server.pid === first) throw new CheckFailure('the server of the check that ran out of time was kept');
-                await ctx.connect('bob').send('hi').expectText('Echo: hi');
-              },
-            },
-          ],
-        }),
-      ),
+      serverLesson([
+        {
+          id: 'hangs',
+          name: 'waits far longer than its deadline',
+          ms: 500,
+          run: async (ctx) => {
+            try {
+              await ctx.connect('alice').send('hello').expectText('Echo: hello').expectText('a reply that never comes', { ms: 30_000 });
+            } finally {
+              bodyEnded = true;
+            }
+          },
+        },
+        {
+          id: 'after',
+          name: 'runs after it, on a server of its own',
+          run: async (ctx) => {
+            if (!bodyEnded) throw new CheckFailure('the check before is still running');
+            const [first] = program.groups();
+            if (first === undefined || ctx.server.pid === first) throw new CheckFailure('the server of the check that ran out of time was kept');
+            await ctx.connect('bob').send('hi').expectText('Echo: hi');
+          },
+        },
+      ]),
       program.source,
     );
     const [starts, hangs, after] = result.checks;
@@ -112,28 +107,20 @@ describe.concurrent('a check that runs out of time', () => {
   it('stops the fresh server it was still starting', async () => {
     const program = fault('slow-start');
     const result = await runLesson(
-      lesson(
-        defineLesson({
-          title: 'made up',
-          kind: 'server',
-          entry: 'server.ts',
-          hints: [],
-          checks: [
-            // A first check, which the lesson's own server serves: fresh checks after it start their own.
-            { id: 'first', name: 'runs on the lesson\'s server', run: async () => {} },
-            // The program takes 1.5 s to listen, so this check's deadline passes while it starts.
-            { id: 'slow-fresh', name: 'has a fresh server', fresh: true, ms: 1_000, run: async () => {} },
-            {
-              id: 'after',
-              name: 'finds nothing of the check before still running',
-              run: async (ctx: ServerCheckContext) => {
-                const leftOver = program.groups().filter((pgid) => pgid !== ctx.server.pid && alive(pgid));
-                if (leftOver.length > 0) throw new CheckFailure(`still running: process group ${leftOver.join(', ')}`);
-              },
-            },
-          ],
-        }),
-      ),
+      serverLesson([
+        // A first check, which the lesson's own server serves: fresh checks after it start their own.
+        { id: 'first', name: 'runs on the lesson\'s server', run: async () => {} },
+        // The program takes 1.5 s to listen, so this check's deadline passes while it starts.
+        { id: 'slow-fresh', name: 'has a fresh server', fresh: true, ms: 1_000, run: async () => {} },
+        {
+          id: 'after',
+          name: 'finds nothing of the check before still running',
+          run: async (ctx) => {
+            const leftOver = program.groups().filter((pgid) => pgid !== ctx.server.pid && alive(pgid));
+            if (leftOver.length > 0) throw new CheckFailure(`still running: process group ${leftOver.join(', ')}`);
+          },
+        },
+      ]),
       program.source,
     );
     const [, , slowFresh, after] = result.checks;
@@ -147,37 +134,29 @@ describe.concurrent('a check that runs out of time', () => {
     let bodyEnded = false;
     const program = fault('never-listens');
     const result = await runLesson(
-      lesson(
-        defineLesson({
-          title: 'made up',
-          kind: 'client',
-          entry: 'client.ts',
-          hints: [],
-          checks: [
-            {
-              id: 'hangs',
-              name: 'waits for a connection far longer than its deadline',
-              ms: 500,
-              run: async (ctx) => {
-                try {
-                  const server = await ctx.startServer();
-                  ctx.launch(server.url);
-                  await server.nextConnection(30_000);
-                } finally {
-                  bodyEnded = true;
-                }
-              },
-            },
-            {
-              id: 'after',
-              name: 'runs after it',
-              run: async () => {
-                if (!bodyEnded) throw new CheckFailure('the check before is still running');
-              },
-            },
-          ],
-        }),
-      ),
+      clientLesson([
+        {
+          id: 'hangs',
+          name: 'waits for a connection far longer than its deadline',
+          ms: 500,
+          run: async (ctx) => {
+            try {
+              const server = await ctx.startServer();
+              ctx.launch(server.url);
+              await server.nextConnection(30_000);
+            } finally {
+              bodyEnded = true;
+            }
+          },
+        },
+        {
+          id: 'after',
+          name: 'runs after it',
+          run: async () => {
+            if (!bodyEnded) throw new CheckFailure('the check before is still running');
+          },
+        },
+      ]),
       program.source,
     );
     expect(result.checks.map((c) => c.status)).toEqual(['failed', 'passed']);
@@ -273,24 +252,16 @@ describe('a failed check', () => {
   it("has a transcript that ends where the check ended, without the cleanup's closing of its clients", async () => {
     const program = fault('correct');
     const result = await runLesson(
-      lesson(
-        defineLesson({
-          title: 'made up',
-          kind: 'server',
-          entry: 'server.ts',
-          hints: [],
-          checks: [
-            {
-              id: 'fails-with-clients-open',
-              name: 'fails while alice and bob are still connected',
-              run: async (ctx: ServerCheckContext) => {
-                await Promise.all([ctx.connect('alice').send('hi'), ctx.connect('bob').send('hi')]);
-                throw new CheckFailure('failed on purpose');
-              },
-            },
-          ],
-        }),
-      ),
+      serverLesson([
+        {
+          id: 'fails-with-clients-open',
+          name: 'fails while alice and bob are still connected',
+          run: async (ctx) => {
+            await Promise.all([ctx.connect('alice').send('hi'), ctx.connect('bob').send('hi')]);
+            throw new CheckFailure('failed on purpose');
+          },
+        },
+      ]),
       program.source,
     );
     const failed = result.checks.find((check) => check.id === 'fails-with-clients-open')!;
