@@ -151,8 +151,9 @@ export class BrowserPages {
    */
   async close(): Promise<void> {
     await Promise.all(
-      this.opened.map(async ({ page, detach }) => {
-        detach();
+      this.opened.map(async (watched) => {
+        watched.detach();
+        const page = watched.page;
         try {
           // The tab's session storage would outlive the navigation; the next check gets a clean tab.
           await page.evaluate('sessionStorage.clear()').catch(() => {});
@@ -255,9 +256,9 @@ export class WatchedPage {
   }
 
   /** Stops recording: the page goes on to serve another check. */
-  readonly detach = (): void => {
+  detach(): void {
     for (const stop of this.stops.splice(0)) stop();
-  };
+  }
 
   /** Listens to the page until detached. */
   private listen: Page['on'] = (event: string, listener: (...args: never[]) => void) => {
