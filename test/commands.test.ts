@@ -111,6 +111,13 @@ describe('npm run lesson', () => {
     expect(result.status).toBe(0);
   });
 
+  it('prints a lesson with a table in plain text without a terminal', () => {
+    const result = run('lesson', '3');
+    expect(result.stdout).toMatch(/│ 'open'/);
+    expect(result.stdout).not.toMatch(/\x1b\[/);
+    expect(result.status).toBe(0);
+  });
+
   it('prints a lesson as rendered Markdown, then where to work, without a menu', () => {
     const result = run('lesson', '1');
     expect(result.stdout).toMatch(/Lesson 01 · Echo server/);
