@@ -189,7 +189,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
         continue;
       }
       const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript());
-      if (continued) ctx.note(`this check continues the run of the check before it, "${lesson.checks[index - 1]!.name}"`);
+      if (continued) ctx.note('the next check starts here, on the same run of your client');
       const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
         signal.addEventListener('abort', abandon);

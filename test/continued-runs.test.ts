@@ -76,6 +76,6 @@ it('continues the run of a check that passed, starts a new run after one that fa
 
   // The failure's transcript is the whole run so far, with the hand-over from one check to the next noted.
   const transcript = result.checks.find((check) => check.id === 'fails')!.transcript!.join('\n');
-  expect(transcript).toMatch(/check first was here[\s\S]*continues the run[\s\S]*check continues was here[\s\S]*continues the run/);
+  expect(transcript).toMatch(/check first was here[\s\S]*next check starts here[\s\S]*check continues was here[\s\S]*next check starts here/);
   expect(await eventually(() => processesMentioning(MARKER).length === 0, 5_000)).toBe(true);
 });
