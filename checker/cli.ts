@@ -1,5 +1,5 @@
-import { cleanUpEverything, installExitCleanup } from './cleanup.ts';
-import { describeError, UsageError } from './errors.ts';
+import { cleanUpEverything, installExitCleanup } from './process/cleanup.ts';
+import { describeError, UsageError } from './core/errors.ts';
 
 /**
  * The workbook's command line: `npm run <command> -- [arguments]` runs

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../checker/paths.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 
 /**
  * A throwaway copy of the workbook, so command tests can edit exercises, reset them and write

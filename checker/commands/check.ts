@@ -1,18 +1,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../deadlines.ts';
-import { mapConcurrently } from '../concurrency.ts';
-import { UsageError } from '../errors.ts';
-import { findLesson, listLessons, loadLesson, type Lesson } from '../lessons.ts';
-import { PendingServer } from '../pending-server.ts';
-import type { ProgramSource } from '../program.ts';
-import { updateProgress } from '../progress.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../core/deadlines.ts';
+import { mapConcurrently } from '../core/concurrency.ts';
+import { UsageError } from '../core/errors.ts';
+import { findLesson, listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
+import { PendingServer } from '../running/pending-server.ts';
+import type { ProgramSource } from '../process/program.ts';
+import { updateProgress } from '../running/progress.ts';
 import { jsonReport } from '../reporters/json.ts';
 import { junitReport } from '../reporters/junit.ts';
 import { formatLesson, formatSummary } from '../reporters/terminal.ts';
-import { summarize, type LessonResult, type Report } from '../results.ts';
+import { summarize, type LessonResult, type Report } from '../running/results.ts';
 
 const USAGE = 'npm run check -- [lesson] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--junit <file>] [--timeout-scale <n>]';
 
@@ -126,7 +126,7 @@ export async function runChecks(request: CheckRequest, startedAhead = new Map<st
   );
   const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
   await Promise.all(unused.map((server) => server.stop()));
-  const { runLesson } = await import('../run-lesson.ts');
+  const { runLesson } = await import('../running/run-lesson.ts');
   const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
     runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson) }),
   );
@@ -148,7 +148,7 @@ export async function checkCommand(args: string[]): Promise<number> {
   // Should loading end in a usage error, the exit's clean-up stops these.
   const startedAhead = startServersAhead(options);
   const request = await loadCheckRequest(options);
-  if (request.watch) return (await import('../watch.ts')).watchLesson(request);
+  if (request.watch) return (await import('./watch.ts')).watchLesson(request);
   const report = await runChecks(request, startedAhead);
   console.log(formatReport(request, report));
   if (request.junit !== undefined) writeJunit(request.junit, report);

@@ -1,9 +1,9 @@
-import { colors as pc } from '../colors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { startReferenceServer } from '../demo.ts';
-import { UsageError } from '../errors.ts';
-import { runInteractiveClient } from '../interactive-client.ts';
-import { findLesson, loadLesson } from '../lessons.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { startReferenceServer } from '../demos/demo.ts';
+import { UsageError } from '../core/errors.ts';
+import { runInteractiveClient } from '../demos/interactive-client.ts';
+import { findLesson, loadLesson } from '../running/lessons.ts';
 
 const USAGE = 'npm run demo -- <lesson> [--port 8080]';
 

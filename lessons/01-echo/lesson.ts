@@ -1,6 +1,6 @@
 import { replyChecks, servedByReplies, type ReplyRule } from '../../checker/checks/replies.ts';
 import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
+import { defineLesson } from '../../checker/running/lesson-definition.ts';
 
 const echo: ReplyRule = {
   reply: (message) => `Echo: ${message}`,

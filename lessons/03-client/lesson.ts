@@ -1,4 +1,4 @@
-import type { ClientCheckContext } from '../../checker/check-context.ts';
+import type { ClientCheckContext } from '../../checker/running/check-context.ts';
 import {
   couldNotConnectCheck,
   expectCleanExit,
@@ -8,12 +8,12 @@ import {
   type CloseRule,
   type Conversation,
 } from '../../checker/checks/client-program.ts';
-import { runClientDemo } from '../../checker/demo.ts';
-import { explained } from '../../checker/errors.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { OutputLine } from '../../checker/program.ts';
-import type { Message } from '../../checker/scripted-peer.ts';
-import { quoteText } from '../../checker/transcript.ts';
+import { runClientDemo } from '../../checker/demos/demo.ts';
+import { explained } from '../../checker/core/errors.ts';
+import { defineLesson } from '../../checker/running/lesson-definition.ts';
+import type { OutputLine } from '../../checker/process/program.ts';
+import type { Message } from '../../checker/peers/scripted-peer.ts';
+import { quoteText } from '../../checker/core/transcript.ts';
 
 const HELLO = 'Hello, Server!';
 

@@ -1,12 +1,12 @@
-import type { ServerCheckContext } from '../../checker/check-context.ts';
-import { explained } from '../../checker/errors.ts';
+import type { ServerCheckContext } from '../../checker/running/check-context.ts';
+import { explained } from '../../checker/core/errors.ts';
 import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
-import { scaled, seconds, withDeadline } from '../../checker/deadlines.ts';
-import { CheckFailure } from '../../checker/errors.ts';
-import { explain } from '../../checker/explanations.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { ScriptedClient } from '../../checker/scripted-client.ts';
-import type { CloseInfo, Message } from '../../checker/scripted-peer.ts';
+import { scaled, seconds, withDeadline } from '../../checker/core/deadlines.ts';
+import { CheckFailure } from '../../checker/core/errors.ts';
+import { explain } from '../../checker/core/explanations.ts';
+import { defineLesson } from '../../checker/running/lesson-definition.ts';
+import type { ScriptedClient } from '../../checker/peers/scripted-client.ts';
+import type { CloseInfo, Message } from '../../checker/peers/scripted-peer.ts';
 
 const WELCOME = /^Welcome! Clients online: (\d+)$/;
 const COUNT = /^Clients online: (\d+)$/;

@@ -1,13 +1,13 @@
-import type { ServerCheckContext } from '../../checker/check-context.ts';
-import { explained } from '../../checker/errors.ts';
+import type { ServerCheckContext } from '../../checker/running/check-context.ts';
+import { explained } from '../../checker/core/errors.ts';
 import { UNICODE_MESSAGE } from '../../checker/checks/replies.ts';
 import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
-import { CheckFailure } from '../../checker/errors.ts';
-import { explain } from '../../checker/explanations.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import { runOperatorDemo } from '../../checker/operator-demo.ts';
-import type { ScriptedClient } from '../../checker/scripted-client.ts';
-import type { Message } from '../../checker/scripted-peer.ts';
+import { CheckFailure } from '../../checker/core/errors.ts';
+import { explain } from '../../checker/core/explanations.ts';
+import { defineLesson } from '../../checker/running/lesson-definition.ts';
+import { runOperatorDemo } from '../../checker/demos/operator-demo.ts';
+import type { ScriptedClient } from '../../checker/peers/scripted-client.ts';
+import type { Message } from '../../checker/peers/scripted-peer.ts';
 
 const said = (text: string) => `You said: ${text}`;
 const heard = (text: string) => `Someone says: ${text}`;

@@ -1,7 +1,7 @@
 import { chatChecks, servedByChat } from '../../checker/checks/chat.ts';
 import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { runChatDemo } from '../../checker/chat-demo.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
+import { runChatDemo } from '../../checker/demos/chat-demo.ts';
+import { defineLesson } from '../../checker/running/lesson-definition.ts';
 
 export default defineLesson({
   title: 'Multi-user chat',

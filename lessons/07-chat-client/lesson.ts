@@ -1,4 +1,4 @@
-import type { ClientCheckContext } from '../../checker/check-context.ts';
+import type { ClientCheckContext } from '../../checker/running/check-context.ts';
 import {
   couldNotConnectCheck,
   expectCleanExit,
@@ -8,13 +8,13 @@ import {
   type CloseRule,
   type Conversation,
 } from '../../checker/checks/client-program.ts';
-import { runClientDemo } from '../../checker/demo.ts';
-import { explain } from '../../checker/explanations.ts';
-import { explained } from '../../checker/errors.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { RunningProgram } from '../../checker/program.ts';
-import type { Message } from '../../checker/scripted-peer.ts';
-import { quoteText } from '../../checker/transcript.ts';
+import { runClientDemo } from '../../checker/demos/demo.ts';
+import { explain } from '../../checker/core/explanations.ts';
+import { explained } from '../../checker/core/errors.ts';
+import { defineLesson } from '../../checker/running/lesson-definition.ts';
+import type { RunningProgram } from '../../checker/process/program.ts';
+import type { Message } from '../../checker/peers/scripted-peer.ts';
+import { quoteText } from '../../checker/core/transcript.ts';
 
 /**
  * The checker plays the lesson 06 chat server, and types as Alice on the client's standard

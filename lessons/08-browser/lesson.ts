@@ -1,12 +1,12 @@
-import { colors as pc } from '../../checker/colors.ts';
+import { colors as pc } from '../../checker/terminal/colors.ts';
 import { chatChecks, servedByChat } from '../../checker/checks/chat.ts';
 import { chatPageChecks } from '../../checker/checks/chat-page.ts';
 import { pageServerChecks } from '../../checker/checks/http-page.ts';
 import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { startChatBot } from '../../checker/chat-bot.ts';
-import { startReferenceServer } from '../../checker/demo.ts';
-import { describeError } from '../../checker/errors.ts';
-import { defineLesson, type ServerCheck } from '../../checker/lesson-api.ts';
+import { startChatBot } from '../../checker/demos/chat-bot.ts';
+import { startReferenceServer } from '../../checker/demos/demo.ts';
+import { describeError } from '../../checker/core/errors.ts';
+import { defineLesson, type ServerCheck } from '../../checker/running/lesson-definition.ts';
 
 /**
  * The lesson 06 chat, spoken over connections to the page's own port: nothing to check there

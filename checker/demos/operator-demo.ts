@@ -1,7 +1,7 @@
-import { colors as pc } from './colors.ts';
+import { colors as pc } from '../terminal/colors.ts';
 import { startReferenceServer } from './demo.ts';
 import { runInteractiveClient } from './interactive-client.ts';
-import { findLesson, loadLesson } from './lessons.ts';
+import { findLesson, loadLesson } from '../running/lessons.ts';
 
 const SAY = /^\/say (.*)$/;
 

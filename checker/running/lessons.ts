@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './errors.ts';
-import type { LessonDefinition } from './lesson-api.ts';
-import { exercisesDir, lessonsDir, solutionsDir } from './paths.ts';
+import { UsageError } from '../core/errors.ts';
+import type { LessonDefinition } from './lesson-definition.ts';
+import { exercisesDir, lessonsDir, solutionsDir } from '../core/paths.ts';
 
 /**
  * Lessons are discovered from the folders in lessons/: a folder named NN-slug with a

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { colors as pc } from './colors.ts';
-import { findLesson, listLessons, loadLesson, type Lesson } from './lessons.ts';
-import { RunningProgram } from './program.ts';
-import { waitUntilListening } from './readiness.ts';
-import { CheckFailure } from './errors.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { findLesson, listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
+import { RunningProgram } from '../process/program.ts';
+import { waitUntilListening } from '../process/readiness.ts';
+import { CheckFailure } from '../core/errors.ts';
 
 /**
  * Building blocks for `npm run demo`: running a lesson's reference solution on a fixed port
