@@ -33,9 +33,7 @@ const records = (id: string, extra: Partial<ClientCheck> = {}): ClientCheck => (
 });
 
 const definition = defineLesson({
-  title: 'Continued runs',
   kind: 'client',
-  entry: 'client.ts',
   hints: [],
   checks: [
     records('first'),
@@ -53,6 +51,7 @@ const file = path.join(projectRoot, 'test', 'continued-runs.test.ts');
 const lesson: Lesson = {
   id: '98',
   slug: 'continued-runs',
+  title: 'Continued runs',
   folder: '98-continued-runs',
   readmePath: '',
   exerciseDir: path.dirname(file),

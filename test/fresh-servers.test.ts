@@ -51,9 +51,7 @@ const failing: ServerCheck = {
 };
 
 const definition = defineLesson({
-  title: 'Fresh servers',
   kind: 'server',
-  entry: 'server.ts',
   hints: [],
   checks: [firstConnection('a'), seesOneAhead, firstConnection('b'), failing, firstConnection('skipped', ['fails']), firstConnection('c')],
 });
@@ -61,6 +59,7 @@ const definition = defineLesson({
 const lesson: Lesson = {
   id: '99',
   slug: 'fresh-servers',
+  title: 'Fresh servers',
   folder: '99-fresh-servers',
   readmePath: '',
   exerciseDir: path.dirname(server),

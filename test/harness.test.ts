@@ -30,6 +30,7 @@ function lesson(definition: LessonDefinition): Lesson {
   return {
     id: '99',
     slug: 'made-up',
+    title: 'Made up',
     folder: '99-made-up',
     readmePath: none,
     exerciseDir: none,
@@ -43,8 +44,8 @@ function lesson(definition: LessonDefinition): Lesson {
 }
 
 /** A made-up lesson of these checks. */
-const serverLesson = (checks: ServerCheck[]) => lesson(defineLesson({ title: 'made up', kind: 'server', entry: 'server.ts', hints: [], checks }));
-const clientLesson = (checks: ClientCheck[]) => lesson(defineLesson({ title: 'made up', kind: 'client', entry: 'client.ts', hints: [], checks }));
+const serverLesson = (checks: ServerCheck[]) => lesson(defineLesson({ kind: 'server', hints: [], checks }));
+const clientLesson = (checks: ClientCheck[]) => lesson(defineLesson({ kind: 'client', hints: [], checks }));
 
 /** A fault program as a command, recording its processes in a file of its own. */
 function fault(name: string): { source: ProgramSource; groups: () => number[] } {

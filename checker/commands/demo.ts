@@ -22,7 +22,7 @@ export default async function demoCommand(args: string[]): Promise<number> {
   if (lesson.definition.demo) return lesson.definition.demo(port);
   if (lesson.definition.kind !== 'server') throw new UsageError(`demo: lesson ${lesson.id} has no demo.`);
 
-  console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.definition.title}: the reference solution, running on ws://localhost:${port}`));
+  console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.title}: the reference solution, running on ws://localhost:${port}`));
   let server;
   try {
     server = await startReferenceServer(lesson.id, port);

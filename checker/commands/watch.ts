@@ -108,7 +108,7 @@ class Watch {
     console.clear();
     if (this.runs++ > 0 && !process.stdout.isTTY) console.log('');
     if (intro) console.log(intro);
-    console.log(pc.bold(`Checking lesson ${Number(this.lesson.id)} · ${this.lesson.definition.title}…`));
+    console.log(pc.bold(`Checking lesson ${Number(this.lesson.id)} · ${this.lesson.title}…`));
     try {
       const report = await runChecks(this.request);
       if (this.closed) return;

@@ -56,7 +56,7 @@ export async function runClientDemo(options: { client: string; server: string; p
     return 1;
   }
   const url = `ws://localhost:${options.port}`;
-  console.log(pc.bold(`Lesson ${client.id} · ${client.definition.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
+  console.log(pc.bold(`Lesson ${client.id} · ${client.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
   let serverProgram: RunningProgram;
   try {
     serverProgram = await startReferenceServer(server.id, options.port, client.id);

@@ -41,7 +41,6 @@ export interface ClientCheck extends CheckBase {
 }
 
 interface LessonBase {
-  title: string;
   /** Progressive hints, shown one at a time by `npm run hint`. */
   hints: string[];
   /**
@@ -53,20 +52,20 @@ interface LessonBase {
 
 export interface ServerLesson extends LessonBase {
   kind: 'server';
-  /** The learner's file in the exercise folder. */
-  entry: 'server.ts';
   checks: ServerCheck[];
 }
 
 export interface ClientLesson extends LessonBase {
   kind: 'client';
-  entry: 'client.ts';
   checks: ClientCheck[];
   /** The lesson whose reference server `npm run demo` starts for this client to talk to. */
   demoServer?: string;
 }
 
 export type LessonDefinition = ServerLesson | ClientLesson;
+
+/** The learner's file in the exercise folder follows from the lesson's kind. */
+export const ENTRY_FILE: Record<LessonDefinition['kind'], string> = { server: 'server.ts', client: 'client.ts' };
 
 export function defineLesson<T extends LessonDefinition>(lesson: T): T {
   return lesson;

@@ -40,7 +40,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   return {
     id: lesson.id,
     slug: lesson.slug,
-    title: definition.title,
+    title: lesson.title,
     status: lessonStatus(checks),
     durationMs: Math.round(performance.now() - startedAt),
     checks,
