@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   reset: () => import('./commands/reset.ts'),
   demo: () => import('./commands/demo.ts'),
   client: () => import('./commands/client.ts'),
+  'new-lesson': () => import('./commands/new-lesson.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {
