@@ -4,7 +4,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { trackCloser } from '../process/cleanup.ts';
 import { colors as pc } from '../terminal/colors.ts';
-import { formatReport, runChecks, type CheckRequest } from './check.ts';
+import { formatReport, runChecks, type CheckRequest } from './run-checks.ts';
 import { nextHint } from './hint.ts';
 import { describeError } from '../core/errors.ts';
 import { listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
