@@ -76,6 +76,15 @@ export const explain = {
     'Something kept your client from doing that while it waited for the user: a synchronous read of standard input blocks ' +
     'the event loop, and a loop that asks for a line (rl.question()) and then waits for one reply misses messages nobody ' +
     "asked for. Read input with readline's 'line' event and handle messages in their own listener.",
+  notJson:
+    'Every message of this protocol is one JSON object in a text frame. Build an object and send JSON.stringify(object), ' +
+    'never text written by hand.',
+  binaryJson:
+    'Your server sent a binary frame. The protocol is JSON in text frames: send the string JSON.stringify(message), ' +
+    'not a Buffer made from it.',
+  jsonTwice:
+    'The message was turned into JSON twice: what arrived is a JSON string holding JSON. Call JSON.stringify once, on the object, ' +
+    'just before sending it.',
 } as const;
 
 /** Names the likely mistake from a crashed program's error output, if it is a known one. */
