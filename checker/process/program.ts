@@ -219,7 +219,7 @@ export class RunningProgram {
  * The useful part of an error output: the line naming the error and where it happened
  * (a Node.js stack is mostly the runtime's own frames), or else the last lines.
  */
-export function errorExcerpt(stderr: string): string {
+function errorExcerpt(stderr: string): string {
   const lines = stderr.trimEnd().split('\n');
   const at = lines.findIndex((line) => /^\s*(?:Uncaught\s+)?[A-Za-z]*(?:Error|Exception)\b.*:/.test(line) || /^\s*\w*Error \[/.test(line));
   if (at === -1) return lines.slice(-8).join('\n');
