@@ -13,6 +13,7 @@ export type { OutputLine, RunningProgram } from './process/program.ts';
 export { CheckFailure, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
+export { like } from './peers/json-match.ts';
 export { chatText } from './core/chat-lines.ts';
 export { scaled, seconds } from './core/deadlines.ts';
 export { colors } from './terminal/colors.ts';

@@ -76,7 +76,7 @@ describe('jsonMismatch', () => {
   it('says which message arrived instead of the expected type', () => {
     const mismatch = jsonMismatch({ type: 'welcome', name: 'A' }, { type: 'error', code: 'bad-field' }, false);
     expect(mismatch?.headline).toBe('expected a "welcome" message, but received an "error" message.');
-    expect(mismatch?.differences).toContain('type: expected "welcome", received "error"');
+    expect(mismatch?.differences).toBeUndefined();
   });
 
   it('names the differing fields of a message of the right type', () => {

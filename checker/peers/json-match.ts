@@ -161,9 +161,11 @@ export function jsonMismatch(expected: JsonExpectation, value: unknown, isBinary
   const twice = typeof value === 'string' && isJsonObject(parseJson(value)) ? explain.jsonTwice : undefined;
   const wantedType = isJsonObject(expected) && typeof expected.type === 'string' ? expected.type : undefined;
   const receivedType = jsonType(value);
-  const headline =
-    wantedType !== undefined && receivedType !== wantedType
-      ? `expected ${wanted}, but received ${receivedType === undefined ? 'JSON without a string "type"' : messageOfType(receivedType)}.`
-      : `received ${wanted} that differs from the expected one in ${differences.map((d) => d.path || 'the whole message').slice(0, 4).join(', ')}.`;
-  return { headline, differences: formatDifferences(differences), explanation: twice };
+  if (wantedType !== undefined && receivedType !== wantedType) {
+    // Another kind of message: its other fields differ as a matter of course.
+    const kind = receivedType === undefined ? 'JSON without a string "type"' : messageOfType(receivedType);
+    return { headline: `expected ${wanted}, but received ${kind}.`, explanation: twice };
+  }
+  const where = differences.map((d) => d.path || 'the whole message').slice(0, 4).join(', ');
+  return { headline: `received ${wanted} that differs from the expected one in ${where}.`, differences: formatDifferences(differences), explanation: twice };
 }
