@@ -53,6 +53,8 @@ export interface JoinOptions {
   welcome?: Fields;
   /** More fields each earlier user's notice of the join must have (lesson 10: `{ room }`). */
   joined?: Fields;
+  /** Names the check's own likely mistake when something else than the welcome arrives (asked before the usual ones). */
+  explain?: (value: unknown) => string | undefined;
 }
 
 /** The users of one check, who connect and join through it. */
@@ -99,7 +101,7 @@ export function jsonChatCast(ctx: ServerCheckContext, names: string[]): JsonChat
 /** Queues the join round trip on `user`: it sends a join for `name` (or `options.typed`) and expects its welcome. */
 export function joinChat(user: ScriptedClient, name: string, options: JoinOptions = {}): ScriptedClient {
   return user.send(jsonChat.join(options.typed ?? name, options.fields)).expectJson(jsonChat.welcome(name, options.welcome), {
-    explain: (value) => explainWelcome(user.name, name, value),
+    explain: (value) => options.explain?.(value) ?? explainWelcome(user.name, name, value),
   });
 }
 
@@ -113,7 +115,7 @@ export async function sayAndHear(sender: ScriptedClient, text: string, hearers: 
   const copies = await Promise.all(
     hearers.map((hearer) =>
       explained(
-        hearer.nextJson(jsonChat.message(from, text, options.fields), { explain: (value) => explainMessage(text, value) }),
+        hearer.nextJson(jsonChat.message(from, text, options.fields), { explain: (value) => explainMessage(text, value, hearer === sender) }),
         hearer === sender
           ? `The sender receives its own message too: its copy, with the id, is its acknowledgement. Send the message to every joined user, ${from} included.`
           : `A message from ${from} goes to every joined user.`,
@@ -171,12 +173,20 @@ export function explainNotice(receiver: string): (value: unknown) => string | un
   return (value) => {
     if (!isJsonObject(value)) return undefined;
     if (value.type === 'welcome') return `The welcome went to ${receiver} too. Send it only to the newcomer, and the "joined" message to the others.`;
+    if (value.type === 'joined' && value.name === receiver) {
+      return `${receiver} was told that ${receiver} joined. The "joined" message goes to the users already there, not to the newcomer: send it before adding the newcomer to your users, or skip the newcomer.`;
+    }
     return undefined;
   };
 }
 
-/** Names the likely mistake when a chat message with `text` was expected and `value` arrived. */
-export function explainMessage(text: string, value: unknown): string | undefined {
+/** Names the likely mistake when a chat message with `text` was expected and `value` arrived (at its sender, when `toSender`). */
+export function explainMessage(text: string, value: unknown, toSender = false): string | undefined {
+  if (isJsonObject(value) && value.type === 'error') {
+    return toSender
+      ? `The server refused the message with ${JSON.stringify(value.code)} (${JSON.stringify(value.message)}), but it was a good one.`
+      : 'An error goes only to the client whose message was refused, never to the others.';
+  }
   if (!isJsonObject(value) || value.type !== 'message') return undefined;
   if (typeof value.text === 'string' && value.text !== text && value.text.trim() === text.trim()) {
     return 'The text is passed on exactly as it was sent, spaces included; only the name is trimmed.';
