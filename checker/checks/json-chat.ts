@@ -112,13 +112,16 @@ export function joinChat(user: ScriptedClient, name: string, options: JoinOption
 export async function sayAndHear(sender: ScriptedClient, text: string, hearers: ScriptedClient[], options: { from?: string; fields?: Fields } = {}): Promise<number> {
   const from = options.from ?? sender.name;
   sender.send(jsonChat.say(text));
+  const silence = (rule: string) => (failure: CheckFailure) => (failure.details.received === 'nothing' ? rule : undefined);
   const copies = await Promise.all(
     hearers.map((hearer) =>
       explained(
-        hearer.nextJson(jsonChat.message(from, text, options.fields), { explain: (value) => explainMessage(text, value, hearer === sender) }),
-        hearer === sender
-          ? `The sender receives its own message too: its copy, with the id, is its acknowledgement. Send the message to every joined user, ${from} included.`
-          : `A message from ${from} goes to every joined user.`,
+        hearer.nextJson(jsonChat.message(from, text, options.fields), { explain: (value) => explainMessage(text, value, hearer === sender, options.fields) }),
+        silence(
+          hearer === sender
+            ? `The sender receives its own message too: its copy, with the id, is its acknowledgement. Send the message to every joined user, ${from} included.`
+            : `A message from ${from} goes to every joined user.`,
+        ),
       ),
     ),
   );
@@ -180,14 +183,20 @@ export function explainNotice(receiver: string): (value: unknown) => string | un
   };
 }
 
-/** Names the likely mistake when a chat message with `text` was expected and `value` arrived (at its sender, when `toSender`). */
-export function explainMessage(text: string, value: unknown, toSender = false): string | undefined {
+/**
+ * Names the likely mistake when a chat message with `text` (and `fields`) was expected and
+ * `value` arrived (at its sender, when `toSender`).
+ */
+export function explainMessage(text: string, value: unknown, toSender = false, fields: Fields = {}): string | undefined {
   if (isJsonObject(value) && value.type === 'error') {
     return toSender
       ? `The server refused the message with ${JSON.stringify(value.code)} (${JSON.stringify(value.message)}), but it was a good one.`
       : 'An error goes only to the client whose message was refused, never to the others.';
   }
   if (!isJsonObject(value) || value.type !== 'message') return undefined;
+  if (typeof fields.room === 'string' && typeof value.room === 'string' && value.room !== fields.room) {
+    return `A message said in "${value.room}" reached a user in "${fields.room}". Messages go only to the members of the room they were said in.`;
+  }
   if (typeof value.text === 'string' && value.text !== text && value.text.trim() === text.trim()) {
     return 'The text is passed on exactly as it was sent, spaces included; only the name is trimmed.';
   }
