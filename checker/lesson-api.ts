@@ -19,6 +19,7 @@ export { scaled, seconds } from './core/deadlines.ts';
 export { colors } from './terminal/colors.ts';
 export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';
+export { runJsonChatDemo } from './demos/json-chat-demo.ts';
 export { runClientDemo, withReferenceServer } from './demos/demo.ts';
 export { runOperatorDemo } from './demos/operator-demo.ts';
 export { startChatBot } from './demos/chat-bot.ts';

@@ -1,4 +1,4 @@
-import { defineLesson, jsonProtocolChecks, robustnessChecks, servedByJsonChat } from '../../checker/lesson-api.ts';
+import { defineLesson, jsonProtocolChecks, robustnessChecks, runJsonChatDemo, servedByJsonChat } from '../../checker/lesson-api.ts';
 
 export default defineLesson({
   kind: 'server',
@@ -11,4 +11,5 @@ export default defineLesson({
     'say(socket, text): not in users? "not-joined". Otherwise broadcast { type: "message", id: ++lastId, from, text, at: Date.now() } to every joined user, the sender included. One lastId for the whole server, declared outside the connection handler.',
     'An error goes back on the same socket only, with send(socket, refuse(code, sentence)), and the connection stays open: no close(), and return after sending it.',
   ],
+  demo: (port) => runJsonChatDemo('09', port),
 });

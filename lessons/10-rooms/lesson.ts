@@ -8,6 +8,7 @@ import {
   type JsonChatCast,
   jsonChatCast,
   jsonProtocolChecks,
+  runJsonChatDemo,
   like,
   joinChat,
   refuseEach,
@@ -344,6 +345,7 @@ export default defineLesson({
     'say: the message gains room: user.room.name, goes to the room\'s members only, and is pushed onto room.history; when the history holds more than 50, history.shift() drops the oldest. One lastId for all rooms.',
     'rooms: [...rooms.values()].filter((room) => room.members.size > 0).map((room) => ({ name: room.name, users: room.members.size })), sorted by name. whisper: find the user by name (names are unique case-insensitively); none is "no-such-user"; else { type: "whisper", from, text } to them and { type: "whisper", to, text } back.',
   ],
+  demo: (port) => runJsonChatDemo('10', port, { rooms: true }),
 });
 
 const ROOM_RULE = 'a room name has 1 to 32 characters, each of a-z, 0-9 and -.';
