@@ -12,12 +12,12 @@ import type { ServerCheckContext } from '../running/check-context.ts';
  * sender's in order, within a deadline. Deliveries are counted as they arrive, not kept, so
  * tens of thousands cost little memory.
  */
-export const LOAD_USERS = 50;
+const LOAD_USERS = 50;
 export const LOAD_MESSAGES = 10;
 const LOAD_MS = 5_000;
 
 /** One chat line as a receiver read it. */
-export interface Delivery {
+interface Delivery {
   /** The sender's name. */
   from: string;
   /** Which of its messages, from 1. */
@@ -49,7 +49,7 @@ export interface LoadProtocol {
 }
 
 /** How many deliveries the load check expects. */
-export function loadDeliveries(protocol: Pick<LoadProtocol, 'toSender'>): number {
+function loadDeliveries(protocol: Pick<LoadProtocol, 'toSender'>): number {
   return LOAD_USERS * LOAD_MESSAGES * (protocol.toSender ? LOAD_USERS : LOAD_USERS - 1);
 }
 

@@ -172,7 +172,7 @@ function explainWelcome(receiver: string, name: string, value: unknown): string 
 }
 
 /** Names the likely mistake when `receiver` expected a notice and received `value`. */
-export function explainNotice(receiver: string): (value: unknown) => string | undefined {
+function explainNotice(receiver: string): (value: unknown) => string | undefined {
   return (value) => {
     if (!isJsonObject(value)) return undefined;
     if (value.type === 'welcome') return `The welcome went to ${receiver} too. Send it only to the newcomer, and the "joined" message to the others.`;

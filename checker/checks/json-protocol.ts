@@ -25,7 +25,7 @@ const MIB_STRING = JSON.stringify('a'.repeat(1024 * 1024 - 2));
 const name = (length: number) => 'N'.repeat(length);
 
 /** Anything that is not one JSON object in a text frame. */
-export const NOT_AN_OBJECT: BadInput[] = [
+const NOT_AN_OBJECT: BadInput[] = [
   { frame: '{', code: 'bad-json', why: 'JSON.parse throws on it: catch that and answer "bad-json".' },
   { frame: '{"type":"say","text":"cut short"', code: 'bad-json', why: 'it is JSON cut short: JSON.parse throws.' },
   { frame: '', code: 'bad-json', why: 'an empty frame is not JSON.' },
@@ -43,7 +43,7 @@ export const NOT_AN_OBJECT: BadInput[] = [
 ];
 
 /** Objects whose type is missing, not a string, or unknown. */
-export const UNKNOWN_TYPES: BadInput[] = [
+const UNKNOWN_TYPES: BadInput[] = [
   { frame: '{}', code: 'unknown-type', why: 'it has no "type".' },
   { frame: '{"text":"no type"}', code: 'unknown-type', why: 'it has no "type".' },
   { frame: '{"type":7}', code: 'unknown-type', why: '"type" must be a string.' },
@@ -56,7 +56,7 @@ export const UNKNOWN_TYPES: BadInput[] = [
 ];
 
 /** Says without a good text. */
-export const BAD_TEXTS: BadInput[] = [
+const BAD_TEXTS: BadInput[] = [
   { frame: '{"type":"say"}', code: 'bad-field', why: 'it has no "text".' },
   { frame: '{"type":"say","text":5}', code: 'bad-field', why: '"text" must be a string: check typeof before its length.' },
   { frame: '{"type":"say","text":null}', code: 'bad-field', why: '"text" must be a string.' },
@@ -66,7 +66,7 @@ export const BAD_TEXTS: BadInput[] = [
 ];
 
 /** Joins without a good name. */
-export const BAD_NAMES: BadInput[] = [
+const BAD_NAMES: BadInput[] = [
   { frame: '{"type":"join"}', code: 'bad-field', why: 'it has no "name".' },
   { frame: '{"type":"join","name":42}', code: 'bad-field', why: '"name" must be a string: check typeof before trimming it.' },
   { frame: '{"type":"join","name":null}', code: 'bad-field', why: '"name" must be a string.' },
@@ -204,10 +204,10 @@ export function jsonProtocolChecks(): ServerCheck[] {
         const odd = ['toString', 'constructor', '__proto__', 'hasOwnProperty'];
         const cast = jsonChatCast(ctx, [...odd, 'TOSTRING', 'Constructor']);
         const objectKeys = { explain: (value: unknown) => (jsonType(value) === 'error' ? OBJECT_KEYS : undefined) };
-        const [toString, constructor, proto, has] = await explained(cast.joinInTurn(odd, objectKeys), OBJECT_KEYS);
-        await explained(sayAndHear(proto!, 'hi from __proto__', [toString!, constructor!, proto!, has!]), OBJECT_KEYS);
-        await constructor!.close(1000);
-        await Promise.all([toString!, proto!, has!].map((user) => user.expectJson(jsonChat.left('constructor'))));
+        const [stringy, builder, proto, has] = await explained(cast.joinInTurn(odd, objectKeys), OBJECT_KEYS);
+        await explained(sayAndHear(proto!, 'hi from __proto__', [stringy!, builder!, proto!, has!]), OBJECT_KEYS);
+        await builder!.close(1000);
+        await Promise.all([stringy!, proto!, has!].map((user) => user.expectJson(jsonChat.left('constructor'))));
         ctx.note('constructor has left, so "Constructor" is free; toString is still here, so "TOSTRING" is taken.');
         await explained(cast.connect('TOSTRING').send(jsonChat.join('TOSTRING')).expectJson(jsonChat.error('name-taken')), OBJECT_KEYS);
         await explained(cast.join('Constructor', objectKeys), OBJECT_KEYS);

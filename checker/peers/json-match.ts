@@ -12,7 +12,7 @@
 import { explain } from '../core/explanations.ts';
 
 /** A test that any of many values passes ("an integer"), for a place in an expectation. */
-export class JsonPredicate {
+class JsonPredicate {
   constructor(
     /** What it accepts, as a learner reads it: "an integer". */
     readonly description: string,

@@ -91,8 +91,14 @@ function isTaken(name: string): boolean {
 }
 
 function join(socket: WebSocket, name: string): void {
-  if (users.has(socket)) return send(socket, refuse('already-joined', 'You have already joined.'));
-  if (isTaken(name)) return send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+  if (users.has(socket)) {
+    send(socket, refuse('already-joined', 'You have already joined.'));
+    return;
+  }
+  if (isTaken(name)) {
+    send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+    return;
+  }
   send(socket, { type: 'welcome', name, users: [...users.values()] });
   broadcast({ type: 'joined', name });
   users.set(socket, name);
@@ -101,7 +107,10 @@ function join(socket: WebSocket, name: string): void {
 
 function say(socket: WebSocket, text: string): void {
   const from = users.get(socket);
-  if (from === undefined) return send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+  if (from === undefined) {
+    send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+    return;
+  }
   // Everyone gets it, the sender too: its copy, with the id, says the server has it.
   broadcast({ type: 'message', id: ++lastId, from, text, at: Date.now() });
 }
@@ -120,11 +129,14 @@ wss.on('connection', (socket: WebSocket) => {
     const message = parse(data, isBinary);
     switch (message.type) {
       case 'error':
-        return send(socket, message);
+        send(socket, message);
+        break;
       case 'join':
-        return join(socket, message.name);
+        join(socket, message.name);
+        break;
       case 'say':
-        return say(socket, message.text);
+        say(socket, message.text);
+        break;
     }
   });
 

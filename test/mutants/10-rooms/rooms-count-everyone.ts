@@ -161,8 +161,14 @@ function leaveRoom(user: User): void {
 }
 
 function join(socket: WebSocket, name: string, roomName: string): void {
-  if (users.has(socket)) return send(socket, refuse('already-joined', 'You have already joined.'));
-  if (findUser(name)) return send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+  if (users.has(socket)) {
+    send(socket, refuse('already-joined', 'You have already joined.'));
+    return;
+  }
+  if (findUser(name)) {
+    send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+    return;
+  }
   const room = roomNamed(roomName);
   const user: User = { socket, name, room };
   users.set(socket, user);
@@ -171,7 +177,10 @@ function join(socket: WebSocket, name: string, roomName: string): void {
 }
 
 function switchRoom(user: User, roomName: string): void {
-  if (roomName === user.room.name) return send(user.socket, refuse('bad-field', `You are already in "${roomName}".`));
+  if (roomName === user.room.name) {
+    send(user.socket, refuse('bad-field', `You are already in "${roomName}".`));
+    return;
+  }
   leaveRoom(user);
   enter(user, roomNamed(roomName));
 }
@@ -186,7 +195,10 @@ function say(user: User, text: string): void {
 
 function whisper(user: User, to: string, text: string): void {
   const target = findUser(to);
-  if (target === undefined) return send(user.socket, refuse('no-such-user', `Nobody called "${to}" is here.`));
+  if (target === undefined) {
+    send(user.socket, refuse('no-such-user', `Nobody called "${to}" is here.`));
+    return;
+  }
   send(target.socket, { type: 'whisper', from: user.name, text });
   send(user.socket, { type: 'whisper', to: target.name, text });
 }
@@ -200,18 +212,15 @@ function roomList(): { name: string; users: number }[] {
 }
 
 function handle(socket: WebSocket, message: ClientMessage): void {
-  if (message.type === 'join') return join(socket, message.name, message.room);
-  if (message.type === 'rooms') return send(socket, { type: 'rooms', rooms: roomList() });
-  // Everything else needs a user.
-  const user = users.get(socket);
-  if (user === undefined) return send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
-  switch (message.type) {
-    case 'say':
-      return say(user, message.text);
-    case 'switch':
-      return switchRoom(user, message.room);
-    case 'whisper':
-      return whisper(user, message.to, message.text);
+  if (message.type === 'join') join(socket, message.name, message.room);
+  else if (message.type === 'rooms') send(socket, { type: 'rooms', rooms: roomList() });
+  else {
+    // Everything else needs a user.
+    const user = users.get(socket);
+    if (user === undefined) send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+    else if (message.type === 'say') say(user, message.text);
+    else if (message.type === 'switch') switchRoom(user, message.room);
+    else whisper(user, message.to, message.text);
   }
 }
 
