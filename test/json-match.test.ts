@@ -1,4 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { CheckFailure } from '../checker/core/errors.ts';
+import { Transcript } from '../checker/core/transcript.ts';
+import { ScriptedClient } from '../checker/peers/scripted-client.ts';
 import { describeJson, formatDifferences, jsonDifferences, jsonMismatch, like, matchesJson, parseJson } from '../checker/peers/json-match.ts';
 
 /** JSON expectations are matched by value: partial objects, any key order, arrays element by element. */
@@ -88,5 +93,75 @@ describe('jsonMismatch', () => {
     expect(jsonMismatch({ type: 'x' }, undefined, false)?.explanation).toMatch(/JSON\.stringify\(object\)/);
     expect(jsonMismatch({ type: 'x' }, undefined, true)?.headline).toMatch(/binary frame/);
     expect(jsonMismatch({ type: 'x' }, JSON.stringify({ type: 'x' }), false)?.explanation).toMatch(/JSON twice/);
+  });
+});
+
+describe('expectJson on a scripted client', () => {
+  /** A server that answers every message with the frames `replies` gives for it. */
+  async function withServer(replies: (text: string) => (string | Buffer)[], use: (client: ScriptedClient) => Promise<void>): Promise<void> {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    server.on('connection', (socket) => socket.on('message', (data) => replies(data.toString()).forEach((reply) => socket.send(reply))));
+    const { port } = server.address() as AddressInfo;
+    const client = new ScriptedClient({ name: 'alice', url: `ws://127.0.0.1:${port}`, transcript: new Transcript() });
+    try {
+      await use(client);
+    } finally {
+      client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it('matches by value and hands back the JSON', async () => {
+    await withServer(
+      () => ['{"name":"Bob","type":"joined","room":"general"}'],
+      async (alice) => {
+        const joined = await alice.send('hi').nextJson({ type: 'joined', name: 'Bob' });
+        expect(joined.room).toBe('general');
+      },
+    );
+  });
+
+  it('fails clearly, without throwing anything but a CheckFailure, on a frame that is not JSON', async () => {
+    await withServer(
+      () => ['Welcome, Bob!'],
+      async (alice) => {
+        const failure = await alice.send('hi').expectJson({ type: 'welcome' }).then(() => undefined, (error: unknown) => error);
+        expect(failure).toBeInstanceOf(CheckFailure);
+        expect((failure as CheckFailure).message).toBe('alice expected a "welcome" message, but received text that is not JSON.');
+        expect((failure as CheckFailure).details.explanation).toMatch(/JSON\.stringify/);
+      },
+    );
+  });
+
+  it('lists the differing fields of a message of the right type', async () => {
+    await withServer(
+      () => ['{"type":"welcome","name":"alice","users":[]}'],
+      async (alice) => {
+        const failure = (await alice.send('hi').expectJson({ type: 'welcome', name: 'Alice', users: ['Bob'] }).then(() => undefined, (error: unknown) => error)) as CheckFailure;
+        expect(failure.message).toBe('alice received a "welcome" message that differs from the expected one in name, users[0].');
+        expect(failure.details.received).toContain('name: expected "Alice", received "alice"\nusers[0]: expected "Bob", received nothing (the array ends before)');
+      },
+    );
+  });
+
+  it('waits for the next message of its type, passing over others, when asked to', async () => {
+    await withServer(
+      () => ['{"type":"joined","name":"Bob"}', '{"type":"left","name":"Bob"}', '{"type":"rooms","rooms":[]}'],
+      async (alice) => {
+        await alice.send('rooms?').expectJson({ type: 'rooms', rooms: [] }, { skipOtherTypes: true });
+      },
+    );
+  });
+
+  it('shows the whole expected message when nothing arrives', async () => {
+    await withServer(
+      () => [],
+      async (alice) => {
+        const failure = (await alice.send('hi').expectJson({ type: 'welcome', name: 'Alice' }, { ms: 50 }).then(() => undefined, (error: unknown) => error)) as CheckFailure;
+        expect(failure.message).toMatch(/nothing arrived/);
+        expect(failure.details.expected).toBe('{"type":"welcome","name":"Alice"}');
+      },
+    );
   });
 });

@@ -391,7 +391,15 @@ export class ScriptedPeer implements PromiseLike<void> {
       return type !== undefined && type !== expected.type;
     };
     const skip = (message: Message) => (options.skip?.(message) ?? false) || (options.skipOtherTypes === true && otherType(message));
-    const message = await this.receive(describeWanted(expected), { ms: options.ms, skip });
+    const wanted = describeWanted(expected);
+    let message: Message;
+    try {
+      message = await this.receive(wanted, { ms: options.ms, skip });
+    } catch (failure) {
+      // Nothing came, or the connection closed: show the whole message that was due.
+      if (failure instanceof CheckFailure && failure.details.expected === wanted) failure.details.expected = describeJson(expected);
+      throw failure;
+    }
     const value = message.isBinary ? undefined : parseJson(message.text);
     const mismatch = jsonMismatch(expected, value, message.isBinary);
     if (!mismatch) return value as Record<string, unknown>;
