@@ -101,7 +101,11 @@ describe('expectJson on a scripted client', () => {
   async function withServer(replies: (text: string) => (string | Buffer)[], use: (client: ScriptedClient) => Promise<void>): Promise<void> {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    server.on('connection', (socket) => socket.on('message', (data) => replies(data.toString()).forEach((reply) => socket.send(reply))));
+    server.on('connection', (socket) =>
+      socket.on('message', (data) => {
+        for (const reply of replies(data.toString())) socket.send(reply);
+      }),
+    );
     const { port } = server.address() as AddressInfo;
     const client = new ScriptedClient({ name: 'alice', url: `ws://127.0.0.1:${port}`, transcript: new Transcript() });
     try {
