@@ -49,8 +49,13 @@ export interface JoinOptions {
   typed?: string;
   /** More fields of the join message (lesson 10: `{ room }`). */
   fields?: Fields;
-  /** More fields the welcome must have (`{ users: [] }`). */
+  /** More fields the welcome must have (`{ room: 'general' }`). */
   welcome?: Fields;
+  /**
+   * The users the welcome must list among this check's cast, in this order. Users of earlier
+   * checks that a shared server has not seen leave yet may be listed too, and are passed over.
+   */
+  users?: string[];
   /** More fields each earlier user's notice of the join must have (lesson 10: `{ room }`). */
   joined?: Fields;
   /** Names the check's own likely mistake when something else than the welcome arrives (asked before the usual ones). */
@@ -81,7 +86,15 @@ export function jsonChatCast(ctx: ServerCheckContext, names: string[]): JsonChat
     if (!mine.has(name)) throw new Error(`jsonChatCast: ${name} is not in this check's cast (${names.join(', ')})`);
     return setAsideOthersNews(ctx.connect(name), mine);
   };
-  const join = (name: string, options: JoinOptions = {}) => joinChat(connect(name), name, options);
+  const join = (name: string, options: JoinOptions = {}) => {
+    if (!options.users) return joinChat(connect(name), name, options);
+    const wanted = options.users;
+    return joinChat(connect(name), name, {
+      ...options,
+      welcome: { ...options.welcome, users: amongCast(wanted, mine) },
+      explain: (value) => options.explain?.(value) ?? explainWelcome(name, name, value, wanted, mine),
+    });
+  };
   return {
     connect,
     join,
@@ -96,6 +109,13 @@ export function jsonChatCast(ctx: ServerCheckContext, names: string[]): JsonChat
       return users;
     },
   };
+}
+
+/** Matches a list of names whose names of the cast `mine` are `users`, in that order. */
+function amongCast(users: string[], mine: ReadonlySet<string>) {
+  return like.that(`a list of names holding, of this check's users, ${JSON.stringify(users)} in this order`, (list) => {
+    return Array.isArray(list) && JSON.stringify(list.filter((name) => mine.has(name))) === JSON.stringify(users);
+  });
 }
 
 /** Queues the join round trip on `user`: it sends a join for `name` (or `options.typed`) and expects its welcome. */
@@ -155,8 +175,11 @@ function setAsideOthersNews(client: ScriptedClient, mine: ReadonlySet<string>): 
 
 // ---- explanations ------------------------------------------------------------------------
 
-/** Names the likely mistake when `receiver`, joining as `name`, received `value` instead of its welcome. */
-function explainWelcome(receiver: string, name: string, value: unknown): string | undefined {
+/**
+ * Names the likely mistake when `receiver`, joining as `name`, received `value` instead of its
+ * welcome, which was to list `users` among the names of its check's `cast`.
+ */
+function explainWelcome(receiver: string, name: string, value: unknown, users?: string[], cast?: ReadonlySet<string>): string | undefined {
   if (!isJsonObject(value)) return undefined;
   if (value.type === 'error') return `The server refused ${receiver}'s join with ${JSON.stringify(value.code)} (${JSON.stringify(value.message)}), but the join was a good one.`;
   if (value.type === 'joined' && value.name === name) {
@@ -164,6 +187,12 @@ function explainWelcome(receiver: string, name: string, value: unknown): string 
   }
   if (value.type === 'welcome' && Array.isArray(value.users) && value.users.includes(name)) {
     return 'The welcome\'s "users" are the OTHER joined users: build the list before adding the newcomer, or leave the newcomer out.';
+  }
+  const ours = Array.isArray(value.users) && cast ? value.users.filter((user) => cast.has(user)) : undefined;
+  if (value.type === 'welcome' && users && ours && JSON.stringify(ours) !== JSON.stringify(users)) {
+    return ours.length === users.length && users.every((user) => ours.includes(user))
+      ? 'The welcome lists the other joined users in the order they joined: keep the users in a Map (it keeps insertion order) and list its values.'
+      : 'The welcome lists every other joined user, and only those: one who has joined and not left is missing, or one who has left is still there.';
   }
   if (value.type === 'welcome' && typeof value.name === 'string' && value.name.trim() === name && value.name !== name) {
     return 'Trim the name once, when the join arrives, and use the trimmed name everywhere after.';

@@ -93,17 +93,29 @@ export function refuseEach(client: ScriptedClient, inputs: BadInput[]): Promise<
 export function jsonProtocolChecks(): ServerCheck[] {
   return [
     {
-      id: 'welcome',
+      id: 'ids',
       fresh: true,
+      name: 'numbers the chat lines of a new server 1, 2, 3… in one sequence, whoever sends them',
+      run: async (ctx) => {
+        const [oscar, pia] = await jsonChatCast(ctx, ['Oscar', 'Pia']).joinInTurn(['Oscar', 'Pia']);
+        const lines: [ScriptedClient, string][] = [[oscar!, 'one'], [pia!, 'two'], [oscar!, 'three']];
+        for (const [index, [sender, text]] of lines.entries()) {
+          const id = await sayAndHear(sender, text, [oscar!, pia!]);
+          if (id !== index + 1) throw idFailure(index + 1, id, sender.name, text);
+        }
+      },
+    },
+    {
+      id: 'welcome',
       name: 'welcomes each user with the names of those already there, in the order they joined, and tells them',
       run: async (ctx) => {
         const cast = jsonChatCast(ctx, ['Alice', 'Bob', 'Mary Ann']);
-        const alice = cast.join('Alice', { welcome: { users: [] } });
+        const alice = cast.join('Alice', { users: [] });
         await explained(alice, 'A join with a good name is answered with {"type":"welcome","name":…,"users":[…]}.');
-        const bob = cast.join('Bob', { welcome: { users: ['Alice'] } });
+        const bob = cast.join('Bob', { users: ['Alice'] });
         alice.expectJson(jsonChat.joined('Bob'));
         await Promise.all([bob, alice]);
-        const mary = cast.join('Mary Ann', { welcome: { users: ['Alice', 'Bob'] } });
+        const mary = cast.join('Mary Ann', { users: ['Alice', 'Bob'] });
         for (const user of [alice, bob]) user.expectJson(jsonChat.joined('Mary Ann'));
         await explained(Promise.all([mary, alice, bob]), usersRule);
       },
@@ -189,7 +201,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
         await walt!.expectJson(jsonChat.left('Vera'));
         ctx.note('Walt has heard that Vera left, so her name is free: "VERA" may join.');
         const freed = { explain: (value: unknown) => (jsonType(value) === 'error' ? FREED : undefined) };
-        const upper = cast.join('VERA', freed);
+        const upper = cast.join('VERA', { ...freed, users: ['Walt'] });
         await explained(Promise.all([upper, walt!.expectJson(jsonChat.joined('VERA'))]), FREED);
         await upper.drop();
         await walt!.expectJson(jsonChat.left('VERA'));
@@ -329,20 +341,6 @@ export function jsonProtocolChecks(): ServerCheck[] {
           await Promise.all([cast.join('Zoe'), ...[xavier!, yara!].map((user) => user.expectJson(jsonChat.joined('Zoe'), { explain: quiet }))]);
         };
         await ctx.keepsServing(leaveAndJoin(), 'a client that never joined left', UNJOINED_LEFT);
-      },
-    },
-    {
-      id: 'ids',
-      fresh: true,
-      needs: ['message'],
-      name: 'numbers the chat lines 1, 2, 3… in one sequence for the whole server, whoever sends them',
-      run: async (ctx) => {
-        const [oscar, pia] = await jsonChatCast(ctx, ['Oscar', 'Pia']).joinInTurn(['Oscar', 'Pia']);
-        const lines: [ScriptedClient, string][] = [[oscar!, 'one'], [pia!, 'two'], [oscar!, 'three']];
-        for (const [index, [sender, text]] of lines.entries()) {
-          const id = await sayAndHear(sender, text, [oscar!, pia!]);
-          if (id !== index + 1) throw idFailure(index + 1, id, sender.name, text);
-        }
       },
     },
     {

@@ -83,7 +83,10 @@ wss.on('connection', (socket: WebSocket) => {
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
     const message = parse(data, isBinary);
-    if (message.type === 'error') return send(socket, message);
+    if (message.type === 'error') {
+      send(socket, message);
+      return;
+    }
     // TODO 5: hand a 'join' to join() and a 'say' to say(). (Switch on message.type:
     //         TypeScript then knows which fields each kind of message has.)
   });

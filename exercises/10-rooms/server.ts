@@ -115,8 +115,14 @@ function isTaken(name: string): boolean {
 }
 
 function join(socket: WebSocket, name: string): void {
-  if (users.has(socket)) return send(socket, refuse('already-joined', 'You have already joined.'));
-  if (isTaken(name)) return send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+  if (users.has(socket)) {
+    send(socket, refuse('already-joined', 'You have already joined.'));
+    return;
+  }
+  if (isTaken(name)) {
+    send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+    return;
+  }
   // TODO 10: join the room asked for. Entering a room (here and on a switch) is: a welcome
   //          with the room, the other users in that room and its history; a joined notice
   //          (with the room) to those already in the room; then the user becomes a member.
@@ -128,7 +134,10 @@ function join(socket: WebSocket, name: string): void {
 
 function say(socket: WebSocket, text: string): void {
   const from = users.get(socket);
-  if (from === undefined) return send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+  if (from === undefined) {
+    send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+    return;
+  }
   // TODO 11: the message gains its room and goes to that room only; the room's history
   //          keeps it, and forgets the oldest when it holds more than HISTORY_LENGTH.
   broadcast({ type: 'message', id: ++lastId, from, text, at: Date.now() });
@@ -157,11 +166,14 @@ wss.on('connection', (socket: WebSocket) => {
     //          need a joined user, like 'say'.)
     switch (message.type) {
       case 'error':
-        return send(socket, message);
+        send(socket, message);
+        break;
       case 'join':
-        return join(socket, message.name);
+        join(socket, message.name);
+        break;
       case 'say':
-        return say(socket, message.text);
+        say(socket, message.text);
+        break;
     }
   });
 

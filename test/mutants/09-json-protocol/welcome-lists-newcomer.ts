@@ -1,7 +1,7 @@
 // mutant: welcome.users built after adding the newcomer, so it lists the newcomer too
 // breaks: "`users` are the other joined users, in the order they joined"
 // fails: welcome
-// message: /users\[0\].*OTHER joined users/s
+// message: /differs from the expected one in users\..*OTHER joined users/s
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 
 const PORT = Number(process.env.PORT ?? 8080);
