@@ -1,11 +1,11 @@
-import type { ServerCheckContext } from '../check-context.ts';
-import { scaled, seconds, withDeadline } from '../deadlines.ts';
-import { CheckFailure } from '../errors.ts';
-import { explain } from '../explanations.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import type { ScriptedClient } from '../scripted-client.ts';
-import type { Message } from '../scripted-peer.ts';
-import { quoteText } from '../transcript.ts';
+import type { ServerCheckContext } from '../running/check-context.ts';
+import { scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explain } from '../core/explanations.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import type { ScriptedClient } from '../peers/scripted-client.ts';
+import type { Message } from '../peers/scripted-peer.ts';
+import { quoteText } from '../core/transcript.ts';
 import type { Served } from './robustness.ts';
 
 /**
@@ -105,7 +105,7 @@ function sendName(user: ScriptedClient, name: string, typed = name): ScriptedCli
 }
 
 /** Queues the expectation that `user`'s next message is `expected`, naming the likely mistake when it is not. */
-export function expectChat(user: ScriptedClient, expected: string, more?: Explainer): ScriptedClient {
+function expectChat(user: ScriptedClient, expected: string, more?: Explainer): ScriptedClient {
   return user.expectText(expected, {
     explain: (received) => (received.isBinary ? undefined : (more?.(received.text) ?? explainChat(user.name, expected, received.text))),
   });
@@ -476,7 +476,7 @@ async function expectLeave(ctx: ServerCheckContext, name: string, others: Script
   ctx.note(`${name} has gone; every remaining joined user must be told.`);
   await explaining(
     Promise.all(others.map((user) => expectChat(user, chatText.left(name)))),
-    `${quoteText(chatText.left(name))} must reach every remaining joined user. ${how}` + explain.closedClientNotRemoved,
+    `${quoteText(chatText.left(name))} must reach every remaining joined user. ${how}${explain.closedClientNotRemoved}`,
   );
 }
 

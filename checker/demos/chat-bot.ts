@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import { trackCloser } from './cleanup.ts';
-import { deadline, withDeadline } from './deadlines.ts';
+import { trackCloser } from '../process/cleanup.ts';
+import { deadline, withDeadline } from '../core/deadlines.ts';
 
 /**
  * A second chat user for the demos of the chat lessons, so a learner alone at a terminal (or
@@ -40,7 +40,7 @@ export async function startChatBot(url: string, name = 'Bot'): Promise<ChatBot> 
 }
 
 /** What the bot says to a line it received, or undefined to stay quiet. */
-export function botAnswer(botName: string, received: string): string | undefined {
+function botAnswer(botName: string, received: string): string | undefined {
   const joined = /^\[Server\]: (.+) has joined the chat\.$/.exec(received);
   if (joined) return `Hello, ${joined[1]}! I'm ${botName}. Say something and I'll answer.`;
   const line = /^\[([^\]]+)\]: (.*)$/s.exec(received);

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
-import { CheckFailure } from './errors.ts';
+import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
 import { OutputCapture } from './output-capture.ts';
 import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
-import type { Transcript } from './transcript.ts';
+import type { Transcript } from '../core/transcript.ts';
 
 /**
  * How the learner's program is started: a TypeScript file (run with tsx in the same Node.js
@@ -219,7 +219,7 @@ export class RunningProgram {
  * The useful part of an error output: the line naming the error and where it happened
  * (a Node.js stack is mostly the runtime's own frames), or else the last lines.
  */
-export function errorExcerpt(stderr: string): string {
+function errorExcerpt(stderr: string): string {
   const lines = stderr.trimEnd().split('\n');
   const at = lines.findIndex((line) => /^\s*(?:Uncaught\s+)?[A-Za-z]*(?:Error|Exception)\b.*:/.test(line) || /^\s*\w*Error \[/.test(line));
   if (at === -1) return lines.slice(-8).join('\n');
