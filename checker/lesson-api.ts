@@ -14,6 +14,8 @@ export { CheckFailure, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
 export { scaled, seconds, withDeadline } from './core/deadlines.ts';
+export { frame, type FrameSpec } from './peers/frames.ts';
+export { RFC_EXAMPLE } from './peers/upgrade-request.ts';
 export { colors } from './terminal/colors.ts';
 export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';

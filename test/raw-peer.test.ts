@@ -1,11 +1,11 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CheckFailure } from '../checker/errors.ts';
+import { CheckFailure } from '../checker/core/errors.ts';
 import { closePayload, encodeFrame, frame, FrameDecoder, OPCODE, readClose, serverFrameProblems, type DecodedFrame } from '../checker/peers/frames.ts';
 import { RawPeer } from '../checker/peers/raw-peer.ts';
 import { acceptFor, RFC_EXAMPLE } from '../checker/peers/upgrade-request.ts';
-import { Transcript } from '../checker/transcript.ts';
+import { Transcript } from '../checker/core/transcript.ts';
 
 /**
  * The frame writer, the decoder and the raw TCP peer, tested against ws's own server: what ws

@@ -5,3 +5,7 @@ export * from './client-program.ts';
 export * from './http-page.ts';
 export * from './replies.ts';
 export * from './robustness.ts';
+export * from './frame-cases.ts';
+export * from './handshake-cases.ts';
+export * from './no-library.ts';
+export * from './real-clients.ts';

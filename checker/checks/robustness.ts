@@ -56,6 +56,27 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
   return checks.map((check) => ({ ...check, needs }));
 }
 
+/**
+ * For a server that owns its TCP sockets (no ws in between): a client whose connection is reset
+ * (a TCP RST, as from a machine that lost its network mid-connection) must not stop the server.
+ * Node.js reports a reset as an 'error' event on the socket.
+ */
+export function connectionResetCheck(served: Served, needs: string[] = []): ServerCheck {
+  return {
+    id: 'connection-reset',
+    name: "keeps serving after a client's connection is reset (needs an 'error' listener on the socket)",
+    needs,
+    run: async (ctx) => {
+      const carol = served.open(ctx, 'carol');
+      await carol;
+      const mallory = await ctx.rawConnect('mallory');
+      await mallory.openWebSocket();
+      mallory.reset();
+      await survived(ctx, served, carol, 'reset its connection', explain.socketErrorListener);
+    },
+  };
+}
+
 /** After one client misbehaved or left: a new client and an old one are both still served. */
 async function survived(ctx: ServerCheckContext, served: Served, oldClient: ScriptedClient, what: string, why: string): Promise<void> {
   try {

@@ -26,7 +26,19 @@ export class Transcript {
   private omitted = 0;
 
   add(actor: string, kind: TranscriptKind, text: string): void {
-    const entry: TranscriptEntry = { at: Math.round(performance.now() - this.startedAt), actor, kind, text };
+    this.push({ at: Math.round(performance.now() - this.startedAt), actor, kind, text });
+  }
+
+  /**
+   * Adds the entries of a transcript that was kept apart (one case among several run at once),
+   * timed from this transcript's start.
+   */
+  adopt(other: Transcript): void {
+    const offset = Math.round(other.startedAt - this.startedAt);
+    for (const entry of other.entries()) this.push({ ...entry, at: entry.at + offset });
+  }
+
+  private push(entry: TranscriptEntry): void {
     if (this.head.length < HEAD) {
       this.head.push(entry);
       return;

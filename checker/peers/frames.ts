@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { quoteText } from '../transcript.ts';
+import { quoteText } from '../core/transcript.ts';
 
 /**
  * WebSocket frames as bytes (RFC 6455, section 5.2), for the lessons where the learner writes

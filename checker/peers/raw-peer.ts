@@ -1,9 +1,9 @@
 import net from 'node:net';
-import { deadline, seconds, withDeadline } from '../deadlines.ts';
-import { CheckFailure } from '../errors.ts';
-import { explainCrash } from '../explanations.ts';
-import { describeExit, type RunningProgram } from '../program.ts';
-import { quoteText, type Transcript } from '../transcript.ts';
+import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
+import { describeExit, type RunningProgram } from '../process/program.ts';
+import { quoteText, type Transcript } from '../core/transcript.ts';
 import { describeDecodedFrame, describeFrameSpec, encodeFrame, FrameDecoder, hexPreview, type DecodedFrame, type FrameSpec } from './frames.ts';
 import { acceptFor, buildUpgradeRequest, headLength, parseResponseHead, type ResponseHead, type UpgradeRequest } from './upgrade-request.ts';
 

@@ -51,7 +51,13 @@ export class RunningProgram {
   private readonly keptLines: OutputLine[] = [];
   private lineWaiters = new Set<() => void>();
 
-  private constructor(child: ChildProcess, label: string) {
+  private constructor(
+    child: ChildProcess,
+    label: string,
+    /** What was started, and the folder it was started in (for checks that read the program's files). */
+    readonly source: ProgramSource,
+    readonly cwd: string,
+  ) {
     this.child = child;
     this.label = label;
     // No pid means the spawn itself failed ('error' follows); there is no group to track.
@@ -97,7 +103,7 @@ export class RunningProgram {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    return new RunningProgram(child, options.label ?? 'program');
+    return new RunningProgram(child, options.label ?? 'program', source, options.cwd);
   }
 
   static cwdFor(source: ProgramSource, fallback: string): string {

@@ -1,6 +1,7 @@
 import { allocatePort, releasePort } from '../process/ports.ts';
 import { RunningProgram, type ProgramSource } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
+import { RawPeer } from '../peers/raw-peer.ts';
 import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
 import type { Transcript } from '../core/transcript.ts';
@@ -12,6 +13,7 @@ import type { ClientOptions } from 'ws';
  */
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
+  private readonly rawPeers: RawPeer[] = [];
   private disposed = false;
 
   constructor(
@@ -51,6 +53,19 @@ export class ServerCheckContext {
     return client;
   }
 
+  /**
+   * Opens a TCP connection named `name` for a client that speaks WebSocket by hand (the lessons
+   * where the learner writes the protocol). It records into `transcript`: the check's, or one of
+   * its own for a case run beside others.
+   */
+  async rawConnect(name: string, transcript = this.transcript): Promise<RawPeer> {
+    assertNotEnded(this.disposed);
+    const peer = await RawPeer.connect({ name, host: this.host, port: this.port, transcript, program: this.server });
+    this.rawPeers.push(peer);
+    if (this.disposed) peer.destroy();
+    return peer;
+  }
+
   /** Writes a note into the transcript, to explain a step of the check. */
   note(text: string): void {
     this.transcript.add('checker', 'note', text);
@@ -73,6 +88,7 @@ export class ServerCheckContext {
   dispose(): void {
     this.disposed = true;
     for (const client of this.clients) client.terminate();
+    for (const peer of this.rawPeers) peer.destroy();
   }
 }
 
