@@ -25,8 +25,10 @@ export async function runCases<C extends Case>(ctx: ServerCheckContext, cases: C
   const outcomes = await Promise.all(
     cases.map(async (c) => {
       const transcript = new Transcript();
+      const alongside = cases.length > 1 ? ` (one of ${cases.length} cases run at the same time, each on its own connection)` : '';
+      transcript.add('checker', 'note', `case ${c.id}: ${c.proves}${alongside}`);
       try {
-        const peer = await ctx.rawConnect(c.id, transcript);
+        const peer = await ctx.rawConnect('client', transcript);
         await run(peer, c);
         peer.destroy();
         return undefined;
@@ -39,7 +41,6 @@ export async function runCases<C extends Case>(ctx: ServerCheckContext, cases: C
   const failed = outcomes.filter((outcome) => outcome !== undefined);
   const [first, ...others] = failed;
   if (!first) return;
-  ctx.note(`${cases.length} cases ran at once, each on its own connection; the transcript of ${first.c.id} follows`);
   ctx.transcript.adopt(first.transcript);
   const more = others.length === 0 ? '' : ` Also failed: ${others.map((other) => other.c.id).join(', ')}.`;
   throw new CheckFailure(`Case ${first.c.id} (${first.c.proves}): ${first.failure.message}${more}`, {

@@ -123,7 +123,8 @@ function wrongOpcode(wanted: number, got: number): string | undefined {
   if (wanted === OPCODE.pong && got === OPCODE.ping) return 'A ping is answered with a pong (opcode 0xA), not with a ping: a ping back would ask the client for a pong in turn.';
   if (wanted === OPCODE.pong) return 'Answer a ping at once with a pong (opcode 0xA) carrying the same payload, before anything else.';
   if (got === OPCODE.continuation) return explainServerFrame.fragmented;
-  if (wanted === OPCODE.text || wanted === OPCODE.binary) {
+  const isData = (opcode: number) => opcode === OPCODE.text || opcode === OPCODE.binary;
+  if (isData(wanted) && isData(got)) {
     return 'Send each message back with the opcode of its first frame: 0x1 for text, 0x2 for binary (a continuation frame has opcode 0, and the message is what its first frame said).';
   }
   return undefined;

@@ -35,7 +35,13 @@ export class Transcript {
    */
   adopt(other: Transcript): void {
     const offset = Math.round(other.startedAt - this.startedAt);
-    for (const entry of other.entries()) this.push({ ...entry, at: entry.at + offset });
+    const adopted = other.entries().map((entry) => ({ ...entry, at: entry.at + offset }));
+    // A stable sort keeps the order of entries made in the same millisecond.
+    const merged = [...this.entries(), ...adopted].sort((a, b) => a.at - b.at);
+    this.head.length = 0;
+    this.tail = [];
+    this.omitted = 0;
+    for (const entry of merged) this.push(entry);
   }
 
   private push(entry: TranscriptEntry): void {

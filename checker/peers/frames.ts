@@ -143,6 +143,8 @@ export interface Malformed {
 
 /** A frame longer than this is reported as malformed rather than buffered: a checker must stay small. */
 const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
+/** Characters of a text payload shown in the transcript (the frame's description gives its length). */
+const PREVIEW_CHARS = 60;
 const HEAD_BYTES = 16;
 
 /**
@@ -277,7 +279,8 @@ function describePayload(opcode: number, payload: Buffer): string {
   const text = new TextDecoder('utf-8', { fatal: true });
   if (opcode !== OPCODE.binary) {
     try {
-      return quoteText(text.decode(payload));
+      const decoded = text.decode(payload);
+      return JSON.stringify(decoded.length > PREVIEW_CHARS ? `${decoded.slice(0, PREVIEW_CHARS)}…` : decoded);
     } catch {
       // Not UTF-8: shown as bytes below.
     }

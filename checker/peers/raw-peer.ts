@@ -121,7 +121,8 @@ export class RawPeer {
     await this.until(() => this.response !== undefined, ms, (why) => {
       const sofar = this.headBytes.toString('latin1');
       if (sofar === '') return this.failure(`${this.name} expected the answer to its HTTP request, but ${why}.`, 'an HTTP response', 'nothing');
-      return this.failure(`${this.name} expected the answer to its HTTP request, but ${why} before its head was complete.`, 'a response head ending with an empty line (\\r\\n\\r\\n)', quoteText(sofar), HEAD_NEVER_ENDED);
+      const explanation = sofar.includes('\n') && !sofar.includes('\r\n') ? BARE_NEWLINES : HEAD_NEVER_ENDED;
+      return this.failure(`${this.name} expected the answer to its HTTP request, but ${why} before its head was complete.`, 'a response head ending with an empty line (\\r\\n\\r\\n)', quoteText(sofar), explanation);
     });
     return this.response!;
   }
@@ -303,7 +304,8 @@ export class RawPeer {
     if (program.running || !program.exitInfo) return undefined;
     return new CheckFailure(`Your ${program.label} stopped (it exited ${describeExit(program.exitInfo)}) while ${this.name} was connected.`, {
       received: program.outputSummary(),
-      explanation: explainCrash(program.stderr.text()) ?? 'Look at the error your program printed as it stopped.',
+      // No known mistake: the caller may know what its step most likely broke.
+      explanation: explainCrash(program.stderr.text()),
     });
   }
 }
@@ -311,6 +313,10 @@ export class RawPeer {
 const HEAD_NEVER_ENDED =
   'An HTTP head ends with an empty line: the last header line ends with \\r\\n, and one more \\r\\n follows. ' +
   'Until that empty line arrives, a client keeps waiting for more headers.';
+
+const BARE_NEWLINES =
+  'Your lines end with \\n alone. HTTP lines end with \\r\\n (carriage return, line feed), and the head ends with an empty ' +
+  "line: join the lines with '\\r\\n' and end the head with '\\r\\n\\r\\n'.";
 
 const INCOMPLETE_FRAME =
   "A frame's header says how many payload bytes follow. Fewer arrived: check the length you write in the header " +
