@@ -112,7 +112,7 @@ describe('the raw peer against ws', () => {
     const { response } = await peer.upgrade({ headers: { 'Sec-WebSocket-Key': undefined } });
     expect(response.status).toBe(400);
     expect(response.statusLine).toMatch(/^HTTP\/1\.1 400/);
-    expect(response.headers['connection']).toBe('close');
+    expect(response.headers.connection).toBe('close');
     await expect(peer.openWebSocket()).rejects.toThrow(CheckFailure);
     peer.destroy();
   });

@@ -131,7 +131,7 @@ function wrongOpcode(wanted: number, got: number): string | undefined {
 }
 
 /** What a server does wrong in the frames it writes, and how to fix it. */
-export const explainServerFrame = {
+const explainServerFrame = {
   masked:
     'Only a client masks its frames. A server sends the mask bit (the high bit of the second byte) as 0 and no masking key, ' +
     'and a client that receives a masked frame closes the connection (a browser and ws both do).',

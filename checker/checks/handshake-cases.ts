@@ -76,7 +76,7 @@ async function runHandshakeCase(peer: RawPeer, c: HandshakeCase): Promise<void> 
 const sha1 = (text: string) => createHash('sha1').update(text);
 
 /** Names the slip behind a wrong Sec-WebSocket-Accept, from the value itself. */
-export function acceptMistake(key: string, accept: string | undefined): string {
+function acceptMistake(key: string, accept: string | undefined): string {
   const recipe = `The recipe: base64(SHA-1(key + "${WEBSOCKET_GUID}")), i.e. createHash('sha1').update(key + GUID).digest('base64').`;
   if (accept === undefined) return `Add the header to the 101 response. ${recipe}`;
   if (accept === sha1(key + WEBSOCKET_GUID).digest('hex')) return `That is the digest in hex; the header wants it in base64: digest('base64'). ${recipe}`;

@@ -21,7 +21,7 @@ import { quoteText } from '../core/transcript.ts';
  */
 export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
-const OPCODE_NAMES: Record<number, string> = { 0x0: 'continuation', 0x1: 'text', 0x2: 'binary', 0x8: 'close', 0x9: 'ping', 0xa: 'pong' };
+const OPCODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(OPCODE).map(([name, opcode]) => [opcode, name]));
 
 /** Which length field a frame uses: the 7 bits of the second byte, or 16 or 64 more bits. */
 export type LengthField = 7 | 16 | 64;
@@ -71,11 +71,11 @@ export function closePayload(code?: number, reason = ''): Buffer {
   return payload;
 }
 
-export function isControlOpcode(opcode: number): boolean {
+function isControlOpcode(opcode: number): boolean {
   return opcode >= 0x8;
 }
 
-export function isKnownOpcode(opcode: number): boolean {
+function isKnownOpcode(opcode: number): boolean {
   return opcode in OPCODE_NAMES;
 }
 
@@ -112,7 +112,7 @@ export function encodeFrame(spec: FrameSpec): Buffer {
 }
 
 /** XORs `bytes` with the 4-byte masking key (masking and unmasking are the same operation). */
-export function applyMask(bytes: Uint8Array, key: Uint8Array): Buffer {
+function applyMask(bytes: Uint8Array, key: Uint8Array): Buffer {
   const out = Buffer.from(bytes);
   for (let i = 0; i < out.length; i++) out[i]! ^= key[i & 3]!;
   return out;
@@ -130,8 +130,8 @@ export interface DecodedFrame {
   /** The payload, unmasked. */
   payload: Buffer;
   lengthField: LengthField;
-  /** The frame's first bytes as they arrived (its header and the start of its payload), to show a bad frame. */
-  head: Buffer;
+  /** The header's bytes as they arrived: 2 to 14 of them. */
+  header: Buffer;
 }
 
 /** Bytes that cannot be read as frames at all; the stream cannot be followed after them. */
@@ -145,7 +145,6 @@ export interface Malformed {
 const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
 /** Characters of a text payload shown in the transcript (the frame's description gives its length). */
 const PREVIEW_CHARS = 60;
-const HEAD_BYTES = 16;
 
 /**
  * Reads frames from a byte stream delivered in chunks of any size: a frame may be split across
@@ -208,7 +207,7 @@ export class FrameDecoder {
       masked,
       payload: key ? applyMask(raw, key) : Buffer.from(raw),
       lengthField: field,
-      head: Buffer.from(bytes.subarray(0, HEAD_BYTES)),
+      header: Buffer.from(bytes.subarray(0, headerSize)),
     };
   }
 
@@ -295,7 +294,7 @@ type WireFrame = Pick<DecodedFrame, 'opcode' | 'payload' | 'fin' | 'rsv' | 'mask
  * 64-bit length)`, `close code 1000`; flags when it is fragmented, has reserved bits, or is
  * masked when its sender should not mask (`fromClient`: a client's frames are masked).
  */
-export function describeWireFrame(spec: WireFrame, fromClient: boolean): string {
+function describeWireFrame(spec: WireFrame, fromClient: boolean): string {
   const flags = [
     `${spec.payload.length} bytes`,
     spec.fin ? undefined : 'FIN=0',
@@ -306,8 +305,8 @@ export function describeWireFrame(spec: WireFrame, fromClient: boolean): string 
   return `${opcodeName(spec.opcode)} ${describePayload(spec.opcode, spec.payload)} (${flags.join(', ')})`;
 }
 
-/** A frame to be written, described as it will appear on the wire. */
-export function describeFrameSpec(spec: FrameSpec): string {
+/** A frame as written (`encoded`, the bytes of `spec`), for the transcript: what it holds, and its header's bytes. */
+export function describeFrameSpec(spec: FrameSpec, encoded: Buffer): string {
   const payload = payloadBytes(spec.payload);
   const described = describeWireFrame({
     opcode: spec.opcode,
@@ -317,12 +316,18 @@ export function describeFrameSpec(spec: FrameSpec): string {
     masked: spec.mask !== false,
     lengthField: spec.lengthField ?? shortestLengthField(spec.announcedLength ?? payload.length),
   }, true);
-  return spec.announcedLength === undefined ? described : `${described}, announcing ${spec.announcedLength} bytes`;
+  const announced = spec.announcedLength === undefined ? '' : `, announcing ${spec.announcedLength} bytes`;
+  return `${described}${announced} ${headerBytes(encoded.subarray(0, encoded.length - payload.length))}`;
 }
 
-/** A decoded frame for the transcript; a frame that breaks the protocol is shown with its bytes. */
+/** A decoded frame for the transcript, with its header's bytes; what breaks the protocol is said. */
 export function describeDecodedFrame(decoded: DecodedFrame): string {
-  const described = describeWireFrame(decoded, false);
+  const described = `${describeWireFrame(decoded, false)} ${headerBytes(decoded.header)}`;
   const problems = serverFrameProblems(decoded);
-  return problems.length === 0 ? described : `${described}; bytes <${hexPreview(decoded.head, 16)}>: ${problems.join('; ')}`;
+  return problems.length === 0 ? described : `${described}: ${problems.join('; ')}`;
+}
+
+/** A header's bytes, set apart from the payload's: ‹81 7e 00 7e›. */
+function headerBytes(header: Buffer): string {
+  return `‹${hexPreview(header, 14)}›`;
 }

@@ -132,8 +132,8 @@ export class RawPeer {
   /** Writes frames, delivered as `delivery` says. Resolves once the bytes are handed to the system. */
   async send(frames: FrameSpec | FrameSpec[], delivery: Delivery = 'whole'): Promise<void> {
     const specs = [frames].flat();
-    for (const spec of specs) this.transcript.frame(this.name, 'server', describeFrameSpec(spec));
     const encoded = specs.map(encodeFrame);
+    specs.forEach((spec, i) => this.transcript.frame(this.name, 'server', describeFrameSpec(spec, encoded[i]!)));
     const how = describeDelivery(delivery, specs.length);
     if (how) this.transcript.add(this.name, 'note', how);
     await this.write(delivery === 'frame-by-frame' ? encoded : splitBytes(Buffer.concat(encoded), delivery));

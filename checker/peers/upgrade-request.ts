@@ -15,7 +15,7 @@ export function acceptFor(key: string): string {
 }
 
 /** A new Sec-WebSocket-Key: the base64 of 16 random bytes, as a client makes one. */
-export function freshKey(): string {
+function freshKey(): string {
   return randomBytes(16).toString('base64');
 }
 

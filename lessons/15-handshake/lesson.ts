@@ -10,6 +10,7 @@ import {
   reply,
   RFC_EXAMPLE,
   robustnessChecks,
+  runWireDemo,
   type Served,
   wsClientHelloCheck,
 } from '../../checker/lesson-api.ts';
@@ -241,4 +242,9 @@ export default defineLesson({
     "Refusals, in the 'upgrade' handler: not GET, Upgrade not websocket, or a key that is not the base64 of 16 bytes: 400. Sec-WebSocket-Version not 13: 426 with Sec-WebSocket-Version: 13. In the 'request' handler: one upgrade header alone is 400, none at all is 426 with Upgrade: websocket.",
     "The client's close frame: chunk[0] & 0x0f is 8; chunk[1] & 0x7f is the payload's length; bytes 2 to 5 are the mask; payload byte i is chunk[6 + i] ^ mask[i % 4]. Answer Buffer.from([0x88, 2, code >> 8, code & 0xff]) with socket.end(...), which also ends the connection.",
   ],
+  demo: (port) =>
+    runWireDemo('15', port, { headers: { 'Sec-WebSocket-Key': RFC_EXAMPLE.key, 'Sec-WebSocket-Protocol': 'superchat, chat' } }, [
+      { send: [], answers: 1 },
+      { send: [frame.close(1000)], answers: 1 },
+    ]),
 });

@@ -10,6 +10,7 @@ import {
   reply,
   RFC_EXAMPLE,
   robustnessChecks,
+  runWireDemo,
   type Served,
   wsClientEchoCheck,
 } from '../../checker/lesson-api.ts';
@@ -442,4 +443,11 @@ export default defineLesson({
     "Write a frame back as 0x80 | opcode, then the length in its shortest form (< 126: one byte; < 65536: 126 and writeUInt16BE; else 127 and writeBigUInt64BE), no mask. Text: check new TextDecoder('utf-8', { fatal: true }).decode(whole) before echoing (1007 if it throws); over 1 MiB so far: 1009.",
     'A close frame (8): answer with a close frame holding the same first 2 payload bytes (none if it had none), and end the connection with socket.end(frame).',
   ],
+  demo: (port) =>
+    runWireDemo('16', port, {}, [
+      { send: [frame.text('Hello, frames!')], answers: 1 },
+      { send: [frame.text('Hel', { fin: false }), frame.ping('still there?'), frame.continuation('lo again')], answers: 2 },
+      { send: [frame.binary(bytesOf(300))], answers: 1 },
+      { send: [frame.text('no mask', { mask: false })], answers: 1 },
+    ]),
 });

@@ -156,7 +156,10 @@ class Connection {
       const header = readHeader(this.buffered);
       if (!header) return;
       const problem = this.checkHeader(header);
-      if (problem) return this.fail(problem);
+      if (problem) {
+        this.fail(problem);
+        return;
+      }
       const end = header.size + Number(header.length);
       if (this.buffered.length < end) return;
       const payload = unmask(this.buffered.subarray(header.size, end), header.mask!);
@@ -187,11 +190,10 @@ class Connection {
       case OPCODE.pong:
         return; // An answer to a ping this server never sent: nothing to do.
       case OPCODE.close:
-        // A code takes two bytes: one byte alone is no close frame the protocol allows.
-        if (payload.length === 1) return this.fail(CLOSE.protocolError);
         // Echo the code (an empty close when the client gave none), then end the TCP connection.
-        this.closed = true;
-        this.socket.end(encodeFrame(OPCODE.close, payload.subarray(0, 2)));
+        // A code takes two bytes: one byte alone is no close frame the protocol allows.
+        if (payload.length === 1) this.fail(CLOSE.protocolError);
+        else this.close(payload.subarray(0, 2));
         return;
     }
     // A data frame: the first (opcode 1 or 2) or a next fragment (opcode 0) of a message.
@@ -203,14 +205,19 @@ class Connection {
     this.message = undefined;
     const whole = Buffer.concat(parts);
     // Only the whole message is checked: one character's bytes may be split between fragments.
-    if (opcode === OPCODE.text && !isValidUtf8(whole)) return this.fail(CLOSE.invalidData);
-    this.socket.write(encodeFrame(opcode, whole));
+    if (opcode === OPCODE.text && !isValidUtf8(whole)) this.fail(CLOSE.invalidData);
+    else this.socket.write(encodeFrame(opcode, whole));
   }
 
-  /** Fails the connection: a close frame with the reason's code, then the end of TCP. */
+  /** Fails the connection: a close frame with the reason's code. */
   private fail(code: number): void {
+    this.close(closePayload(code));
+  }
+
+  /** Sends a close frame, then ends the TCP connection; nothing more is read. */
+  private close(payload: Buffer): void {
     this.closed = true;
-    this.socket.end(encodeFrame(OPCODE.close, closePayload(code)));
+    this.socket.end(encodeFrame(OPCODE.close, payload));
   }
 }
 
