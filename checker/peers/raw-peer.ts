@@ -133,7 +133,7 @@ export class RawPeer {
   async send(frames: FrameSpec | FrameSpec[], delivery: Delivery = 'whole'): Promise<void> {
     const specs = [frames].flat();
     const encoded = specs.map(encodeFrame);
-    specs.forEach((spec, i) => this.transcript.frame(this.name, 'server', describeFrameSpec(spec, encoded[i]!)));
+    for (const [i, spec] of specs.entries()) this.transcript.frame(this.name, 'server', describeFrameSpec(spec, encoded[i]!));
     const how = describeDelivery(delivery, specs.length);
     if (how) this.transcript.add(this.name, 'note', how);
     await this.write(delivery === 'frame-by-frame' ? encoded : splitBytes(Buffer.concat(encoded), delivery));
