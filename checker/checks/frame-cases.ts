@@ -138,8 +138,8 @@ const explainServerFrame = {
   reservedBits:
     'Keep the three reserved bits 0 in the frames you send: with FIN set, the first byte of a text frame is 0x81, of a binary one 0x82.',
   fragmented:
-    'Send each message back as one frame with FIN set (0x80 in the first byte), even when it arrived in fragments: collect the ' +
-    'fragments until the one with FIN, then send the whole message once.',
+    'Set FIN (0x80 in the first byte) on the only frame of a message: FIN=0 tells the client that more fragments follow, and it ' +
+    'waits for them. A message that arrived in fragments goes back as one frame too: collect them until FIN, then send it whole.',
   lengthField:
     'Write the length in the shortest form: up to 125 in the 7 bits of the second byte; 126 to 65535 as 126 and then a 16-bit ' +
     'length; from 65536 on, 127 and then a 64-bit length.',

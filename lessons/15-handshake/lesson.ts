@@ -68,7 +68,9 @@ export default defineLesson({
           status: 101,
           headers: SWITCHED,
           accept: true,
-          mistake: 'Header values are compared without regard to case: request.headers.upgrade?.toLowerCase() === "websocket".',
+          mistake:
+            'These header values are compared without regard to case: lower-case Upgrade, and each part of Connection, before ' +
+            'comparing (request.headers.upgrade?.toLowerCase() === "websocket").',
         },
         {
           id: 'connection-list',

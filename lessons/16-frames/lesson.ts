@@ -26,33 +26,34 @@ const textOf = (size: number) => Array.from({ length: size }, (_, i) => String.f
 /** `size` bytes running through every value, 0x00 to 0xff: not UTF-8, so only binary carries them. */
 const bytesOf = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) % 256);
 
-const SIZES: [number, string][] = [
-  [0, 'nothing at all'],
-  [125, 'the longest length the 7 bits hold'],
-  [126, 'the first length written as 126 and a 16-bit length'],
-  [65_535, 'the longest 16-bit length'],
-  [65_536, 'the first length written as 127 and a 64-bit length'],
-  [MiB, 'the largest message the server takes, 1 MiB'],
-];
-
 const LENGTHS =
   'The second byte holds the length when it is 125 or less; 126 means the length follows in 2 bytes, 127 that it follows in 8 ' +
   '(readBigUInt64BE). The masking key comes after the length, and the payload after the key.';
 
-const textSizes: FrameCase[] = SIZES.map(([size, why]) => ({
+/** The sizes, each with why it is worth trying, and the mistake that most likely fails it. */
+const SIZES: [size: number, why: string, mistake: string][] = [
+  [0, 'nothing at all', LENGTHS],
+  [125, 'the longest length the 7 bits hold', LENGTHS],
+  [126, 'the first length written as 126 and a 16-bit length', LENGTHS],
+  [65_535, 'the longest 16-bit length', LENGTHS],
+  [65_536, 'the first length written as 127 and a 64-bit length', LENGTHS],
+  [MiB, 'the largest message the server takes, 1 MiB', `1 MiB itself is allowed: close with 1009 only over 1,048,576 bytes (>, not >=). ${LENGTHS}`],
+];
+
+const textSizes: FrameCase[] = SIZES.map(([size, why, mistake]) => ({
   id: `text-${size}`,
   proves: `${size} bytes of text come back as they were: ${why}`,
   send: [frame.text(textOf(size))],
   expect: [reply.text(textOf(size))],
-  mistake: LENGTHS,
+  mistake,
 }));
 
-const binarySizes: FrameCase[] = SIZES.map(([size, why]) => ({
+const binarySizes: FrameCase[] = SIZES.map(([size, why, mistake]) => ({
   id: `binary-${size}`,
   proves: `${size} bytes of binary come back as they were: ${why}`,
   send: [frame.binary(bytesOf(size))],
   expect: [reply.binary(bytesOf(size))],
-  mistake: LENGTHS,
+  mistake,
 }));
 
 const ONE_CHUNK =
