@@ -1,8 +1,7 @@
 import net from 'node:net';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
-import { explainCrash } from '../core/explanations.ts';
-import { describeExit, type RunningProgram } from '../process/program.ts';
+import type { RunningProgram } from '../process/program.ts';
 import { quoteText, type Transcript } from '../core/transcript.ts';
 import { describeDecodedFrame, describeFrameSpec, encodeFrame, FrameDecoder, hexPreview, type DecodedFrame, type FrameSpec } from './frames.ts';
 import { acceptFor, buildUpgradeRequest, headLength, parseResponseHead, type ResponseHead, type UpgradeRequest } from './upgrade-request.ts';
@@ -298,16 +297,12 @@ export class RawPeer {
 
   /** When the connection ends or falls silent, the usual reason is that the server died. */
   private async crash(): Promise<CheckFailure | undefined> {
-    const program = this.program;
-    if (!program) return undefined;
-    await program.settleIfExiting();
-    if (program.running || !program.exitInfo) return undefined;
-    return new CheckFailure(`Your ${program.label} stopped (it exited ${describeExit(program.exitInfo)}) while ${this.name} was connected.`, {
-      received: program.outputSummary(),
-      // No known mistake: the caller may know what its step most likely broke.
-      explanation: explainCrash(program.stderr.text()),
-    });
+    if (!this.program) return undefined;
+    await this.program.settleIfExiting();
+    // No fallback explanation: the caller may know what its step most likely broke.
+    return this.program.stoppedFailure(`while ${this.name} was connected`);
   }
+
 }
 
 const HEAD_NEVER_ENDED =

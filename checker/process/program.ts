@@ -4,6 +4,7 @@ import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
 import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
 import { OutputCapture } from './output-capture.ts';
 import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
 import type { Transcript } from '../core/transcript.ts';
@@ -187,6 +188,19 @@ export class RunningProgram {
     if (!this.running) return;
     const ms = groupExiting(this.pid) ? deadline('close') : scaled(300);
     await withDeadline(this.exited, ms, () => new Error('still running')).catch(() => {});
+  }
+
+  /**
+   * Once the program has exited: the failure that says so ("your server stopped ... while alice
+   * was connected"), with its output and the mistake its error names, else `fallback`.
+   * Undefined while it runs.
+   */
+  stoppedFailure(during: string, fallback?: string): CheckFailure | undefined {
+    if (this.running || !this.exitInfo) return undefined;
+    return new CheckFailure(`Your ${this.label} stopped (it exited ${describeExit(this.exitInfo)}) ${during}.`, {
+      received: this.outputSummary(),
+      explanation: explainCrash(this.stderr.text()) ?? fallback,
+    });
   }
 
   /** A short account of what the program printed, for failure messages. */
