@@ -23,6 +23,8 @@ export interface RawPeerOptions {
 }
 
 const BODY_SHOWN = 200;
+/** More than any real response head: what a server sends beyond it without an empty line is not kept. */
+const MAX_HEAD = 64 * 1024;
 
 /**
  * A client that speaks WebSocket by hand over a plain TCP connection, for the lessons where the
@@ -48,7 +50,9 @@ export class RawPeer {
   private readonly inbox: DecodedFrame[] = [];
   /** Set when the server ended its side of the connection (or it broke). */
   private endedBy: string | undefined;
-  private wake: (() => void) | undefined;
+  /** The waits in progress, woken by every event to look again. */
+  private readonly waiters = new Set<() => void>();
+  private readonly closed: Promise<void>;
   private endedHere = false;
   private readonly hostHeader: string;
 
@@ -66,6 +70,7 @@ export class RawPeer {
     // A write after the server has gone fails here; reading is what checks look at.
     socket.on('error', (error: NodeJS.ErrnoException) => this.ended(`the connection failed (${error.code ?? error.message})`));
     socket.on('close', () => this.ended('the TCP connection closed'));
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
   /** Opens a TCP connection to the server. */
@@ -208,7 +213,8 @@ export class RawPeer {
 
   private receive(chunk: Buffer): void {
     if (this.phase === 'response') {
-      this.headBytes = Buffer.concat([this.headBytes, chunk]);
+      // A head that never ends is shown as far as it came, without keeping a flood of it.
+      if (this.headBytes.length < MAX_HEAD) this.headBytes = Buffer.concat([this.headBytes, chunk]);
       const length = headLength(this.headBytes);
       if (length === -1) return;
       const head = parseResponseHead(this.headBytes.subarray(0, length).toString('latin1'));
@@ -251,7 +257,7 @@ export class RawPeer {
     for (const piece of pieces) {
       if (this.socket.destroyed || this.socket.writableEnded) return;
       // Each piece reaches the system before the next is written, so the server sees them apart.
-      await new Promise<void>((resolve) => this.socket.write(piece, () => resolve()));
+      await Promise.race([new Promise<void>((resolve) => this.socket.write(piece, () => resolve())), this.closed]);
     }
   }
 
@@ -264,20 +270,19 @@ export class RawPeer {
       const left = giveUpAt - performance.now();
       if (left <= 0) throw (await this.crash()) ?? failure(`nothing arrived within ${seconds(ms)}`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        timer.unref();
-        this.wake = () => {
+        const wake = () => {
           clearTimeout(timer);
+          this.waiters.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, left);
+        this.waiters.add(wake);
       });
     }
   }
 
   private wakeUp(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    for (const wake of [...this.waiters]) wake();
   }
 
   private frameMissing(expected: string, why: string): CheckFailure {

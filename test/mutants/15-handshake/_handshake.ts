@@ -20,6 +20,8 @@ export interface Parts {
   isValidKey(key: string | undefined): boolean;
   /** The refusal of a version other than 13. */
   refuseVersion(socket: Duplex): void;
+  /** Headers the 101 carries besides those of the reference. */
+  extraHeaders(request: IncomingMessage): Record<string, string>;
   /** The subprotocol to answer, from the Sec-WebSocket-Protocol header. */
   chooseProtocol(offered: string | undefined): string | undefined;
   /** Answers a plain HTTP request (the 'request' event). */
@@ -40,6 +42,7 @@ export const reference: Parts = {
   asksUpgrade: (connection) => (connection ?? '').split(',').some((part) => part.trim().toLowerCase() === 'upgrade'),
   isValidKey: (key) => key !== undefined && Buffer.from(key, 'base64').length === 16 && Buffer.from(key, 'base64').toString('base64') === key,
   refuseVersion: (socket) => refuse(socket, '426 Upgrade Required', { 'Sec-WebSocket-Version': '13' }),
+  extraHeaders: () => ({}),
   chooseProtocol: (offered) => ((offered ?? '').split(',').map((name) => name.trim()).includes('chat') ? 'chat' : undefined),
   plainRequest: (request, response) => {
     if (parts.isWebSocketUpgrade(request) || parts.asksUpgrade(request.headers.connection)) return void response.writeHead(400).end();
@@ -79,7 +82,7 @@ export function serve(changed: Partial<Parts>): void {
     const headers: Record<string, string> = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Accept': parts.acceptFor(key!) };
     const protocol = parts.chooseProtocol(request.headers['sec-websocket-protocol']);
     if (protocol) headers['Sec-WebSocket-Protocol'] = protocol;
-    socket.write(parts.head('101 Switching Protocols', headers));
+    socket.write(parts.head('101 Switching Protocols', { ...headers, ...parts.extraHeaders(request) }));
     parts.opened(socket, head);
   });
   server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1');
