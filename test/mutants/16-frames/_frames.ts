@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { serve } from '../15-handshake/_handshake.ts';
+import { type Parts, serve } from '../15-handshake/_handshake.ts';
 
 /**
  * The lesson 16 reference server in parts (not a mutant itself: its name starts with "_"): the
@@ -137,9 +137,10 @@ export class Connection {
   }
 }
 
-/** Starts the lesson 16 server on PORT, reading every connection with `Reader`. */
-export function serveFrames(Reader: new (socket: Duplex) => Connection): void {
+/** Starts the lesson 16 server on PORT, reading every connection with `Reader`, its handshake as `parts` say. */
+export function serveFrames(Reader: new (socket: Duplex) => Connection, parts: Partial<Parts> = {}): void {
   serve({
+    ...parts,
     opened: (socket, head) => {
       const connection = new Reader(socket);
       if (head.length > 0) connection.receive(head);
