@@ -56,6 +56,15 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () =
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Waits for `promise` to settle, at most `ms`; true when it did. Never rejects. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return withDeadline(settled, ms, () => new Error('still pending')).catch(() => false);
+}
+
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

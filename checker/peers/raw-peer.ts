@@ -45,7 +45,7 @@ export class RawPeer {
   private headBytes = Buffer.alloc(0);
   private response: ResponseHead | undefined;
   /** What followed a response other than 101, as text (the start of it). */
-  body = '';
+  private body = '';
   private readonly decoder = new FrameDecoder();
   private readonly inbox: DecodedFrame[] = [];
   /** Set when the server ended its side of the connection (or it broke). */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { OutputCapture } from './output-capture.ts';
@@ -187,7 +187,7 @@ export class RunningProgram {
   async settleIfExiting(): Promise<void> {
     if (!this.running) return;
     const ms = groupExiting(this.pid) ? deadline('close') : scaled(300);
-    await withDeadline(this.exited, ms, () => new Error('still running')).catch(() => {});
+    await settlesWithin(this.exited, ms);
   }
 
   /**
@@ -216,7 +216,7 @@ export class RunningProgram {
   /** Stops the program and everything it started. Resolves when no process of it is left. */
   async stop(): Promise<void> {
     await stopGroup(this.pid, deadline('killGrace'));
-    if (this.running) await withDeadline(this.exited, deadline('killGrace'), () => new Error('no exit event')).catch(() => {});
+    if (this.running) await settlesWithin(this.exited, deadline('killGrace'));
     this.child.stdin?.destroy();
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
