@@ -25,7 +25,9 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
       run: async (ctx) => {
         const carol = served.open(ctx, 'carol');
         const alice = served.open(ctx, 'alice');
-        await Promise.all([carol, alice.close(1000)]);
+        // Both are served before alice leaves: what fails after, fails because she left.
+        await Promise.all([carol, alice]);
+        await alice.close(1000);
         await survived(ctx, served, carol, 'closed its connection', explain.crashOnDisconnect);
       },
     },
@@ -35,7 +37,8 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
       run: async (ctx) => {
         const carol = served.open(ctx, 'carol');
         const alice = served.open(ctx, 'alice');
-        await Promise.all([carol, alice.drop()]);
+        await Promise.all([carol, alice]);
+        await alice.drop();
         await survived(ctx, served, carol, 'dropped its connection', explain.crashOnDisconnect);
       },
     },

@@ -3,14 +3,17 @@ import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import type { RunningProgram } from '../process/program.ts';
 import { quoteText, type Transcript } from '../core/transcript.ts';
-import { describeDecodedFrame, describeFrameSpec, encodeFrame, FrameDecoder, hexPreview, type DecodedFrame, type FrameSpec } from './frames.ts';
+import { describeDecodedFrame, describeFrameSpec, encodeFrame, frame, FrameDecoder, hexPreview, OPCODE, type DecodedFrame, type FrameSpec } from './frames.ts';
 import { acceptFor, buildUpgradeRequest, headLength, parseResponseHead, type ResponseHead, type UpgradeRequest } from './upgrade-request.ts';
 
 /**
  * How bytes reach the server: in one write, a write per frame, a write per byte, or cut at
- * the given offsets. (TCP may still join writes; it never splits fewer than it was given.)
+ * the given offsets. TCP may join writes again when the server reads slowly. `confirmed` makes
+ * sure the server reads the first piece alone: it goes out behind a short text frame, and the
+ * rest only once that frame's echo is back (an echo server's, as in lesson 16). Only the first:
+ * after it the server holds part of a frame, and no other frame can be put in between.
  */
-export type Delivery = 'whole' | 'frame-by-frame' | 'byte-by-byte' | { splitAt: number[] };
+export type Delivery = 'whole' | 'frame-by-frame' | 'byte-by-byte' | { splitAt: number[]; confirmed?: boolean };
 
 export interface RawPeerOptions {
   /** This side's name in the transcript. */
@@ -140,15 +143,10 @@ export class RawPeer {
     for (const [i, spec] of specs.entries()) this.transcript.frame(this.name, 'server', describeFrameSpec(spec, encoded[i]!));
     const how = describeDelivery(delivery, specs.length);
     if (how) this.transcript.add(this.name, 'note', how);
-    await this.write(delivery === 'frame-by-frame' ? encoded : splitBytes(Buffer.concat(encoded), delivery));
-  }
-
-  /** Writes bytes exactly as given (hand-made ones, described in the transcript by `description`). */
-  async sendBytes(bytes: Buffer, description: string, delivery: Delivery = 'whole'): Promise<void> {
-    this.transcript.frame(this.name, 'server', `${description} <${hexPreview(bytes, 16)}>`);
-    const how = describeDelivery(delivery, 1);
-    if (how) this.transcript.add(this.name, 'note', how);
-    await this.write(splitBytes(bytes, delivery));
+    if (delivery === 'frame-by-frame') return this.write(encoded);
+    const pieces = splitBytes(Buffer.concat(encoded), delivery);
+    if (typeof delivery === 'object' && delivery.confirmed) return this.writeConfirmed(pieces);
+    return this.write(pieces);
   }
 
   /** The next frame the server sent; fails when the connection ends first or nothing comes in time. */
@@ -261,6 +259,20 @@ export class RawPeer {
     }
   }
 
+  /** Writes the first piece behind a text frame, and the rest once that frame's echo is back. */
+  private async writeConfirmed([first, ...rest]: Buffer[]): Promise<void> {
+    const token = 'a piece follows';
+    this.socket.write(Buffer.concat([encodeFrame(frame.text(token)), first!]));
+    const echoed = (decoded: DecodedFrame) => decoded.opcode === OPCODE.text && decoded.payload.toString() === token;
+    await this.until(
+      () => this.inbox.some(echoed),
+      deadline('reply'),
+      (why) => this.failure(`${this.name} expected the echo of ${quoteText(token)}, sent to know that the server had read the piece behind it, but ${why}.`, `the echo of ${quoteText(token)}`, 'nothing'),
+    );
+    this.inbox.splice(this.inbox.findIndex(echoed), 1);
+    await this.write(rest);
+  }
+
   /** Waits until `ready()` holds, re-testing after every event; fails as `failure` says when the connection ends or time runs out. */
   private async until(ready: () => boolean, ms: number, failure: (why: string) => CheckFailure): Promise<void> {
     const giveUpAt = performance.now() + ms;
@@ -333,5 +345,6 @@ function describeDelivery(delivery: Delivery, frames: number): string | undefine
   if (delivery === 'byte-by-byte') return `(sent one byte per write)`;
   if (delivery === 'frame-by-frame') return undefined;
   if (delivery === 'whole') return frames > 1 ? `(the ${frames} frames above sent in one write)` : undefined;
-  return `(sent in pieces, cut after bytes ${delivery.splitAt.join(', ')})`;
+  const confirmed = delivery.confirmed ? '; the first behind a text frame "a piece follows", the rest once its echo showed the server had read it' : '';
+  return `(sent in pieces, cut after bytes ${delivery.splitAt.join(', ')}${confirmed})`;
 }
