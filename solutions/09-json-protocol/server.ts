@@ -74,11 +74,11 @@ function send(socket: WebSocket, message: ServerMessage): void {
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
 
-/** Sends `message` to every joined user, except `except` when given. */
-function broadcast(message: ServerMessage, except?: WebSocket): void {
+/** Sends `message` to every joined user. */
+function broadcast(message: ServerMessage): void {
   const text = JSON.stringify(message); // Serialised once, however many receive it.
   for (const client of users.keys()) {
-    if (client !== except && client.readyState === WebSocket.OPEN) client.send(text);
+    if (client.readyState === WebSocket.OPEN) client.send(text);
   }
 }
 
