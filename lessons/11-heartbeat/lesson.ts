@@ -1,0 +1,432 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  CheckFailure,
+  defineLesson,
+  explained,
+  robustnessChecks,
+  scaled,
+  seconds,
+  type Message,
+  type ScriptedClient,
+  type ServerCheck,
+  type ServerCheckContext,
+  type Served,
+} from '../../checker/lesson-api.ts';
+
+/**
+ * The heartbeat the checker asks for, in HEARTBEAT_MS: short, so that the ten intervals the
+ * contract watches take a second (scaled, like every deadline, on a slow machine).
+ */
+const HEARTBEAT_MS = scaled(100);
+/** The contract's tolerance on every heartbeat bound. */
+const TOLERANCE_MS = scaled(250);
+/** A peer that stops answering is gone within this, by the contract. */
+const GONE_WITHIN_MS = 2 * HEARTBEAT_MS + TOLERANCE_MS;
+/** How many intervals the checks that count pings watch. */
+const WATCHED_INTERVALS = 10;
+/** The environment of the checks that watch the heartbeat: each gets a server of its own with it. */
+const heartbeat = { concurrent: true, env: { HEARTBEAT_MS: String(HEARTBEAT_MS) } } as const;
+
+const forHeartbeatMs = `(HEARTBEAT_MS is ${HEARTBEAT_MS} ms here)`;
+const noPings =
+  `Every HEARTBEAT_MS milliseconds, ping every connection (for (const socket of wss.clients) socket.ping()), joined or not. ` +
+  `Read the interval from the environment, Number(process.env.HEARTBEAT_MS ?? 30_000): the checker sets it to ${HEARTBEAT_MS} ms.`;
+
+// ---- the JSON protocol of lesson 09 ------------------------------------------------------
+
+function parsed(message: Message): unknown {
+  try {
+    return JSON.parse(message.text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A received message of this type (any fields), or undefined. */
+function ofType(message: Message, type: string): Record<string, unknown> | undefined {
+  const value = parsed(message);
+  return isObject(value) && value.type === type ? value : undefined;
+}
+
+/** The next message must be a JSON object with these fields (others allowed), each equal by value. */
+function expectJson(client: ScriptedClient, expected: Record<string, unknown>, explain?: (received: Message) => string | undefined): ScriptedClient {
+  const matches = (message: Message) => {
+    const value = parsed(message);
+    return isObject(value) && Object.entries(expected).every(([key, wanted]) => isDeepStrictEqual(value[key], wanted));
+  };
+  return client.expectMessage(matches, JSON.stringify(expected), { explain });
+}
+
+const send = (client: ScriptedClient, message: Record<string, unknown>) => client.send(JSON.stringify(message));
+
+/** Connects `name` and joins: its welcome has arrived when the returned client's steps have run. */
+function join(ctx: ServerCheckContext, name: string, options: { autoPong?: boolean } = {}): ScriptedClient {
+  return expectJson(send(ctx.connect(name.toLowerCase(), options), { type: 'join', name }), { type: 'welcome', name });
+}
+
+/**
+ * A round trip of lesson 09 for a client that has not joined: a line it may not say yet, and the
+ * error. (Unlike joined users, it receives nothing from anyone else meanwhile.)
+ */
+function refused(client: ScriptedClient, label: string): ScriptedClient {
+  return expectJson(send(client, { type: 'say', text: label }), { type: 'error', code: 'not-joined' });
+}
+
+/** A chat line from `user` (named `name`), which every joined user, the sender included, receives. */
+function says(user: ScriptedClient, name: string, text: string): ScriptedClient {
+  return expectJson(send(user, { type: 'say', text }), { type: 'message', from: name, text });
+}
+
+// ---- application-level ping -------------------------------------------------------------
+
+/** The ids the checker pings with: every kind of JSON value. */
+const PING_IDS: unknown[] = [1, 'abc', { seq: 2, sent: [1, null, { deep: true }] }, null, 0, false, [], 'a "quoted" id', 3.25];
+
+function explainPong(id: unknown, received: Message): string | undefined {
+  const error = ofType(received, 'error');
+  if (error?.code === 'unknown-type') return 'Your server does not know "ping" yet: add it to the message types and to parse(), and answer it with {"type":"pong","id":...}.';
+  if (error?.code === 'not-joined') return 'A ping needs no join: a page pings to find out whether its server is still there, joined or not.';
+  if (error?.code === 'bad-field') return `Any JSON value is a valid id (here ${JSON.stringify(id)}): do not check its type, pass it back as it came.`;
+  const pong = ofType(received, 'pong');
+  if (!pong) return undefined;
+  if (!('id' in pong)) return 'Send the id back: socket.send(JSON.stringify({ type: "pong", id: message.id })).';
+  if (JSON.stringify(pong.id) === JSON.stringify(String(id))) return `The id goes back as the same JSON value: ${JSON.stringify(id)} is not the string ${JSON.stringify(String(id))}. Do not convert it.`;
+  return `The id goes back exactly as it came: ${JSON.stringify(id)}, not ${JSON.stringify(pong.id)}.`;
+}
+
+/** An application-level ping from `client`, and its pong. */
+function appPing(client: ScriptedClient, id: unknown): ScriptedClient {
+  return expectJson(send(client, { type: 'ping', id }), { type: 'pong', id }, (received) => explainPong(id, received));
+}
+
+// ---- measuring the heartbeat ------------------------------------------------------------
+
+/** Waits for the first ping `client` gets (how a check knows the heartbeat runs for it). */
+function firstPing(client: ScriptedClient): ScriptedClient {
+  return client.expectPings(1, { ms: HEARTBEAT_MS + TOLERANCE_MS + scaled(1_000), explanation: noPings });
+}
+
+/**
+ * Holds the server to the contract for `peer`, which stopped answering pings: its connection
+ * is ended within 2 × HEARTBEAT_MS + 250 ms, by the first tick that finds the previous ping
+ * unanswered. `why` names the likely mistake when the connection stays open.
+ */
+async function endedInTime(ctx: ServerCheckContext, peer: ScriptedClient, why: string): Promise<void> {
+  const since = peer.stoppedAnsweringAt!;
+  // A little past the bound, so that a late end is reported with its time.
+  const waitMs = since + GONE_WITHIN_MS + 2 * HEARTBEAT_MS - ctx.transcript.now();
+  const closed = await peer.closure(Math.max(0, waitMs)).then(() => true, () => false);
+  const unanswered = peer.pings.filter((at) => at > since).length;
+  const after = (at: number) => `${Math.round(at - since)} ms`;
+  const bound = `at most ${GONE_WITHIN_MS} ms (2 × HEARTBEAT_MS + 250 ms) ${forHeartbeatMs}`;
+  if (!closed || peer.closedAt! - since > GONE_WITHIN_MS) {
+    const closeFrame = peer.closeFrameReceived;
+    throw new CheckFailure(
+      closed
+        ? `${peer.name} stopped answering pings, and your server ended its connection only ${after(peer.closedAt!)} later: ${bound}.`
+        : `${peer.name} stopped answering pings, and was still connected ${after(ctx.transcript.now())} later: ${bound}.`,
+      {
+        expected: `the connection ended within ${GONE_WITHIN_MS} ms`,
+        received: closed ? `ended after ${after(peer.closedAt!)}` : `still open after ${after(ctx.transcript.now())}, ${plural(unanswered, 'ping')} sent to it meanwhile`,
+        explanation: closeFrame
+          ? `Your server sent ${peer.name} a close frame (code ${closeFrame.code}): close() starts a polite close handshake and waits for the answer ` +
+            '(30 s in ws), which a vanished peer never sends. terminate() ends the TCP connection at once.'
+          : unanswered === 0
+            ? `No ping reached ${peer.name} after it stopped answering. ${noPings}`
+            : why,
+      },
+    );
+  }
+  if (unanswered > 1) {
+    throw new CheckFailure(`Your server pinged ${peer.name} ${unanswered} times after it stopped answering before it ended the connection.`, {
+      expected: 'one ping left unanswered, then the connection ended at the next tick',
+      received: `${unanswered} pings left unanswered (ended ${after(peer.closedAt!)} after the last answer)`,
+      explanation:
+        'A connection that has not answered the previous ping by the next tick is ended at that tick: one missed pong is enough. ' +
+        'Waiting for several missed pongs keeps dead connections (and their users) around for longer than the contract allows.',
+    });
+  }
+}
+
+/** The times between consecutive pings. */
+const gaps = (times: number[]) => times.slice(1).map((at, i) => at - times[i]!);
+
+/**
+ * Holds `client`'s pings, from its first one, to the interval: the next WATCHED_INTERVALS
+ * pings take at least WATCHED_INTERVALS × HEARTBEAT_MS − 250 ms (not faster), and no two
+ * come more than HEARTBEAT_MS + 250 ms apart (without stopping).
+ */
+function pingsAtTheInterval(client: ScriptedClient): void {
+  const times = client.pings.slice(0, WATCHED_INTERVALS + 1);
+  const took = times.at(-1)! - times[0]!;
+  const shortest = WATCHED_INTERVALS * HEARTBEAT_MS - TOLERANCE_MS;
+  if (took < shortest) {
+    const every = Math.round(took / WATCHED_INTERVALS);
+    throw new CheckFailure(`${client.name} received ${WATCHED_INTERVALS} pings in ${Math.round(took)} ms, one every ${every} ms on average: faster than every HEARTBEAT_MS ${forHeartbeatMs}.`, {
+      expected: `${WATCHED_INTERVALS} pings in at least ${shortest} ms (${WATCHED_INTERVALS} × HEARTBEAT_MS − 250 ms)`,
+      received: `${WATCHED_INTERVALS} pings in ${Math.round(took)} ms (gaps: ${gaps(times).map(Math.round).join(', ')} ms)`,
+      explanation:
+        every < HEARTBEAT_MS * 0.75 && every > HEARTBEAT_MS * 0.25
+          ? 'Ping once per HEARTBEAT_MS: setInterval(tick, HEARTBEAT_MS), not a fraction of it.'
+          : 'Start one heartbeat timer for the whole server, once: a setInterval started for every message (or every connection) adds up.',
+    });
+  }
+  const longest = Math.max(...gaps(times));
+  if (longest > HEARTBEAT_MS + TOLERANCE_MS) {
+    throw new CheckFailure(`${client.name} waited ${Math.round(longest)} ms between two pings: more than HEARTBEAT_MS + 250 ms ${forHeartbeatMs}.`, {
+      expected: `a ping at least every ${HEARTBEAT_MS + TOLERANCE_MS} ms`,
+      received: `gaps of ${gaps(times).map(Math.round).join(', ')} ms`,
+      explanation: 'Ping on every tick: setInterval (not setTimeout, which runs once), every HEARTBEAT_MS milliseconds.',
+    });
+  }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+// ---- who is told what -------------------------------------------------------------------
+
+function explainLeft(name: string, timeout: boolean, received: Message): string | undefined {
+  const left = ofType(received, 'left');
+  if (!left) return undefined;
+  if (left.name !== name) {
+    return typeof left.name === 'string'
+      ? undefined
+      : 'A connection that never joined has no name, and nobody knew it was there: it leaves quietly, whatever ended it.';
+  }
+  if (timeout && left.reason === undefined) return `When the heartbeat ended the connection, 'left' says so: {"type":"left","name":"${name}","reason":"timeout"}. Remember which sockets you terminate.`;
+  if (!timeout && left.reason === 'timeout') {
+    return `${name} left on its own (a close, or a dropped connection), not through your heartbeat: only a connection your heartbeat terminated gets reason "timeout". A dropped connection also closes with 1006, so the close code cannot tell.`;
+  }
+  return undefined;
+}
+
+function firstPings(client: ScriptedClient, count: number): ScriptedClient {
+  return client.expectPings(count, { ms: count * (HEARTBEAT_MS + TOLERANCE_MS) + scaled(1_000), explanation: noPings });
+}
+
+// ---- the checks -------------------------------------------------------------------------
+
+/** How the shared robustness checks prove a client is served: a round trip that needs no join. */
+const served: Served = {
+  open: (ctx, name) => refused(ctx.connect(name), `hello from ${name}`),
+  again: (client, round) => refused(client, `round ${round}`),
+};
+
+const checks: ServerCheck[] = [
+  {
+    id: 'app-ping',
+    name: 'answers {"type":"ping","id":X} at once with {"type":"pong","id":X}, whatever JSON value X is, joined or not',
+    run: async (ctx) => {
+      const paula = ctx.connect('paula');
+      ctx.note('paula has not joined: a ping needs no join');
+      for (const id of PING_IDS) await appPing(paula, id);
+      await send(paula, { type: 'ping' }).expectMessage((m) => ofType(m, 'pong') !== undefined, 'a pong (a ping without an id gets one too)', {
+        explain: (received) => explainPong(undefined, received),
+      });
+      await expectJson(send(paula, { type: 'join', name: 'Paula' }), { type: 'welcome', name: 'Paula' });
+      ctx.note('paula pings and then says a line: the pong must come first, since the server handled the ping first');
+      send(send(paula, { type: 'ping', id: 'first' }), { type: 'say', text: 'second' });
+      await expectJson(paula, { type: 'pong', id: 'first' }, (received) =>
+        ofType(received, 'message') ? 'Answer a ping at once, when it arrives, not on a later tick: the line sent after it was passed on first.' : explainPong('first', received),
+      );
+      await expectJson(paula, { type: 'message', from: 'Paula', text: 'second' });
+    },
+  },
+  {
+    ...heartbeat,
+    id: 'ping-interval',
+    name: 'pings every connection every HEARTBEAT_MS: not faster, not more with every message, and without stopping',
+    run: async (ctx) => {
+      const quiet = ctx.connect('quinn');
+      const chatty = join(ctx, 'Chris');
+      await Promise.all([firstPing(quiet), firstPing(chatty)]);
+      ctx.note(`quinn says nothing; chris sends a message after every ping. Both should get a ping every ${HEARTBEAT_MS} ms.`);
+      const talking = (async () => {
+        for (let round = 1; round <= WATCHED_INTERVALS; round++) {
+          await chatty.expectPings(1, { ms: HEARTBEAT_MS + TOLERANCE_MS + scaled(1_000), explanation: noPings });
+          await says(chatty, 'Chris', `line ${round}`);
+        }
+      })();
+      await Promise.all([firstPings(quiet, WATCHED_INTERVALS), talking]);
+      pingsAtTheInterval(quiet);
+      pingsAtTheInterval(chatty);
+    },
+  },
+  {
+    ...heartbeat,
+    id: 'live-peer',
+    name: `never ends a connection that answers every ping, even one that says nothing (${WATCHED_INTERVALS} intervals watched)`,
+    run: async (ctx) => {
+      const ivy = join(ctx, 'Ivy');
+      await firstPing(ivy);
+      ctx.note(`ivy answers every ping (her WebSocket library does it by itself) and sends nothing else, for ${WATCHED_INTERVALS} intervals`);
+      await explained(firstPings(ivy, WATCHED_INTERVALS - 1), (failure) =>
+        ivy.closeInfo
+          ? 'Ivy answered every ping with a pong, yet your server ended her connection. Mark a connection as alive in socket.on(\'pong\', ...), ' +
+            'and count a new connection as alive until its first ping has gone unanswered. A quiet user is not a dead one.'
+          : failure.details.explanation,
+      );
+      await says(ivy, 'Ivy', 'still here');
+    },
+  },
+  {
+    ...heartbeat,
+    id: 'dead-peer',
+    name: 'ends a connection that stops answering pings within 2 × HEARTBEAT_MS + 250 ms, with terminate()',
+    run: async (ctx) => {
+      const trent = join(ctx, 'Trent');
+      const uma = ctx.connect('uma');
+      ctx.note('trent has joined, uma never joins; each vanishes right after answering its first ping');
+      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
+      const why =
+        'Your server kept the connection although its pings went unanswered. On each tick, end (terminate()) every connection that has not ' +
+        "answered the previous tick's ping; remember which ones answered in socket.on('pong', ...).";
+      await Promise.all([endedInTime(ctx, trent, why), endedInTime(ctx, uma, why)]);
+    },
+  },
+  {
+    ...heartbeat,
+    id: 'only-pongs',
+    name: 'counts only a pong as an answer: a peer that keeps sending messages but answers no ping is ended too',
+    run: async (ctx) => {
+      const chad = join(ctx, 'Chad', { autoPong: false });
+      await firstPing(chad).answerPings(false);
+      ctx.note('chad now answers no ping, but says a line after each one he gets');
+      for (let round = 1; chad.isOpen && round <= 3; round++) {
+        await chad.expectPings(1, { ms: GONE_WITHIN_MS }).then(() => says(chad, 'Chad', `line ${round}`)).catch(() => undefined);
+      }
+      await endedInTime(
+        ctx,
+        chad,
+        "Chad kept sending messages, but answered no ping. Only a pong answers a ping: mark a connection alive in socket.on('pong', ...), " +
+          "not in 'message'. (A program can hang in a way that still sends, and a page that talks is not proof that the connection's other direction works.)",
+      );
+    },
+  },
+  {
+    ...heartbeat,
+    id: 'timeout-left',
+    name: 'tells the others {"type":"left","name":…,"reason":"timeout"}, once, when the heartbeat ends a joined user, and nothing for one that never joined',
+    run: async (ctx) => {
+      const bob = join(ctx, 'Bob');
+      await bob;
+      const trent = join(ctx, 'Trent');
+      await Promise.all([trent, expectJson(bob, { type: 'joined', name: 'Trent' })]);
+      const uma = ctx.connect('uma');
+      ctx.note('trent has joined, uma never joins; each vanishes right after answering its first ping');
+      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
+      await expectJson(bob, { type: 'left', name: 'Trent', reason: 'timeout' }, (received) => explainLeft('Trent', true, received));
+      await afterTicks(ctx, bob, 'Bob', (received) => explainLeft('Trent', true, received) ?? (ofType(received, 'left')?.name === 'Trent' ? 'Trent was announced twice. Announce a leaving user in one place, the \'close\' handler, which runs for every ending, terminate() included.' : undefined));
+    },
+  },
+  {
+    ...heartbeat,
+    id: 'clean-leave',
+    name: 'announces a user who closes or drops the connection once, without reason "timeout"',
+    run: async (ctx) => {
+      const bob = join(ctx, 'Bob');
+      await bob;
+      for (const [name, leave] of [
+        ['Alice', (client: ScriptedClient) => client.close(1000)],
+        ['Dave', (client: ScriptedClient) => client.drop()],
+      ] as const) {
+        const user = join(ctx, name);
+        await Promise.all([user, expectJson(bob, { type: 'joined', name })]);
+        await firstPing(user);
+        await leave(user);
+        await bob.expectMessage((m) => ofType(m, 'left')?.name === name && ofType(m, 'left')?.reason !== 'timeout', `{"type":"left","name":"${name}"} (no reason "timeout")`, {
+          explain: (received) => explainLeft(name, false, received),
+        });
+      }
+      await afterTicks(ctx, bob, 'Bob', (received) =>
+        ofType(received, 'left')
+          ? `${String(ofType(received, 'left')!.name)} was announced again after leaving. The heartbeat must forget a connection that has closed: ` +
+            'one timer for the whole server, looping over wss.clients (which ws keeps up to date), has nothing to forget; a timer per connection must be cleared on close.'
+          : undefined,
+      );
+    },
+  },
+  {
+    id: 'sigterm',
+    name: 'on SIGTERM closes every connection with 1001 and exits by itself within one second',
+    fresh: true,
+    run: async (ctx) => {
+      const alice = join(ctx, 'Alice');
+      const uma = ctx.connect('uma');
+      await Promise.all([alice, refused(uma, 'ready')]);
+      ctx.signalServer('SIGTERM');
+      const signalledAt = ctx.transcript.now();
+      const within = scaled(1_000);
+      await Promise.all([alice, uma].map((client) => shutDownClose(ctx, client, within)));
+      const exit = await ctx.server.waitForExit(Math.max(0, signalledAt + within - ctx.transcript.now()), 'After SIGTERM your server should exit by itself').catch((failure: unknown) => {
+        throw failure instanceof CheckFailure
+          ? new CheckFailure(failure.message, {
+              explanation:
+                'Something still keeps Node.js running: the heartbeat timer (clearInterval it), the server (wss.close()), or a connection that ' +
+                'has not closed. Once all of them are gone, the process ends by itself.',
+            })
+          : failure;
+      });
+      if (exit.signal) {
+        throw new CheckFailure(`Your server was killed by ${exit.signal}: it did not handle SIGTERM.`, {
+          explanation: "Handle the signal, process.on('SIGTERM', shutDown), so that the server can close every connection properly first.",
+        });
+      }
+    },
+  },
+  ...robustnessChecks(served),
+];
+
+/** `client`'s connection must close with 1001 within `ms` of the signal. */
+async function shutDownClose(ctx: ServerCheckContext, client: ScriptedClient, ms: number): Promise<void> {
+  const info = await client.closure(ms).catch(() => undefined);
+  if (info?.code === 1001) return;
+  await ctx.server.settleIfExiting();
+  const killed = !ctx.server.running && ctx.server.exitInfo?.signal;
+  throw new CheckFailure(
+    info ? `After SIGTERM, your server closed ${client.name}'s connection with code ${info.code}, not 1001.` : `After SIGTERM, ${client.name}'s connection stayed open for ${seconds(ms)}.`,
+    {
+      expected: 'close with code 1001 (going away)',
+      received: info ? `close with code ${info.code}${info.reason ? ` and reason "${info.reason}"` : ''}` : 'the connection still open',
+      explanation: killed
+        ? "Your server was killed by the signal: no handler ran. process.on('SIGTERM', shutDown), and there close every connection with socket.close(1001, '...')."
+        : info?.code === 1006
+          ? 'The connections ended without a close frame: process.exit() (or terminate()) drops them. Close each one with socket.close(1001, ...) and let the process end by itself.'
+          : info
+            ? 'A server that shuts down says so with 1001 (going away): socket.close(1001, "Server shutting down").'
+            : "On SIGTERM, close every connection: for (const socket of wss.clients) socket.close(1001, 'Server shutting down').",
+    },
+  );
+}
+
+export default defineLesson({
+  kind: 'server',
+  checks,
+  hints: [
+    'Start with the application-level ping: in parse(), a message of type "ping" is always valid; answer it with send(socket, { type: "pong", id: message.id }). The id can be any JSON value: never check or convert it.',
+    'The heartbeat is ONE setInterval for the whole server, every HEARTBEAT_MS (Number(process.env.HEARTBEAT_MS ?? 30_000)). On each tick, loop over wss.clients and call socket.ping().',
+    "Remember who answered: a WeakSet<WebSocket>. Add a socket when it connects and in socket.on('pong', ...). On each tick, a socket not in the set has not answered the last ping: end it; the others are taken out of the set and pinged again.",
+    'End a dead connection with socket.terminate(), not close(): close() waits for the other side to answer its close frame, and a vanished peer never answers.',
+    "terminate() ends in the same 'close' event as every other ending. Put the terminated socket in a second set (timedOut) before terminating it, and in 'close' add reason: 'timeout' to the 'left' of a socket in that set. A socket that never joined is announced to nobody.",
+    "Shutting down: process.once('SIGTERM', shutDown). There clearInterval(heartbeat), socket.close(1001, 'Server shutting down') for every socket in wss.clients, and wss.close(). No process.exit(): once nothing is left, Node.js exits by itself.",
+  ],
+});
+
+/**
+ * Lets the heartbeat tick three more times (counted at `watcher`), then `watcher` (named
+ * `name`) says a line: its own message must be the next thing it receives, so nothing more
+ * was announced meanwhile (absence proved by order).
+ */
+async function afterTicks(ctx: ServerCheckContext, watcher: ScriptedClient, name: string, explain: (received: Message) => string | undefined): Promise<void> {
+  const ticks = 3;
+  await firstPings(watcher, ticks);
+  ctx.note(`${ticks} ticks of the heartbeat later, ${watcher.name} says a line: it must be the next thing ${watcher.name} receives`);
+  const text = 'anyone still here?';
+  await expectJson(send(watcher, { type: 'say', text }), { type: 'message', from: name, text }, explain);
+}
