@@ -5,7 +5,7 @@ import { trackGroup, untrackGroup } from './cleanup.ts';
 import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { OutputCapture } from './output-capture.ts';
-import { groupAlive, groupExiting, signalGroup, stopGroup } from './process-group.ts';
+import { groupAlive, groupExiting, signalGroup, stopGroup, waitUntilGone } from './process-group.ts';
 import type { Transcript } from '../core/transcript.ts';
 
 /**
@@ -197,6 +197,15 @@ export class RunningProgram {
     if (out) parts.push(`stdout:\n${indent(out)}`);
     if (err) parts.push(`stderr:\n${indent(err)}`);
     return parts.length > 0 ? parts.join('\n') : 'no output at all';
+  }
+
+  /**
+   * Waits up to `ms` for every process of the program to be gone, a shell that ran it included;
+   * true when none is left. How a check sees a program end by itself after a signal, whatever
+   * wraps it (a shell, npx, tsx), since the signal reaches the wrappers too.
+   */
+  allGone(ms: number): Promise<boolean> {
+    return waitUntilGone(this.pid, ms);
   }
 
   /** Sends `signal` to the program and everything it started, and returns at once. */

@@ -1,0 +1,40 @@
+// mutant: takes any message as a sign of life, as well as a pong, so a peer that talks but answers no ping is kept
+// fails: only-pongs
+// message: /still connected.*Only a pong answers a ping/s
+// passes: dead-peer, live-peer
+import { WebSocket } from 'ws';
+import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen } from './_json-chat.ts';
+
+const wss = listen();
+const answered = new WeakSet<WebSocket>();
+const timedOut = new WeakSet<WebSocket>();
+
+const heartbeat = setInterval(() => {
+  for (const socket of wss.clients) {
+    if (!answered.has(socket)) {
+      timedOut.add(socket);
+      socket.terminate();
+      continue;
+    }
+    answered.delete(socket);
+    socket.ping();
+  }
+}, HEARTBEAT_MS);
+
+process.once('SIGTERM', () => {
+  clearInterval(heartbeat);
+  for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+  wss.close();
+});
+
+wss.on('connection', (socket) => {
+  socket.on('error', console.error);
+  answered.add(socket);
+  socket.on('pong', () => answered.add(socket));
+  socket.on('message', (data, isBinary) => {
+    answered.add(socket); // it talks, so it is alive
+    const other = handleChat(socket, data, isBinary);
+    if (other) answerPing(socket, other);
+  });
+  socket.on('close', () => announceLeft(socket, timedOut.has(socket) ? 'timeout' : undefined));
+});

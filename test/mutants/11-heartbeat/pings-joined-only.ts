@@ -1,0 +1,39 @@
+// mutant: pings only the users who joined (users.keys()), so a connection that never joins is never checked
+// fails: dead-peer
+// message: /uma expected 1 ping.*joined or not/s
+// passes: live-peer
+import { WebSocket } from 'ws';
+import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen, users } from './_json-chat.ts';
+
+const wss = listen();
+const answered = new WeakSet<WebSocket>();
+const timedOut = new WeakSet<WebSocket>();
+
+const heartbeat = setInterval(() => {
+  for (const socket of users.keys()) {
+    if (!answered.has(socket)) {
+      timedOut.add(socket);
+      socket.terminate();
+      continue;
+    }
+    answered.delete(socket);
+    socket.ping();
+  }
+}, HEARTBEAT_MS);
+
+process.once('SIGTERM', () => {
+  clearInterval(heartbeat);
+  for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+  wss.close();
+});
+
+wss.on('connection', (socket) => {
+  socket.on('error', console.error);
+  answered.add(socket);
+  socket.on('pong', () => answered.add(socket));
+  socket.on('message', (data, isBinary) => {
+    const other = handleChat(socket, data, isBinary);
+    if (other) answerPing(socket, other);
+  });
+  socket.on('close', () => announceLeft(socket, timedOut.has(socket) ? 'timeout' : undefined));
+});

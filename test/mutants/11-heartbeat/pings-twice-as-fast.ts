@@ -1,0 +1,39 @@
+// mutant: pings twice per HEARTBEAT_MS "to find dead peers sooner"
+// fails: ping-interval
+// message: /faster than every HEARTBEAT_MS.*not a fraction of it/s
+// passes: live-peer, dead-peer
+import { WebSocket } from 'ws';
+import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen } from './_json-chat.ts';
+
+const wss = listen();
+const answered = new WeakSet<WebSocket>();
+const timedOut = new WeakSet<WebSocket>();
+
+const heartbeat = setInterval(() => {
+  for (const socket of wss.clients) {
+    if (!answered.has(socket)) {
+      timedOut.add(socket);
+      socket.terminate();
+      continue;
+    }
+    answered.delete(socket);
+    socket.ping();
+  }
+}, HEARTBEAT_MS / 2);
+
+process.once('SIGTERM', () => {
+  clearInterval(heartbeat);
+  for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+  wss.close();
+});
+
+wss.on('connection', (socket) => {
+  socket.on('error', console.error);
+  answered.add(socket);
+  socket.on('pong', () => answered.add(socket));
+  socket.on('message', (data, isBinary) => {
+    const other = handleChat(socket, data, isBinary);
+    if (other) answerPing(socket, other);
+  });
+  socket.on('close', () => announceLeft(socket, timedOut.has(socket) ? 'timeout' : undefined));
+});
