@@ -1,3 +1,4 @@
+import { CheckFailure } from '../core/errors.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
 import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
@@ -76,13 +77,31 @@ export class ServerCheckContext {
   /**
    * Sends `signal` to the learner's server (its process group, as a terminal or a service
    * manager does) and returns at once: for checks of how a server shuts itself down, which
-   * watch its clients and `server.exited`. As with stopServer(), the check is not failed for
+   * watch its clients and `server.allGone()`. As with stopServer(), the check is not failed for
    * the server having stopped, a later check gets a new one, and what is left is stopped.
    */
   signalServer(signal: NodeJS.Signals): void {
     this.serverStoppedByCheck = true;
     this.note(`the checker sends ${signal} to your server, as a service manager does to stop it`);
     this.server.signal(signal);
+  }
+
+  /**
+   * Awaits `work`; when it fails because the learner's server has stopped (it crashed), fails
+   * instead with "Your server stopped after <what>", the server's output, and `explanation`.
+   */
+  async keepsServing<T>(work: PromiseLike<T>, what: string, explanation: string): Promise<T> {
+    try {
+      return await work;
+    } catch (failure) {
+      // A connection can end a moment before the exit of the process is reported.
+      await this.server.settleIfExiting();
+      if (this.server.running) throw failure;
+      throw new CheckFailure(`Your server stopped after ${what}. It must keep serving everyone else.`, {
+        received: this.server.outputSummary(),
+        explanation,
+      });
+    }
   }
 
   dispose(): void {
