@@ -20,5 +20,6 @@ export { colors } from './terminal/colors.ts';
 export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';
 export { runClientDemo, withReferenceServer } from './demos/demo.ts';
+export { runHeartbeatDemo } from './demos/heartbeat-demo.ts';
 export { runOperatorDemo } from './demos/operator-demo.ts';
 export { startChatBot } from './demos/chat-bot.ts';

@@ -7,6 +7,8 @@ export interface InteractiveClientOptions {
   help?: string;
   /** What a typed line does, for demos that route some lines elsewhere; by default it is sent. */
   onLine?: (line: string, send: (text: string) => void) => void;
+  /** Shows each protocol ping from the server (which ws answers by itself), for the heartbeat demo. */
+  showPings?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export function runInteractiveClient(url: string, options: InteractiveClientOpti
       });
       input.prompt();
     });
+    if (options.showPings) ws.on('ping', () => print(pc.dim('♥ a ping from the server (your WebSocket library answered it with a pong)')));
     ws.on('message', (data, isBinary) => {
       print(isBinary ? pc.magenta(`[binary, ${(data as Buffer).length} bytes]`) : `${pc.cyan('←')} ${data.toString()}`);
     });

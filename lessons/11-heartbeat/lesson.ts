@@ -3,15 +3,25 @@ import {
   CheckFailure,
   defineLesson,
   explained,
+  joinChat,
+  jsonChat,
+  jsonProtocolChecks,
+  like,
   robustnessChecks,
+  runHeartbeatDemo,
   scaled,
   seconds,
-  type Message,
+  servedByJsonChat,
   type ScriptedClient,
   type ServerCheck,
   type ServerCheckContext,
-  type Served,
 } from '../../checker/lesson-api.ts';
+
+/**
+ * Lesson 11: heartbeats on the lesson 09 protocol. The checks that watch the heartbeat run at
+ * the same time, each on a server of its own started with a short HEARTBEAT_MS; every bound
+ * is measured on the transcript's clock, with the contract's tolerance written out below.
+ */
 
 /**
  * The heartbeat the checker asks for, in HEARTBEAT_MS: short, so that the ten intervals the
@@ -24,62 +34,35 @@ const TOLERANCE_MS = scaled(250);
 const GONE_WITHIN_MS = 2 * HEARTBEAT_MS + TOLERANCE_MS;
 /** How many intervals the checks that count pings watch. */
 const WATCHED_INTERVALS = 10;
-/** The environment of the checks that watch the heartbeat: each gets a server of its own with it. */
-const heartbeat = { concurrent: true, env: { HEARTBEAT_MS: String(HEARTBEAT_MS) } } as const;
+/** How a check that watches the heartbeat runs: alongside the others, on a server of its own with the short heartbeat. */
+const watchesHeartbeat = { concurrent: true, env: { HEARTBEAT_MS: String(HEARTBEAT_MS) } } as const;
 
-const forHeartbeatMs = `(HEARTBEAT_MS is ${HEARTBEAT_MS} ms here)`;
+/** The lesson 09 checks that hold here as they are (the load check is left out: it would slow the heartbeat checks' clients). */
+const REUSED = ['message', 'bad-json', 'unknown-type', 'bad-text', 'bad-name', 'not-joined', 'already-joined', 'unjoined-silent', 'leave-clean', 'leave-abrupt', 'leave-unjoined'];
+
+const hereHeartbeatIs = `(HEARTBEAT_MS is ${HEARTBEAT_MS} ms here)`;
 const noPings =
   'Every HEARTBEAT_MS milliseconds (setInterval, not setTimeout, which runs once), ping every connection, joined or not: ' +
   'for (const socket of wss.clients) socket.ping(). ' +
   `Read the interval from the environment, Number(process.env.HEARTBEAT_MS ?? 30_000): the checker sets it to ${HEARTBEAT_MS} ms.`;
 
-// ---- the JSON protocol of lesson 09 ------------------------------------------------------
-
-function parsed(message: Message): unknown {
-  try {
-    return JSON.parse(message.text) as unknown;
-  } catch {
-    return undefined;
-  }
+/** A field of a JSON object, or undefined for anything else. */
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** A received message of this type (any fields), or undefined. */
-function ofType(message: Message, type: string): Record<string, unknown> | undefined {
-  const value = parsed(message);
-  return isObject(value) && value.type === type ? value : undefined;
-}
-
-/** The next message must be a JSON object with these fields (others allowed), each equal by value. */
-function expectJson(client: ScriptedClient, expected: Record<string, unknown>, explain?: (received: Message) => string | undefined): ScriptedClient {
-  const matches = (message: Message) => {
-    const value = parsed(message);
-    return isObject(value) && Object.entries(expected).every(([key, wanted]) => isDeepStrictEqual(value[key], wanted));
-  };
-  return client.expectMessage(matches, JSON.stringify(expected), { explain });
-}
-
-const send = (client: ScriptedClient, message: Record<string, unknown>) => client.send(JSON.stringify(message));
-
-/** Connects `name` and joins: its welcome has arrived when the returned client's steps have run. */
+/** Connects `name` and queues its join; it has joined once its steps have run. */
 function join(ctx: ServerCheckContext, name: string, options: { autoPong?: boolean } = {}): ScriptedClient {
-  return expectJson(send(ctx.connect(name.toLowerCase(), options), { type: 'join', name }), { type: 'welcome', name });
+  return joinChat(ctx.connect(name, options), name);
 }
 
-/**
- * A round trip of lesson 09 for a client that has not joined: a line it may not say yet, and the
- * error. (Unlike joined users, it receives nothing from anyone else meanwhile.)
- */
-function refused(client: ScriptedClient, label: string): ScriptedClient {
-  return expectJson(send(client, { type: 'say', text: label }), { type: 'error', code: 'not-joined' });
-}
-
-/** A chat line from `user` (named `name`), which every joined user, the sender included, receives. */
-function says(user: ScriptedClient, name: string, text: string): ScriptedClient {
-  return expectJson(send(user, { type: 'say', text }), { type: 'message', from: name, text });
+/** `user` says `text`, and its own copy comes back: a round trip for a joined user. */
+function says(user: ScriptedClient, text: string): ScriptedClient {
+  return user.send(jsonChat.say(text)).expectJson(jsonChat.message(user.name, text));
 }
 
 // ---- application-level ping -------------------------------------------------------------
@@ -87,28 +70,44 @@ function says(user: ScriptedClient, name: string, text: string): ScriptedClient 
 /** The ids the checker pings with: every kind of JSON value. */
 const PING_IDS: unknown[] = [1, 'abc', { seq: 2, sent: [1, null, { deep: true }] }, null, 0, false, [], 'a "quoted" id', 3.25];
 
-function explainPong(id: unknown, received: Message): string | undefined {
-  const error = ofType(received, 'error');
-  if (error?.code === 'unknown-type') return 'Your server does not know "ping" yet: add it to the message types and to parse(), and answer it with {"type":"pong","id":...}.';
-  if (error?.code === 'not-joined') return 'A ping needs no join: a page pings to find out whether its server is still there, joined or not.';
-  if (error?.code === 'bad-field') return `Any JSON value is a valid id (here ${JSON.stringify(id)}): do not check its type, pass it back as it came.`;
-  const pong = ofType(received, 'pong');
-  if (!pong) return undefined;
-  if (!('id' in pong)) return 'Send the id back: socket.send(JSON.stringify({ type: "pong", id: message.id })).';
-  if (JSON.stringify(pong.id) === JSON.stringify(String(id))) return `The id goes back as the same JSON value: ${JSON.stringify(id)} is not the string ${JSON.stringify(String(id))}. Do not convert it.`;
-  return `The id goes back exactly as it came: ${JSON.stringify(id)}, not ${JSON.stringify(pong.id)}.`;
+function explainPong(id: unknown, value: unknown): string | undefined {
+  const type = field(value, 'type');
+  const code = field(value, 'code');
+  if (type === 'error' && code === 'unknown-type') {
+    return 'Your server does not know "ping" yet: add it to the message types and to parse(), and answer it with {"type":"pong","id":...}.';
+  }
+  if (type === 'error' && code === 'not-joined') return 'A ping needs no join: a page pings to find out whether its server is still there, joined or not.';
+  if (type === 'error' && code === 'bad-field') return `Any JSON value is a valid id (here ${JSON.stringify(id)}): do not check its type, pass it back as it came.`;
+  if (type === 'message') return 'Answer a ping at once, when it arrives, not on a later tick: the line sent after it was passed on first.';
+  if (type !== 'pong') return undefined;
+  const returned = field(value, 'id');
+  if (returned === undefined) return 'Send the id back: send(socket, { type: "pong", id: message.id }).';
+  if (returned === String(id)) return `The id goes back as the same JSON value: ${JSON.stringify(id)} is not the string ${JSON.stringify(String(id))}. Do not convert it.`;
+  return `The id goes back exactly as it came: ${JSON.stringify(id)}, not ${JSON.stringify(returned)}.`;
 }
+
+/** The pong for `id`: the same JSON value, exactly (not merely a partial match of an object). */
+const pong = (id: unknown) => ({ type: 'pong', id: like.that(`exactly ${JSON.stringify(id)}`, (value) => isDeepStrictEqual(value, id)) });
 
 /** An application-level ping from `client`, and its pong. */
 function appPing(client: ScriptedClient, id: unknown): ScriptedClient {
-  return expectJson(send(client, { type: 'ping', id }), { type: 'pong', id }, (received) => explainPong(id, received));
+  return client.send(JSON.stringify({ type: 'ping', id })).expectJson(pong(id), { explain: (value) => explainPong(id, value) });
 }
 
-// ---- measuring the heartbeat ------------------------------------------------------------
+// ---- watching the heartbeat -------------------------------------------------------------
 
-/** Waits for the first ping `client` gets (how a check knows the heartbeat runs for it). */
+/** Waits for the first ping `client` gets: the heartbeat runs for it. */
 function firstPing(client: ScriptedClient): ScriptedClient {
   return client.expectPings(1, { ms: HEARTBEAT_MS + TOLERANCE_MS + scaled(1_000), explanation: noPings });
+}
+
+/** Waits for `count` more pings at `client`; a failure says whether the pings never came or stopped coming. */
+function morePings(client: ScriptedClient, count: number): Promise<void> {
+  return explained(client.expectPings(count, { ms: count * (HEARTBEAT_MS + TOLERANCE_MS) + scaled(1_000) }), () => {
+    if (client.closeInfo) return undefined;
+    if (client.pings.length === 0) return noPings;
+    return `Your server pinged ${client.name} ${plural(client.pings.length, 'time')}, then stopped. Ping on every tick: setInterval (not setTimeout, which runs once), every HEARTBEAT_MS milliseconds.`;
+  });
 }
 
 /**
@@ -123,7 +122,7 @@ async function endedInTime(ctx: ServerCheckContext, peer: ScriptedClient, why: s
   const closed = await peer.closure(Math.max(0, waitMs)).then(() => true, () => false);
   const unanswered = peer.pings.filter((at) => at > since).length;
   const after = (at: number) => `${Math.round(at - since)} ms`;
-  const bound = `at most ${GONE_WITHIN_MS} ms (2 × HEARTBEAT_MS + 250 ms) ${forHeartbeatMs}`;
+  const bound = `at most ${GONE_WITHIN_MS} ms (2 × HEARTBEAT_MS + 250 ms) ${hereHeartbeatIs}`;
   if (!closed || peer.closedAt! - since > GONE_WITHIN_MS) {
     const closeFrame = peer.closeFrameReceived;
     throw new CheckFailure(
@@ -165,239 +164,67 @@ function pingsAtTheInterval(client: ScriptedClient): void {
   const times = client.pings.slice(0, WATCHED_INTERVALS + 1);
   const took = times.at(-1)! - times[0]!;
   const shortest = WATCHED_INTERVALS * HEARTBEAT_MS - TOLERANCE_MS;
+  const shown = `gaps: ${gaps(times).map(Math.round).join(', ')} ms`;
   if (took < shortest) {
     const every = Math.round(took / WATCHED_INTERVALS);
-    throw new CheckFailure(`${client.name} received ${WATCHED_INTERVALS} pings in ${Math.round(took)} ms, one every ${every} ms on average: faster than every HEARTBEAT_MS ${forHeartbeatMs}.`, {
-      expected: `${WATCHED_INTERVALS} pings in at least ${shortest} ms (${WATCHED_INTERVALS} × HEARTBEAT_MS − 250 ms)`,
-      received: `${WATCHED_INTERVALS} pings in ${Math.round(took)} ms (gaps: ${gaps(times).map(Math.round).join(', ')} ms)`,
-      explanation:
-        every < HEARTBEAT_MS * 0.75 && every > HEARTBEAT_MS * 0.25
-          ? 'Ping once per HEARTBEAT_MS: setInterval(tick, HEARTBEAT_MS), not a fraction of it.'
-          : 'Start one heartbeat timer for the whole server, once: a setInterval started for every message (or every connection) adds up.',
-    });
+    throw new CheckFailure(
+      `${client.name} received ${WATCHED_INTERVALS} pings in ${Math.round(took)} ms, one every ${every} ms on average: faster than every HEARTBEAT_MS ${hereHeartbeatIs}.`,
+      {
+        expected: `${WATCHED_INTERVALS} pings in at least ${shortest} ms (${WATCHED_INTERVALS} × HEARTBEAT_MS − 250 ms)`,
+        received: `${WATCHED_INTERVALS} pings in ${Math.round(took)} ms (${shown})`,
+        explanation:
+          every > HEARTBEAT_MS / 4
+            ? 'Ping once per HEARTBEAT_MS: setInterval(tick, HEARTBEAT_MS), not a fraction of it.'
+            : 'Start one heartbeat timer for the whole server, once: a setInterval started for every message (or every connection) adds up.',
+      },
+    );
   }
   const longest = Math.max(...gaps(times));
   if (longest > HEARTBEAT_MS + TOLERANCE_MS) {
-    throw new CheckFailure(`${client.name} waited ${Math.round(longest)} ms between two pings: more than HEARTBEAT_MS + 250 ms ${forHeartbeatMs}.`, {
+    throw new CheckFailure(`${client.name} waited ${Math.round(longest)} ms between two pings: more than HEARTBEAT_MS + 250 ms ${hereHeartbeatIs}.`, {
       expected: `a ping at least every ${HEARTBEAT_MS + TOLERANCE_MS} ms`,
-      received: `gaps of ${gaps(times).map(Math.round).join(', ')} ms`,
+      received: shown,
       explanation: 'Ping on every tick: setInterval (not setTimeout, which runs once), every HEARTBEAT_MS milliseconds.',
     });
   }
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 // ---- who is told what -------------------------------------------------------------------
 
-function explainLeft(name: string, timeout: boolean, received: Message): string | undefined {
-  const left = ofType(received, 'left');
-  if (!left) return undefined;
-  if (left.name !== name) {
-    return typeof left.name === 'string'
-      ? undefined
-      : 'A connection that never joined has no name, and nobody knew it was there: it leaves quietly, whatever ended it.';
+function explainLeft(name: string, byHeartbeat: boolean, value: unknown): string | undefined {
+  if (field(value, 'type') !== 'left') return undefined;
+  const about = field(value, 'name');
+  if (typeof about !== 'string') return 'A connection that never joined has no name, and nobody knew it was there: it leaves quietly, whatever ended it.';
+  if (about !== name) return undefined;
+  if (byHeartbeat && field(value, 'reason') === undefined) {
+    return `When the heartbeat ended the connection, 'left' says so: {"type":"left","name":"${name}","reason":"timeout"}. Remember which sockets you terminate.`;
   }
-  if (timeout && left.reason === undefined) return `When the heartbeat ended the connection, 'left' says so: {"type":"left","name":"${name}","reason":"timeout"}. Remember which sockets you terminate.`;
-  if (!timeout && left.reason === 'timeout') {
-    return `${name} left on its own (a close, or a dropped connection), not through your heartbeat: only a connection your heartbeat terminated gets reason "timeout". A dropped connection also closes with 1006, so the close code cannot tell.`;
+  if (!byHeartbeat && field(value, 'reason') === 'timeout') {
+    return (
+      `${name} left on their own (a close, or a dropped connection), not through your heartbeat: only a connection your heartbeat ` +
+      'terminated gets reason "timeout". A dropped connection closes with 1006 too, so the close code cannot tell.'
+    );
   }
   return undefined;
 }
 
-/** Waits for `count` more pings at `client`; a failure says whether the pings never came or stopped coming. */
-function morePings(client: ScriptedClient, count: number): Promise<void> {
-  return explained(client.expectPings(count, { ms: count * (HEARTBEAT_MS + TOLERANCE_MS) + scaled(1_000) }), () => {
-    if (client.closeInfo) return undefined;
-    if (client.pings.length === 0) return noPings;
-    return `Your server pinged ${client.name} ${plural(client.pings.length, 'time')}, then stopped. Ping on every tick: setInterval (not setTimeout, which runs once), every HEARTBEAT_MS milliseconds.`;
-  });
+/**
+ * Lets the heartbeat tick three more times (counted at `watcher`), then `watcher` says a line:
+ * its own copy must be the next thing it receives, so nothing more was announced meanwhile
+ * (absence proved by order).
+ */
+async function nothingMoreAfterTicks(ctx: ServerCheckContext, watcher: ScriptedClient, explain: (value: unknown) => string | undefined): Promise<void> {
+  const ticks = 3;
+  await morePings(watcher, ticks);
+  const text = 'anyone still here?';
+  ctx.note(`${ticks} ticks of the heartbeat later, ${watcher.name} says a line: its copy must be the next thing ${watcher.name} receives`);
+  await watcher.send(jsonChat.say(text)).expectJson(jsonChat.message(watcher.name, text), { explain });
 }
 
-// ---- the checks -------------------------------------------------------------------------
-
-/** How the shared robustness checks prove a client is served: a round trip that needs no join. */
-const served: Served = {
-  open: (ctx, name) => refused(ctx.connect(name), `hello from ${name}`),
-  again: (client, round) => refused(client, `round ${round}`),
-};
-
-const checks: ServerCheck[] = [
-  {
-    id: 'app-ping',
-    name: 'answers {"type":"ping","id":X} at once with {"type":"pong","id":X}, whatever JSON value X is, joined or not',
-    run: async (ctx) => {
-      const paula = ctx.connect('paula');
-      ctx.note('paula has not joined: a ping needs no join');
-      for (const id of PING_IDS) await appPing(paula, id);
-      await expectJson(send(paula, { type: 'join', name: 'Paula' }), { type: 'welcome', name: 'Paula' });
-      ctx.note('paula pings and then says a line: the pong must come first, since the server handled the ping first');
-      send(send(paula, { type: 'ping', id: 'first' }), { type: 'say', text: 'second' });
-      await expectJson(paula, { type: 'pong', id: 'first' }, (received) =>
-        ofType(received, 'message') ? 'Answer a ping at once, when it arrives, not on a later tick: the line sent after it was passed on first.' : explainPong('first', received),
-      );
-      await expectJson(paula, { type: 'message', from: 'Paula', text: 'second' });
-    },
-  },
-  {
-    ...heartbeat,
-    id: 'ping-interval',
-    name: 'pings every connection every HEARTBEAT_MS: not faster, not more with every message, and without stopping',
-    run: async (ctx) => {
-      const quiet = ctx.connect('quinn');
-      const chatty = join(ctx, 'Chris');
-      await Promise.all([firstPing(quiet), firstPing(chatty)]);
-      ctx.note(`quinn says nothing; chris sends a message after every ping. Both should get a ping every ${HEARTBEAT_MS} ms.`);
-      const talking = (async () => {
-        for (let round = 1; round <= WATCHED_INTERVALS; round++) {
-          await morePings(chatty, 1);
-          await says(chatty, 'Chris', `line ${round}`);
-        }
-      })();
-      await Promise.all([morePings(quiet, WATCHED_INTERVALS), talking]);
-      pingsAtTheInterval(quiet);
-      pingsAtTheInterval(chatty);
-    },
-  },
-  {
-    ...heartbeat,
-    id: 'live-peer',
-    name: `never ends a connection that answers every ping, even one that says nothing (${WATCHED_INTERVALS} intervals watched)`,
-    run: async (ctx) => {
-      const ivy = join(ctx, 'Ivy');
-      await firstPing(ivy);
-      ctx.note(`ivy answers every ping (her WebSocket library does it by itself) and sends nothing else, for ${WATCHED_INTERVALS} intervals`);
-      await explained(morePings(ivy, WATCHED_INTERVALS - 1), (failure) =>
-        ivy.closeInfo
-          ? 'Ivy answered every ping with a pong, yet your server ended her connection. Mark a connection as alive in socket.on(\'pong\', ...), ' +
-            'and count a new connection as alive until its first ping has gone unanswered. A quiet user is not a dead one.'
-          : failure.details.explanation,
-      );
-      await says(ivy, 'Ivy', 'still here');
-    },
-  },
-  {
-    ...heartbeat,
-    id: 'dead-peer',
-    name: 'ends a connection that stops answering pings within 2 × HEARTBEAT_MS + 250 ms, with terminate()',
-    run: async (ctx) => {
-      const trent = join(ctx, 'Trent');
-      const uma = ctx.connect('uma');
-      ctx.note('trent has joined, uma never joins; each vanishes right after answering its first ping');
-      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
-      const why =
-        'Your server kept the connection although its pings went unanswered. On each tick, end (terminate()) every connection that has not ' +
-        "answered the previous tick's ping; remember which ones answered in socket.on('pong', ...).";
-      await Promise.all([endedInTime(ctx, trent, why), endedInTime(ctx, uma, why)]);
-    },
-  },
-  {
-    ...heartbeat,
-    id: 'only-pongs',
-    name: 'counts only a pong as an answer: a peer that keeps sending messages but answers no ping is ended too',
-    run: async (ctx) => {
-      const chad = join(ctx, 'Chad', { autoPong: false });
-      await firstPing(chad).answerPings(false);
-      ctx.note('chad now answers no ping, but says a line after each one he gets, until his connection ends');
-      const talkUntil = chad.stoppedAnsweringAt! + GONE_WITHIN_MS + 2 * HEARTBEAT_MS;
-      for (let round = 1; chad.isOpen && ctx.transcript.now() < talkUntil; round++) {
-        const talked = await chad
-          .expectPings(1, { ms: Math.max(0, talkUntil - ctx.transcript.now()) })
-          .then(() => says(chad, 'Chad', `line ${round}`))
-          .then(() => true, () => false);
-        if (!talked) break;
-      }
-      await endedInTime(
-        ctx,
-        chad,
-        "Chad kept sending messages, but answered no ping. Only a pong answers a ping: mark a connection alive in socket.on('pong', ...), " +
-          "not in 'message'. (A program can hang in a way that still sends, and a page that talks is not proof that the connection's other direction works.)",
-      );
-    },
-  },
-  {
-    ...heartbeat,
-    id: 'timeout-left',
-    name: 'tells the others {"type":"left","name":…,"reason":"timeout"}, once, when the heartbeat ends a joined user, and nothing for one that never joined',
-    run: async (ctx) => {
-      const bob = join(ctx, 'Bob');
-      await bob;
-      const trent = join(ctx, 'Trent');
-      await Promise.all([trent, expectJson(bob, { type: 'joined', name: 'Trent' })]);
-      const uma = ctx.connect('uma');
-      ctx.note('trent has joined, uma never joins; each vanishes right after answering its first ping');
-      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
-      await explained(
-        expectJson(bob, { type: 'left', name: 'Trent', reason: 'timeout' }, (received) => explainLeft('Trent', true, received)),
-        (failure) =>
-          failure.details.received === 'nothing' && trent.closeInfo
-            ? "Your server ended Trent's connection, but nobody was told. The 'close' event comes for a terminated connection too: announce " +
-              'every joined user there (and do not forget the user before that).'
-            : undefined,
-      );
-      await afterTicks(ctx, bob, 'Bob', (received) =>
-        ofType(received, 'left')?.name === 'Trent'
-          ? "Trent was announced twice. Announce a leaving user in one place, the 'close' handler, which runs for every ending, terminate() included."
-          : explainLeft('Trent', true, received),
-      );
-    },
-  },
-  {
-    ...heartbeat,
-    id: 'clean-leave',
-    name: 'announces a user who closes or drops the connection once, without reason "timeout"',
-    run: async (ctx) => {
-      const bob = join(ctx, 'Bob');
-      await bob;
-      for (const [name, leave] of [
-        ['Alice', (client: ScriptedClient) => client.close(1000)],
-        ['Dave', (client: ScriptedClient) => client.drop()],
-      ] as const) {
-        const user = join(ctx, name);
-        await Promise.all([user, expectJson(bob, { type: 'joined', name })]);
-        await firstPing(user);
-        await leave(user);
-        await bob.expectMessage((m) => ofType(m, 'left')?.name === name && ofType(m, 'left')?.reason !== 'timeout', `{"type":"left","name":"${name}"} (no reason "timeout")`, {
-          explain: (received) => explainLeft(name, false, received),
-        });
-      }
-      await afterTicks(ctx, bob, 'Bob', (received) =>
-        ofType(received, 'left')
-          ? `${String(ofType(received, 'left')!.name)} was announced again after leaving. The heartbeat must forget a connection that has closed: ` +
-            'one timer for the whole server, looping over wss.clients (which ws keeps up to date), has nothing to forget; a timer per connection must be cleared on close.'
-          : undefined,
-      );
-    },
-  },
-  {
-    id: 'sigterm',
-    name: 'on SIGTERM closes every connection with 1001 and exits by itself within one second',
-    fresh: true,
-    run: async (ctx) => {
-      const alice = join(ctx, 'Alice');
-      const uma = ctx.connect('uma');
-      await Promise.all([alice, refused(uma, 'ready')]);
-      ctx.signalServer('SIGTERM');
-      const signalledAt = ctx.transcript.now();
-      const within = scaled(1_000);
-      await Promise.all([alice, uma].map((client) => shutDownClose(client, within)));
-      if (await ctx.server.allGone(Math.max(0, signalledAt + within - ctx.transcript.now()))) return;
-      throw new CheckFailure(`After SIGTERM your server closed its connections, but it was still running ${seconds(within)} after the signal.`, {
-        expected: 'the process ends by itself within one second',
-        received: 'still running',
-        explanation:
-          'Something still keeps Node.js running: the heartbeat timer (clearInterval it), the server (wss.close()), or a connection that ' +
-          'has not closed. Once all of them are gone, the process ends by itself.',
-      });
-    },
-  },
-  ...robustnessChecks(served),
-];
+// ---- shutting down ----------------------------------------------------------------------
 
 /** `client`'s connection must close with 1001 within `ms` of the signal. */
-async function shutDownClose(client: ScriptedClient, ms: number): Promise<void> {
+async function closedWith1001(client: ScriptedClient, ms: number): Promise<void> {
   const info = await client.closure(ms).catch(() => undefined);
   if (info?.code === 1001) return;
   throw new CheckFailure(
@@ -411,11 +238,192 @@ async function shutDownClose(client: ScriptedClient, ms: number): Promise<void> 
             "ended with process.exit(). Handle the signal, process.once('SIGTERM', shutDown), close each connection there with " +
             "socket.close(1001, 'Server shutting down'), and let the process end by itself."
           : info
-            ? 'A server that shuts down says so with 1001 (going away): socket.close(1001, "Server shutting down").'
+            ? "A server that shuts down says so with 1001 (going away): socket.close(1001, 'Server shutting down')."
             : "On SIGTERM, close every connection: for (const socket of wss.clients) socket.close(1001, 'Server shutting down').",
     },
   );
 }
+
+// ---- the checks -------------------------------------------------------------------------
+
+const checks: ServerCheck[] = [
+  {
+    id: 'app-ping',
+    name: 'answers {"type":"ping","id":X} at once with {"type":"pong","id":X}, whatever JSON value X is, joined or not',
+    run: async (ctx) => {
+      const paula = ctx.connect('Paula');
+      ctx.note('Paula has not joined: a ping needs no join');
+      for (const id of PING_IDS) await appPing(paula, id);
+      await joinChat(paula, 'Paula');
+      ctx.note('Paula pings and then says a line: the pong must come first, since the server handled the ping first');
+      paula.send(JSON.stringify({ type: 'ping', id: 'first' })).send(jsonChat.say('second'));
+      await paula.expectJson(pong('first'), { explain: (value) => explainPong('first', value) }).expectJson(jsonChat.message('Paula', 'second'));
+    },
+  },
+  ...jsonProtocolChecks().filter((check) => REUSED.includes(check.id)),
+  {
+    ...watchesHeartbeat,
+    id: 'ping-interval',
+    name: 'pings every connection every HEARTBEAT_MS: not faster, not more with every message, and without stopping',
+    run: async (ctx) => {
+      const quinn = ctx.connect('Quinn');
+      const chris = join(ctx, 'Chris');
+      await Promise.all([firstPing(quinn), firstPing(chris)]);
+      ctx.note(`Quinn says nothing; Chris says a line after every ping. Both should get a ping every ${HEARTBEAT_MS} ms.`);
+      const talking = (async () => {
+        for (let round = 1; round <= WATCHED_INTERVALS; round++) {
+          await morePings(chris, 1);
+          await says(chris, `line ${round}`);
+        }
+      })();
+      await Promise.all([morePings(quinn, WATCHED_INTERVALS), talking]);
+      pingsAtTheInterval(quinn);
+      pingsAtTheInterval(chris);
+    },
+  },
+  {
+    ...watchesHeartbeat,
+    id: 'live-peer',
+    name: `never ends a connection that answers every ping, even one that says nothing (${WATCHED_INTERVALS} intervals watched)`,
+    run: async (ctx) => {
+      const ivy = join(ctx, 'Ivy');
+      await firstPing(ivy);
+      ctx.note(`Ivy answers every ping (her WebSocket library does it by itself) and sends nothing else, for ${WATCHED_INTERVALS} intervals`);
+      await explained(morePings(ivy, WATCHED_INTERVALS - 1), () =>
+        ivy.closeInfo
+          ? "Ivy answered every ping with a pong, yet your server ended her connection. Mark a connection as alive in socket.on('pong', ...), " +
+            'and count a new connection as alive until a ping it was sent goes unanswered. A quiet user is not a dead one.'
+          : undefined,
+      );
+      await says(ivy, 'still here');
+    },
+  },
+  {
+    ...watchesHeartbeat,
+    id: 'dead-peer',
+    name: 'ends a connection that stops answering pings within 2 × HEARTBEAT_MS + 250 ms, with terminate()',
+    run: async (ctx) => {
+      const trent = join(ctx, 'Trent');
+      const uma = ctx.connect('Uma');
+      ctx.note('Trent has joined, Uma never joins; each vanishes right after answering its first ping');
+      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
+      const why =
+        'Your server kept the connection although its pings went unanswered. On each tick, end (terminate()) every connection that has not ' +
+        "answered the previous tick's ping; remember which ones answered in socket.on('pong', ...).";
+      await Promise.all([endedInTime(ctx, trent, why), endedInTime(ctx, uma, why)]);
+    },
+  },
+  {
+    ...watchesHeartbeat,
+    id: 'only-pongs',
+    name: 'counts only a pong as an answer: a peer that keeps sending messages but answers no ping is ended too',
+    run: async (ctx) => {
+      const chad = join(ctx, 'Chad', { autoPong: false });
+      await firstPing(chad).answerPings(false);
+      ctx.note('Chad now answers no ping, but says a line after each one he gets, until his connection ends');
+      const talkUntil = chad.stoppedAnsweringAt! + GONE_WITHIN_MS + 2 * HEARTBEAT_MS;
+      for (let round = 1; chad.isOpen && ctx.transcript.now() < talkUntil; round++) {
+        const talked = await chad
+          .expectPings(1, { ms: Math.max(0, talkUntil - ctx.transcript.now()) })
+          .then(() => says(chad, `line ${round}`))
+          .then(
+            () => true,
+            () => false,
+          );
+        if (!talked) break;
+      }
+      await endedInTime(
+        ctx,
+        chad,
+        "Chad kept sending messages, but answered no ping. Only a pong answers a ping: mark a connection alive in socket.on('pong', ...), " +
+          "not in 'message'. (A program can hang in a way that still sends, and a page that talks is not proof that the connection's other direction works.)",
+      );
+    },
+  },
+  {
+    ...watchesHeartbeat,
+    id: 'timeout-left',
+    name: 'tells the others {"type":"left","name":…,"reason":"timeout"}, once, when the heartbeat ends a joined user, and nothing for one that never joined',
+    run: async (ctx) => {
+      const bob = join(ctx, 'Bob');
+      await bob;
+      const trent = join(ctx, 'Trent');
+      await Promise.all([trent, bob.expectJson(jsonChat.joined('Trent'))]);
+      const uma = ctx.connect('Uma');
+      ctx.note('Trent has joined, Uma never joins; each vanishes right after answering its first ping');
+      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
+      await explained(
+        bob.expectJson(jsonChat.left('Trent', { reason: 'timeout' }), { explain: (value) => explainLeft('Trent', true, value) }),
+        (failure) =>
+          failure.details.received === 'nothing' && trent.closeInfo
+            ? "Your server ended Trent's connection, but nobody was told. The 'close' event comes for a terminated connection too: announce " +
+              'every joined user there (and do not forget the user before that).'
+            : undefined,
+      );
+      await nothingMoreAfterTicks(ctx, bob, (value) =>
+        field(value, 'type') === 'left' && field(value, 'name') === 'Trent'
+          ? "Trent was announced twice. Announce a leaving user in one place, the 'close' handler, which runs for every ending, terminate() included."
+          : explainLeft('Trent', true, value),
+      );
+    },
+  },
+  {
+    ...watchesHeartbeat,
+    id: 'clean-leave',
+    name: 'announces a user who closes or drops the connection once, without reason "timeout"',
+    run: async (ctx) => {
+      const bob = join(ctx, 'Bob');
+      await bob;
+      const leavings = [
+        { name: 'Alice', leave: (client: ScriptedClient) => client.close(1000) },
+        { name: 'Dave', leave: (client: ScriptedClient) => client.drop() },
+      ];
+      for (const { name, leave } of leavings) {
+        const user = join(ctx, name);
+        await Promise.all([user, bob.expectJson(jsonChat.joined(name))]);
+        await firstPing(user);
+        await leave(user);
+        const left = await bob.nextJson(jsonChat.left(name), { explain: (value) => explainLeft(name, false, value) });
+        if (left.reason === 'timeout') {
+          throw new CheckFailure(`Bob was told that ${name} timed out, but ${name} left on their own.`, {
+            expected: `{"type":"left","name":"${name}"} without reason "timeout"`,
+            received: JSON.stringify(left),
+            explanation: explainLeft(name, false, left),
+          });
+        }
+      }
+      await nothingMoreAfterTicks(ctx, bob, (value) =>
+        field(value, 'type') === 'left'
+          ? `${String(field(value, 'name'))} was announced again after leaving. The heartbeat must forget a connection that has closed: one timer ` +
+            'for the whole server, looping over wss.clients (which ws keeps up to date), has nothing to forget; a timer per connection must be cleared on close.'
+          : undefined,
+      );
+    },
+  },
+  {
+    id: 'sigterm',
+    name: 'on SIGTERM closes every connection with 1001 and exits by itself within one second',
+    fresh: true,
+    run: async (ctx) => {
+      const alice = join(ctx, 'Alice');
+      const uma = ctx.connect('Uma').send(jsonChat.say('hello?')).expectJson(jsonChat.error('not-joined'));
+      await Promise.all([alice, uma]);
+      ctx.signalServer('SIGTERM');
+      const signalledAt = ctx.transcript.now();
+      const within = scaled(1_000);
+      await Promise.all([alice, uma].map((client) => closedWith1001(client, within)));
+      if (await ctx.server.allGone(Math.max(0, signalledAt + within - ctx.transcript.now()))) return;
+      throw new CheckFailure(`After SIGTERM your server closed its connections, but it was still running ${seconds(within)} after the signal.`, {
+        expected: 'the process ends by itself within one second',
+        received: 'still running',
+        explanation:
+          'Something still keeps Node.js running: the heartbeat timer (clearInterval it), the server (wss.close()), or a connection that ' +
+          'has not closed. Once all of them are gone, the process ends by itself.',
+      });
+    },
+  },
+  ...robustnessChecks(servedByJsonChat(), ['not-joined']),
+];
 
 export default defineLesson({
   kind: 'server',
@@ -428,17 +436,5 @@ export default defineLesson({
     "terminate() ends in the same 'close' event as every other ending. Put the terminated socket in a second set (timedOut) before terminating it, and in 'close' add reason: 'timeout' to the 'left' of a socket in that set. A socket that never joined is announced to nobody.",
     "Shutting down: process.once('SIGTERM', shutDown). There clearInterval(heartbeat), socket.close(1001, 'Server shutting down') for every socket in wss.clients, and wss.close(). No process.exit(): once nothing is left, Node.js exits by itself.",
   ],
+  demo: (port) => runHeartbeatDemo(port),
 });
-
-/**
- * Lets the heartbeat tick three more times (counted at `watcher`), then `watcher` (named
- * `name`) says a line: its own message must be the next thing it receives, so nothing more
- * was announced meanwhile (absence proved by order).
- */
-async function afterTicks(ctx: ServerCheckContext, watcher: ScriptedClient, name: string, explain: (received: Message) => string | undefined): Promise<void> {
-  const ticks = 3;
-  await morePings(watcher, ticks);
-  ctx.note(`${ticks} ticks of the heartbeat later, ${watcher.name} says a line: it must be the next thing ${watcher.name} receives`);
-  const text = 'anyone still here?';
-  await expectJson(send(watcher, { type: 'say', text }), { type: 'message', from: name, text }, explain);
-}
