@@ -1,6 +1,6 @@
 // mutant: pings only the users who joined (users.keys()), so a connection that never joins is never checked
 // fails: dead-peer
-// message: /uma expected 1 ping.*joined or not/s
+// message: /Uma expected 1 ping.*joined or not/s
 // passes: live-peer
 import { WebSocket } from 'ws';
 import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen, users } from './_json-chat.ts';
