@@ -136,22 +136,23 @@ async function runAgainst(check: ServerCheck, server: LearnerServer, transcript:
 
 /**
  * The results of a lesson's checks as they come, by check id. Concurrent checks finish in any
- * order, so a check that needs another waits for that one's result.
+ * order, so a check that needs another waits for that one's result, even one not begun yet.
  */
 class Results {
-  private readonly pending = new Map<string, Promise<CheckResult>>();
+  private readonly promised = new Map<string, { result: Promise<CheckResult>; settle: (result: CheckResult) => void }>();
   private readonly settled = new Map<string, CheckResult>();
 
   add(check: { id: string }, result: CheckResult | Promise<CheckResult>): void {
-    const promise = Promise.resolve(result);
-    this.pending.set(check.id, promise);
-    void promise.then((done) => this.settled.set(check.id, done));
+    void Promise.resolve(result).then((done) => {
+      this.settled.set(check.id, done);
+      this.entry(check.id).settle(done);
+    });
   }
 
   /** Waits for the checks `check` needs; a skipped result when one did not pass, else undefined. */
   async unmetNeed(check: Needing): Promise<CheckResult | undefined> {
-    await Promise.all((check.needs ?? []).map((id) => this.pending.get(id)));
-    return unmetNeed(check, [...this.settled.values()]);
+    await Promise.all((check.needs ?? []).map((id) => this.entry(id).result));
+    return this.knownUnmet(check);
   }
 
   /** A skipped result when a check `check` needs has already failed or been skipped. */
@@ -160,7 +161,18 @@ class Results {
   }
 
   inOrder(checks: Needing[]): Promise<CheckResult[]> {
-    return Promise.all(checks.map((check) => this.pending.get(check.id)!));
+    return Promise.all(checks.map((check) => this.entry(check.id).result));
+  }
+
+  private entry(id: string): { result: Promise<CheckResult>; settle: (result: CheckResult) => void } {
+    let entry = this.promised.get(id);
+    if (!entry) {
+      let settle!: (result: CheckResult) => void;
+      const result = new Promise<CheckResult>((resolve) => (settle = resolve));
+      entry = { result, settle };
+      this.promised.set(id, entry);
+    }
+    return entry;
   }
 }
 

@@ -287,14 +287,14 @@ const checks: ServerCheck[] = [
     name: `never ends a connection that answers every ping, even one that says nothing (${WATCHED_INTERVALS} intervals watched)`,
     run: async (ctx) => {
       const ivy = join(ctx, 'Ivy');
-      await firstPing(ivy);
       ctx.note(`Ivy answers every ping (her WebSocket library does it by itself) and sends nothing else, for ${WATCHED_INTERVALS} intervals`);
-      await explained(morePings(ivy, WATCHED_INTERVALS - 1), () =>
+      const ended = () =>
         ivy.closeInfo
-          ? "Ivy answered every ping with a pong, yet your server ended her connection. Mark a connection as alive in socket.on('pong', ...), " +
-            'and count a new connection as alive until a ping it was sent goes unanswered. A quiet user is not a dead one.'
-          : undefined,
-      );
+          ? `Ivy answered every ping she got (${ivy.pings.length}) with a pong, yet your server ended her connection. Mark a connection as ` +
+            "alive in socket.on('pong', ...), and count a new connection as alive until a ping it was sent goes unanswered. A quiet user is not a dead one."
+          : undefined;
+      await explained(firstPing(ivy), ended);
+      await explained(morePings(ivy, WATCHED_INTERVALS - 1), ended);
       await says(ivy, 'still here');
     },
   },
