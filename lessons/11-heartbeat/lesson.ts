@@ -191,21 +191,50 @@ function pingsAtTheInterval(client: ScriptedClient): void {
 
 // ---- who is told what -------------------------------------------------------------------
 
-function explainLeft(name: string, byHeartbeat: boolean, value: unknown): string | undefined {
+/**
+ * Names the mistake when a `left` other than the one expected reached a watcher: about a user
+ * already `announced`, about a connection that never joined, or with the wrong reason.
+ */
+function explainLeft(value: unknown, announced: ReadonlySet<string>): string | undefined {
   if (field(value, 'type') !== 'left') return undefined;
-  const about = field(value, 'name');
-  if (typeof about !== 'string') return 'A connection that never joined has no name, and nobody knew it was there: it leaves quietly, whatever ended it.';
-  if (about !== name) return undefined;
-  if (byHeartbeat && field(value, 'reason') === undefined) {
-    return `When the heartbeat ended the connection, 'left' says so: {"type":"left","name":"${name}","reason":"timeout"}. Remember which sockets you terminate.`;
-  }
-  if (!byHeartbeat && field(value, 'reason') === 'timeout') {
+  const name = field(value, 'name');
+  if (typeof name !== 'string') return 'A connection that never joined has no name, and nobody knew it was there: it leaves quietly, whatever ended it.';
+  if (announced.has(name)) {
     return (
-      `${name} left on their own (a close, or a dropped connection), not through your heartbeat: only a connection your heartbeat ` +
-      'terminated gets reason "timeout". A dropped connection closes with 1006 too, so the close code cannot tell.'
+      `${name} was announced again after leaving. Announce a leaving user once, in the 'close' handler (it runs for every ending, ` +
+      "terminate() included), and make sure nothing else does: no announcement in the heartbeat's tick, no timer per connection still running after its connection closed."
     );
   }
+  if (name === 'Trent' && field(value, 'reason') === undefined) {
+    return 'When the heartbeat ended the connection, \'left\' says so: {"type":"left","name":"Trent","reason":"timeout"}. Remember which sockets you terminate.';
+  }
   return undefined;
+}
+
+/** `name` left on their own, yet the others were told it was a timeout. */
+function timedOutWrongly(name: string, left: Record<string, unknown>): CheckFailure {
+  return new CheckFailure(`Bob was told that ${name} timed out, but ${name} left on their own.`, {
+    expected: `{"type":"left","name":"${name}"} without "reason":"timeout"`,
+    received: JSON.stringify(left),
+    explanation:
+      `${name} closed or dropped the connection: only a connection your heartbeat terminated gets reason "timeout". ` +
+      'A dropped connection closes with 1006 too, so the close code cannot tell: remember your own terminations.',
+  });
+}
+
+/** Chad, who answers no ping any more, says a line after each ping he gets, until his connection ends (or long past the bound). */
+async function keepTalking(ctx: ServerCheckContext, chad: ScriptedClient): Promise<void> {
+  const until = chad.stoppedAnsweringAt! + GONE_WITHIN_MS + 2 * HEARTBEAT_MS;
+  for (let round = 1; chad.isOpen && ctx.transcript.now() < until; round++) {
+    const talked = await chad
+      .expectPings(1, { ms: Math.max(0, until - ctx.transcript.now()) })
+      .then(() => chad.send(jsonChat.say(`line ${round}`)).expectJson(jsonChat.message('Chad', `line ${round}`), { skipOtherTypes: true }))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!talked) return;
+  }
 }
 
 /**
@@ -301,103 +330,64 @@ const checks: ServerCheck[] = [
   {
     ...watchesHeartbeat,
     id: 'dead-peer',
-    name: 'ends a connection that stops answering pings within 2 × HEARTBEAT_MS + 250 ms, with terminate()',
+    name: 'ends a connection that stops answering pings within 2 × HEARTBEAT_MS + 250 ms, with terminate(): joined or not, silent or still talking',
     run: async (ctx) => {
       const trent = join(ctx, 'Trent');
       const uma = ctx.connect('Uma');
-      ctx.note('Trent has joined, Uma never joins; each vanishes right after answering its first ping');
-      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
-      const why =
+      const chad = join(ctx, 'Chad', { autoPong: false });
+      ctx.note('Trent has joined, Uma never joins: each vanishes right after answering its first ping. Chad stops answering pings, but keeps talking.');
+      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish(), firstPing(chad).answerPings(false)]);
+      const silent =
         'Your server kept the connection although its pings went unanswered. On each tick, end (terminate()) every connection that has not ' +
         "answered the previous tick's ping; remember which ones answered in socket.on('pong', ...).";
-      await Promise.all([endedInTime(ctx, trent, why), endedInTime(ctx, uma, why)]);
-    },
-  },
-  {
-    ...watchesHeartbeat,
-    id: 'only-pongs',
-    name: 'counts only a pong as an answer: a peer that keeps sending messages but answers no ping is ended too',
-    run: async (ctx) => {
-      const chad = join(ctx, 'Chad', { autoPong: false });
-      await firstPing(chad).answerPings(false);
-      ctx.note('Chad now answers no ping, but says a line after each one he gets, until his connection ends');
-      const talkUntil = chad.stoppedAnsweringAt! + GONE_WITHIN_MS + 2 * HEARTBEAT_MS;
-      for (let round = 1; chad.isOpen && ctx.transcript.now() < talkUntil; round++) {
-        const talked = await chad
-          .expectPings(1, { ms: Math.max(0, talkUntil - ctx.transcript.now()) })
-          .then(() => says(chad, `line ${round}`))
-          .then(
-            () => true,
-            () => false,
-          );
-        if (!talked) break;
-      }
-      await endedInTime(
-        ctx,
-        chad,
+      const talking =
         "Chad kept sending messages, but answered no ping. Only a pong answers a ping: mark a connection alive in socket.on('pong', ...), " +
-          "not in 'message'. (A program can hang in a way that still sends, and a page that talks is not proof that the connection's other direction works.)",
-      );
+        "not in 'message'. (A program can hang in a way that still sends, and a page that talks is not proof that the connection's other direction works.)";
+      const chadTalks = async () => {
+        await keepTalking(ctx, chad);
+        await endedInTime(ctx, chad, talking);
+      };
+      await Promise.all([endedInTime(ctx, trent, silent), endedInTime(ctx, uma, silent), chadTalks()]);
     },
   },
   {
     ...watchesHeartbeat,
-    id: 'timeout-left',
-    name: 'tells the others {"type":"left","name":…,"reason":"timeout"}, once, when the heartbeat ends a joined user, and nothing for one that never joined',
+    id: 'left-notices',
+    name: 'announces each user who leaves once: with "reason":"timeout" when the heartbeat ended the connection, without when the user closed or dropped it, and never one that had not joined',
     run: async (ctx) => {
+      const names = ['Alice', 'Dave', 'Trent'];
       const bob = join(ctx, 'Bob');
       await bob;
-      const trent = join(ctx, 'Trent');
-      await Promise.all([trent, bob.expectJson(jsonChat.joined('Trent'))]);
-      const uma = ctx.connect('Uma');
-      ctx.note('Trent has joined, Uma never joins; each vanishes right after answering its first ping');
-      await Promise.all([firstPing(trent).vanish(), firstPing(uma).vanish()]);
-      await explained(
-        bob.expectJson(jsonChat.left('Trent', { reason: 'timeout' }), { explain: (value) => explainLeft('Trent', true, value) }),
-        (failure) =>
-          failure.details.received === 'nothing' && trent.closeInfo
-            ? "Your server ended Trent's connection, but nobody was told. The 'close' event comes for a terminated connection too: announce " +
-              'every joined user there (and do not forget the user before that).'
-            : undefined,
-      );
-      await nothingMoreAfterTicks(ctx, bob, (value) =>
-        field(value, 'type') === 'left' && field(value, 'name') === 'Trent'
-          ? "Trent was announced twice. Announce a leaving user in one place, the 'close' handler, which runs for every ending, terminate() included."
-          : explainLeft('Trent', true, value),
-      );
-    },
-  },
-  {
-    ...watchesHeartbeat,
-    id: 'clean-leave',
-    name: 'announces a user who closes or drops the connection once, without reason "timeout"',
-    run: async (ctx) => {
-      const bob = join(ctx, 'Bob');
-      await bob;
-      const leavings = [
-        { name: 'Alice', leave: (client: ScriptedClient) => client.close(1000) },
-        { name: 'Dave', leave: (client: ScriptedClient) => client.drop() },
-      ];
-      for (const { name, leave } of leavings) {
+      const users = new Map<string, ScriptedClient>();
+      for (const name of names) {
         const user = join(ctx, name);
         await Promise.all([user, bob.expectJson(jsonChat.joined(name))]);
-        await firstPing(user);
-        await leave(user);
-        const left = await bob.nextJson(jsonChat.left(name), { explain: (value) => explainLeft(name, false, value) });
-        if (left.reason === 'timeout') {
-          throw new CheckFailure(`Bob was told that ${name} timed out, but ${name} left on their own.`, {
-            expected: `{"type":"left","name":"${name}"} without reason "timeout"`,
-            received: JSON.stringify(left),
-            explanation: explainLeft(name, false, left),
-          });
-        }
+        users.set(name, user);
       }
-      await nothingMoreAfterTicks(ctx, bob, (value) =>
-        field(value, 'type') === 'left'
-          ? `${String(field(value, 'name'))} was announced again after leaving. The heartbeat must forget a connection that has closed: one timer ` +
-            'for the whole server, looping over wss.clients (which ws keeps up to date), has nothing to forget; a timer per connection must be cleared on close.'
+      const uma = ctx.connect('Uma');
+      await Promise.all([...users.values(), uma].map((client) => firstPing(client)));
+      const announced = new Set<string>();
+      const explain = (value: unknown) => explainLeft(value, announced);
+      ctx.note('Alice closes her connection, Dave drops his: each is announced, without "reason":"timeout"');
+      for (const [name, leave] of [
+        ['Alice', (client: ScriptedClient) => client.close(1000)],
+        ['Dave', (client: ScriptedClient) => client.drop()],
+      ] as const) {
+        await leave(users.get(name)!);
+        const left = await bob.nextJson(jsonChat.left(name), { explain });
+        if (left.reason === 'timeout') throw timedOutWrongly(name, left);
+        announced.add(name);
+      }
+      ctx.note('Trent, who has joined, and Uma, who has not, vanish: Trent is announced with "reason":"timeout", Uma not at all');
+      await Promise.all([users.get('Trent')!.vanish(), uma.vanish()]);
+      await explained(bob.expectJson(jsonChat.left('Trent', { reason: 'timeout' }), { explain }), (failure) =>
+        failure.details.received === 'nothing' && users.get('Trent')!.closeInfo
+          ? "Your server ended Trent's connection, but nobody was told. The 'close' event comes for a terminated connection too: announce " +
+            'every joined user there (and do not forget the user before that).'
           : undefined,
       );
+      announced.add('Trent');
+      await nothingMoreAfterTicks(ctx, bob, explain);
     },
   },
   {

@@ -1,7 +1,7 @@
 // mutant: announces the timeout where it terminates, for every connection, also one that never joined (its name is undefined)
-// fails: timeout-left
+// fails: left-notices
 // message: /never joined.*leaves quietly/s
-// passes: dead-peer, clean-leave
+// passes: dead-peer
 import { WebSocket } from 'ws';
 import { announceLeft, answerPing, broadcast, handleChat, HEARTBEAT_MS, listen, users } from './_json-chat.ts';
 

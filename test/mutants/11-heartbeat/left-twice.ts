@@ -1,6 +1,6 @@
 // mutant: announces the timeout where it terminates, and the 'close' handler announces the same user again
-// fails: timeout-left
-// message: /Trent was announced twice.*one place, the 'close' handler/s
+// fails: left-notices
+// message: /Trent was announced again after leaving.*no announcement in the heartbeat's tick/s
 // passes: dead-peer
 import { WebSocket } from 'ws';
 import { announceLeft, answerPing, broadcast, handleChat, HEARTBEAT_MS, listen, users } from './_json-chat.ts';

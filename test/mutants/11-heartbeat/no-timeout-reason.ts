@@ -1,6 +1,6 @@
 // mutant: a timed-out user's `left` is the ordinary one, without `reason: "timeout"`
 // breaks: "if it had joined, the others receive {"type":"left","name":"Alice","reason":"timeout"}"
-// fails: timeout-left
+// fails: left-notices
 // message: /reason.*timeout.*Remember which sockets you terminate/s
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 

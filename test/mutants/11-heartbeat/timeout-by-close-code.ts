@@ -1,7 +1,7 @@
 // mutant: says reason "timeout" for every connection that ended without a close frame (code 1006), a dropped one too
-// fails: clean-leave
-// message: /Dave left on their own.*only a connection your heartbeat terminated/s
-// passes: timeout-left
+// fails: left-notices
+// message: /Dave timed out.*only a connection your heartbeat terminated/s
+// passes: dead-peer
 import { WebSocket } from 'ws';
 import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen } from './_json-chat.ts';
 

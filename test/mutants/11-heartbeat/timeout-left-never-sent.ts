@@ -1,6 +1,6 @@
 // mutant: the dead-peer branch forgets the user before terminating, so nobody is told it left
 // breaks: "if it had joined, the others receive {"type":"left","name":"Alice","reason":"timeout"}"
-// fails: timeout-left
+// fails: left-notices
 // message: /nobody was told.*'close' event comes for a terminated connection too/s
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 

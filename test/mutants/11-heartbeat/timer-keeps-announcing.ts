@@ -1,6 +1,6 @@
 // mutant: gives every connection its own heartbeat timer, never cleared, which announces a timeout, so a user who left cleanly is announced again on every tick
-// fails: clean-leave
-// message: /announced again after leaving.*a timer per connection must be cleared on close/s
+// fails: left-notices
+// message: /announced again after leaving.*no timer per connection still running/s
 // passes: live-peer, dead-peer
 import { announceLeft, answerPing, broadcast, handleChat, HEARTBEAT_MS, listen, users } from './_json-chat.ts';
 

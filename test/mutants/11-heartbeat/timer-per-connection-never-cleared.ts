@@ -1,6 +1,7 @@
 // mutant: one heartbeat setInterval per connection, never cleared when it closes (so SIGTERM never lets the process exit)
 // breaks: "Closing the server (SIGTERM) stops the heartbeat timer, closes every connection with 1001, and the process exits by itself within one second."
 // fails: sigterm
+// passes: live-peer, dead-peer, ping-interval
 // message: /still running.*heartbeat timer/s
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 
