@@ -173,39 +173,45 @@ async function endedInTime(ctx: ServerCheckContext, peer: ScriptedClient, whyKep
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - times[i]!);
 
 /**
- * Holds `client`'s first WATCHED_INTERVALS pings to the interval: from the first to the last
- * takes at least (WATCHED_INTERVALS − 1) × HEARTBEAT_MS − 250 ms (not faster), and no two
- * come more than HEARTBEAT_MS + 250 ms apart (without stopping).
+ * Holds `client`'s pings (its first WATCHED_INTERVALS, or as many as came) to the interval,
+ * not faster: from the first to the last takes at least (pings − 1) × HEARTBEAT_MS − 250 ms.
+ * A checker that was late to read one ping (on a busy machine) sees it close to the next one,
+ * so "faster" also needs most gaps to be short, which one late ping does not make them.
  */
-function pingsAtTheInterval(client: ScriptedClient): void {
+function pingsNotFaster(client: ScriptedClient): void {
   const times = client.pings.slice(0, WATCHED_INTERVALS);
   const intervals = times.length - 1;
   const took = times.at(-1)! - times[0]!;
   const shortest = intervals * HEARTBEAT_MS - TOLERANCE_MS;
-  const shown = `gaps: ${gaps(times).map(Math.round).join(', ')} ms`;
-  if (took < shortest) {
-    const every = Math.round(took / intervals);
-    throw new CheckFailure(
-      `${client.name} received ${times.length} pings in ${Math.round(took)} ms, one every ${every} ms on average: faster than every HEARTBEAT_MS ${hereHeartbeatIs}.`,
-      {
-        expected: `${times.length} pings over at least ${shortest} ms (${intervals} × HEARTBEAT_MS − 250 ms)`,
-        received: `${times.length} pings over ${Math.round(took)} ms (${shown})`,
-        explanation:
-          every > HEARTBEAT_MS / 4
-            ? 'Ping once per HEARTBEAT_MS: setInterval(tick, HEARTBEAT_MS), not a fraction of it.'
-            : 'Start one heartbeat timer for the whole server, once: a setInterval started for every message (or every connection) adds up.',
-      },
-    );
-  }
-  const longest = Math.max(...gaps(times));
-  if (longest > HEARTBEAT_MS + TOLERANCE_MS) {
-    throw new CheckFailure(`${client.name} waited ${Math.round(longest)} ms between two pings: more than HEARTBEAT_MS + 250 ms ${hereHeartbeatIs}.`, {
-      expected: `a ping at least every ${HEARTBEAT_MS + TOLERANCE_MS} ms`,
-      received: shown,
-      explanation: 'Ping on every tick: setInterval (not setTimeout, which runs once), every HEARTBEAT_MS milliseconds.',
-    });
-  }
+  const usualGap = gaps(times).sort((a, b) => a - b)[Math.floor(intervals / 2)]!;
+  if (took >= shortest || usualGap >= HEARTBEAT_MS * 0.75) return;
+  const every = Math.round(took / intervals);
+  throw new CheckFailure(
+    `${client.name} received ${times.length} pings in ${Math.round(took)} ms, one every ${every} ms on average: faster than every HEARTBEAT_MS ${hereHeartbeatIs}.`,
+    {
+      expected: `${times.length} pings over at least ${shortest} ms (${intervals} × HEARTBEAT_MS − 250 ms)`,
+      received: `${times.length} pings over ${Math.round(took)} ms (${describeGaps(times)})`,
+      explanation:
+        every > HEARTBEAT_MS / 4
+          ? 'Ping once per HEARTBEAT_MS: setInterval(tick, HEARTBEAT_MS), not a fraction of it.'
+          : 'Start one heartbeat timer for the whole server, once: a setInterval started for every message (or every connection) adds up.',
+    },
+  );
 }
+
+/** No two of `client`'s first WATCHED_INTERVALS pings come more than HEARTBEAT_MS + 250 ms apart. */
+function pingsKeepComing(client: ScriptedClient): void {
+  const times = client.pings.slice(0, WATCHED_INTERVALS);
+  const longest = Math.max(...gaps(times));
+  if (longest <= HEARTBEAT_MS + TOLERANCE_MS) return;
+  throw new CheckFailure(`${client.name} waited ${Math.round(longest)} ms between two pings: more than HEARTBEAT_MS + 250 ms ${hereHeartbeatIs}.`, {
+    expected: `a ping at least every ${HEARTBEAT_MS + TOLERANCE_MS} ms`,
+    received: describeGaps(times),
+    explanation: 'Ping on every tick: setInterval (not setTimeout, which runs once), every HEARTBEAT_MS milliseconds.',
+  });
+}
+
+const describeGaps = (times: number[]) => `gaps: ${gaps(times).map(Math.round).join(', ')} ms`;
 
 // ---- who is told what -------------------------------------------------------------------
 
@@ -323,9 +329,17 @@ const checks: ServerCheck[] = [
           await says(chris, `line ${round}`);
         }
       })();
-      await Promise.all([morePings(quinn, WATCHED_INTERVALS - 1), talking]);
-      pingsAtTheInterval(quinn);
-      pingsAtTheInterval(chris);
+      try {
+        await Promise.all([morePings(quinn, WATCHED_INTERVALS - 1), talking]);
+      } catch (failure) {
+        // Pings faster than asked can end a connection early too: when those that came show it, that is the mistake to name.
+        for (const client of [quinn, chris]) if (client.pings.length >= WATCHED_INTERVALS - 2) pingsNotFaster(client);
+        throw failure;
+      }
+      for (const client of [quinn, chris]) {
+        pingsNotFaster(client);
+        pingsKeepComing(client);
+      }
     }),
   },
   {
