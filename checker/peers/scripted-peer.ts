@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { watchBusy, type BusyWatch } from '../process/cpu-usage.ts';
 import { CheckFailure, type FailureDetails } from '../core/errors.ts';
-import { explain, explainCrash } from '../core/explanations.ts';
-import { describeExit, type RunningProgram } from '../process/program.ts';
+import { explain } from '../core/explanations.ts';
+import type { RunningProgram } from '../process/program.ts';
 import { describeFrame, quoteText, type Transcript } from '../core/transcript.ts';
 import { describeJson, describeWanted, jsonMismatch, jsonType, parseJson, type JsonExpectation } from './json-match.ts';
 
@@ -548,11 +548,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     if (!program) return undefined;
     // The socket can close a moment before the exit of the process is reported.
     if (this.closeInfo?.code === 1006) await program.settleIfExiting();
-    if (program.running || !program.exitInfo) return undefined;
-    return new CheckFailure(`Your ${program.label} stopped (it exited ${describeExit(program.exitInfo)}) while ${this.name} was connected.`, {
-      received: program.outputSummary(),
-      explanation: explainCrash(program.stderr.text()) ?? 'Look at the error your program printed as it stopped.',
-    });
+    return program.stoppedFailure(`while ${this.name} was connected`, 'Look at the error your program printed as it stopped.');
   }
 }
 
