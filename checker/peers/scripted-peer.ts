@@ -6,6 +6,7 @@ import { CheckFailure, type FailureDetails } from '../core/errors.ts';
 import { explain } from '../core/explanations.ts';
 import type { RunningProgram } from '../process/program.ts';
 import { describeFrame, quoteText, type Transcript } from '../core/transcript.ts';
+import { encodeFrame, frame } from './frames.ts';
 import { describeJson, describeWanted, jsonMismatch, jsonType, parseJson, type JsonExpectation } from './json-match.ts';
 
 /** One message as it was received. */
@@ -86,6 +87,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** Terminated by the cleanup after its check: its ending is not part of the check's story. */
   private cleanedUp = false;
   private ignoring: ((message: Message) => string | undefined) | undefined;
+  private readonly watchers: ((message: Message) => void)[] = [];
   protected readonly closed: Promise<void>;
   /** When each ping from the other side arrived, in milliseconds on the transcript's clock. */
   readonly pings: number[] = [];
@@ -107,6 +109,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     ws.on('message', (data: Buffer, isBinary) => {
       this.transcript.frame(this.peerName, this.name, describeFrame(data, isBinary));
       const message = { text: data.toString('utf8'), isBinary, data };
+      for (const watcher of this.watchers) watcher(message);
       const ignored = this.ignoring?.(message);
       if (ignored) {
         this.transcript.add(this.name, 'note', `set aside: ${ignored}`);
@@ -157,6 +160,12 @@ export class ScriptedPeer implements PromiseLike<void> {
     return this;
   }
 
+  /** Calls `watcher` with every message that arrives from now on, read or not, set aside or not: for checks about all a server sent. */
+  watch(watcher: (message: Message) => void): this {
+    this.watchers.push(watcher);
+    return this;
+  }
+
   // ---- sending --------------------------------------------------------------------------
 
   /** Sends a text frame. */
@@ -165,6 +174,19 @@ export class ScriptedPeer implements PromiseLike<void> {
       this.assertOpen(`send ${quoteText(text)}`);
       this.transcript.frame(this.name, this.peerName, `text ${quoteText(text)}`);
       this.ws.send(text);
+    });
+  }
+
+  /**
+   * Sends text frames in one TCP write, as a flood arrives: the server reads them all at once,
+   * so that what it does with them cannot depend on the checker's timing.
+   */
+  sendBurst(texts: string[]): this {
+    return this.step(() => {
+      this.assertOpen(`send a burst of ${texts.length} messages`);
+      const last = texts.length > 1 ? ` … ${quoteText(texts.at(-1)!)}` : '';
+      this.transcript.frame(this.name, this.peerName, `${texts.length} text frames in one write: ${quoteText(texts[0] ?? '')}${last}`);
+      this.socket().write(Buffer.concat(texts.map((text) => encodeFrame(frame.text(text)))));
     });
   }
 
