@@ -498,7 +498,7 @@ const limits: ServerCheck[] = [
   {
     id: 'rate-others-flow',
     name: "one client's flood never stops another user's messages",
-    needs: ['rate-burst'],
+    needs: ['token-in-query'],
     run: async (ctx) => {
       const { client: flooder } = await welcomed(ctx, alan);
       const { client: other } = await welcomed(ctx, ada);
