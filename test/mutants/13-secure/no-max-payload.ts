@@ -16,7 +16,6 @@ for (const pair of (process.env.TOKENS ?? 'alice-secret:Alice,bob-secret:Bob').s
 /** The pages allowed to open a connection from a browser, compared exactly. */
 const allowedOrigins = new Set((process.env.ALLOWED_ORIGINS ?? 'http://localhost:8080').split(','));
 
-const MAX_MESSAGE_BYTES = 4096;
 const MAX_NAME_LENGTH = 32;
 const MAX_TEXT_LENGTH = 1000;
 const RATE_LIMIT = 10;
