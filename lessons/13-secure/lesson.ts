@@ -50,6 +50,8 @@ interface ConnectHow {
   as?: string;
   /** Keeps the notices of others coming and going (set aside by default: other checks' users come and go). */
   keepNotices?: boolean;
+  /** Collects every message this client receives, from the first (the welcome) on, as [where, text]. */
+  collect?: [string, string][];
 }
 
 function nick(user: User): string {
@@ -64,6 +66,8 @@ function connectAs(ctx: ServerCheckContext, user: User, how: ConnectHow = {}): S
     path: via === 'query' ? `/?token=${encodeURIComponent(user.token)}` : '/',
     wsOptions: { headers: via === 'header' ? { Authorization: `Bearer ${user.token}` } : {}, origin },
   });
+  const collect = how.collect;
+  if (collect) client.watch((message) => collect.push([`a message to ${client.name}`, message.text]));
   return how.keepNotices ? client : client.ignore((message) => (isNotice(message) ? 'a notice of someone coming or going' : undefined));
 }
 
@@ -269,33 +273,36 @@ function worstSpan(times: number[]): { count: number; span: number; allowed: num
 /**
  * A fixed window (per calendar second, or a count reset by a timer) lets 10 through at the end
  * of one window and 10 more at the start of the next. The checker finds where a window starts:
- * it uses up the limit, then sends one message every 50 ms until one passes again (P). Then it
- * stays quiet, sends a burst late in that window (P + 850 ms) and another just after it would
+ * it uses up the limit, then sends one message every 25 ms until one passes again (P). Then it
+ * stays quiet, sends a burst late in that window (P + 800 ms) and another just after it would
  * end (P + 1060 ms). A sliding window or a token bucket passes about 10 of the two; a fixed
  * window 19. Waiting is the contract's subject here, not a guess at readiness.
  */
 async function windowEdges(ctx: ServerCheckContext, client: ScriptedClient): Promise<BurstResult[]> {
   const rounds = [await burst(client, 'use it up')];
   expectFreshBurst(rounds[0]!, 'on a new connection');
-  ctx.note('the checker sends one message every 50 ms until one is passed on again');
-  let reopened: number | undefined;
-  for (let probe = 1; reopened === undefined && probe <= 30; probe++) {
-    await wait(50);
-    const result = await burst(client, `probe ${probe}`, 1);
-    rounds.push(result);
-    reopened = result.firstAt;
+  // Twice: on a very busy machine one aim may land late.
+  for (const edge of [1, 2]) {
+    ctx.note(`edge ${edge}: the checker sends one message every 25 ms until one is passed on again`);
+    let reopened: number | undefined;
+    for (let probe = 1; reopened === undefined && probe <= 60; probe++) {
+      await wait(25);
+      const result = await burst(client, `edge ${edge} probe ${probe}`, 1);
+      rounds.push(result);
+      reopened = result.firstAt;
+    }
+    if (reopened === undefined) {
+      throw new CheckFailure('After a burst, nothing was passed on again for 1.5 s of messages sent every 25 ms.', {
+        expected: 'a message passed on again within a second',
+        explanation: 'Count only the last second: forget the times (or refill the tokens) older than 1000 ms. Refused messages do not use up the limit.',
+      });
+    }
+    ctx.note(`a message was passed on again at ${reopened % 1000} ms into a second; the checker sends late in that window and just after it`);
+    await wait(reopened + 800 - Date.now());
+    rounds.push(await burst(client, `edge ${edge} late`));
+    await wait(reopened + 1060 - Date.now());
+    rounds.push(await burst(client, `edge ${edge} early`));
   }
-  if (reopened === undefined) {
-    throw new CheckFailure('After a burst, nothing was passed on again for 1.5 s of messages sent every 50 ms.', {
-      expected: 'a message passed on again within a second',
-      explanation: 'Count only the last second: forget the times (or refill the tokens) older than 1000 ms. Refused messages do not use up the limit.',
-    });
-  }
-  ctx.note(`a message was passed on again at ${reopened % 1000} ms into a second; the checker sends late in that second's window and just after it`);
-  await wait(reopened + 850 - Date.now());
-  rounds.push(await burst(client, 'late'));
-  await wait(reopened + 1060 - Date.now());
-  rounds.push(await burst(client, 'early'));
   return rounds;
 }
 
@@ -304,7 +311,7 @@ const rateWindow: ServerCheck = {
   name: 'the limit is a sliding window or a token bucket: never 20 across a window\'s edge, 10 again after a quiet second',
   concurrent: true,
   needs: ['rate-burst'],
-  ms: 10_000,
+  ms: 15_000,
   run: async (ctx) => {
     const { client } = await welcomed(ctx, edsger);
     const rounds = await windowEdges(ctx, client);
@@ -312,7 +319,7 @@ const rateWindow: ServerCheck = {
     if (worst) {
       throw new CheckFailure(`${worst.count} messages were passed on within ${worst.span} ms; a sliding one-second window or a token bucket passes at most ${worst.allowed}.`, {
         expected: `at most ${LIMIT} in any second (a token bucket may add one per 100 ms)`,
-        received: rounds.map((round) => summarise(round.outcomes)).join('; '),
+        received: summarise(rounds.flatMap((round) => round.outcomes)),
         explanation:
           'A count that starts again at each new second (of the clock, or of a timer) lets 10 through at 0.999 s and 10 more at 1.000 s. ' +
           `Remember when each passed message came and count those of the last 1000 ms (a sliding window), or keep a bucket of ${LIMIT} tokens refilled at ${LIMIT} a second.`,
@@ -471,10 +478,10 @@ const identity: ServerCheck[] = [
   },
 ];
 
-/** A say of exactly `bytes` bytes in UTF-8: its text is in 3-byte characters, padded with JSON's own spaces. */
+/** A say of exactly `bytes` bytes in UTF-8, padded with JSON's own spaces (the text may be in 3-byte characters). */
 function sayOfBytes(bytes: number, text: string): string {
   const body = jsonChat.say(text);
-  return body.slice(0, -1) + ' '.repeat(bytes - Buffer.byteLength(body)) + '}';
+  return `${body.slice(0, -1)}${' '.repeat(bytes - Buffer.byteLength(body))}}`;
 }
 const EUROS = '€'.repeat(1000);
 
@@ -560,9 +567,8 @@ const secrecy: ServerCheck = {
   needs: ['token-in-query'],
   run: async (ctx) => {
     const seen: [string, string][] = [];
-    const watched = (client: ScriptedClient) => client.watch((message) => seen.push([`a message to ${client.name}`, message.text]));
-    const first = watched((await welcomed(ctx, ada)).client);
-    const second = watched((await welcomed(ctx, grace, { via: 'header' })).client);
+    const { client: first } = await welcomed(ctx, ada, { collect: seen });
+    const { client: second } = await welcomed(ctx, grace, { via: 'header', collect: seen });
     first.send(jsonChat.say('hello')).expectJson(jsonChat.message(ada.name, 'hello'));
     first.send('{').expectJson(jsonChat.error('bad-json'));
     first.send(jsonChat.join(ada.token)).expectJson(jsonChat.error('already-joined'));
