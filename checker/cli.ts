@@ -1,5 +1,6 @@
 import { cleanUpEverything, installExitCleanup } from './cleanup.ts';
 import { describeError, UsageError } from './errors.ts';
+import { exitWhenWritten, toleratePipesClosedByReader } from './terminal/exit-when-written.ts';
 
 /**
  * The workbook's command line: `npm run <command> -- [arguments]` runs
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
   return command.default(args);
 }
 
+toleratePipesClosedByReader();
 installExitCleanup();
 let status: number;
 try {
@@ -39,4 +41,4 @@ try {
   }
 }
 await cleanUpEverything();
-process.exit(status);
+await exitWhenWritten(status);
