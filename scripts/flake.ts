@@ -10,8 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../checker/paths.ts';
-import type { Report } from '../checker/results.ts';
+import { projectRoot } from '../checker/core/paths.ts';
+import type { Report } from '../checker/running/results.ts';
 
 interface Run {
   /** "01-echo replies" → "passed" */

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../checker/paths.ts';
-import type { LessonResult } from '../checker/results.ts';
+import { projectRoot } from '../checker/core/paths.ts';
+import type { LessonResult } from '../checker/running/results.ts';
 import type { CliRun } from './run-cli.ts';
 import { copyWorkbook } from './workbook-copy.ts';
 

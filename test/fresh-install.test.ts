@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { projectRoot } from '../checker/paths.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 
 /**
  * A newcomer's first command, `npm install`, in a folder holding only what a fresh clone

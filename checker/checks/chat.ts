@@ -1,11 +1,11 @@
-import type { ServerCheckContext } from '../check-context.ts';
-import { scaled, seconds, withDeadline } from '../deadlines.ts';
-import { CheckFailure } from '../errors.ts';
-import { explain } from '../explanations.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import type { ScriptedClient } from '../scripted-client.ts';
-import type { Message } from '../scripted-peer.ts';
-import { quoteText } from '../transcript.ts';
+import type { ServerCheckContext } from '../running/check-context.ts';
+import { scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explain } from '../core/explanations.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import type { ScriptedClient } from '../peers/scripted-client.ts';
+import type { Message } from '../peers/scripted-peer.ts';
+import { quoteText } from '../core/transcript.ts';
 import type { Served } from './robustness.ts';
 
 /**

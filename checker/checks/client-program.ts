@@ -1,11 +1,11 @@
-import type { ClientCheckContext } from '../check-context.ts';
-import { deadline, scaled, seconds, withDeadline } from '../deadlines.ts';
-import { CheckFailure } from '../errors.ts';
-import { explain, explainCrash } from '../explanations.ts';
-import type { ClientCheck } from '../lesson-api.ts';
-import { describeExit, type OutputLine, type RunningProgram } from '../program.ts';
-import type { ScriptedServer, ServerConnection } from '../scripted-server.ts';
-import { describeFrame, quoteText } from '../transcript.ts';
+import type { ClientCheckContext } from '../running/check-context.ts';
+import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explain, explainCrash } from '../core/explanations.ts';
+import type { ClientCheck } from '../running/lesson-definition.ts';
+import { describeExit, type OutputLine, type RunningProgram } from '../process/program.ts';
+import type { ScriptedServer, ServerConnection } from '../peers/scripted-server.ts';
+import { describeFrame, quoteText } from '../core/transcript.ts';
 
 /**
  * What the checks of client lessons (03, 07) share: starting the learner's client against the

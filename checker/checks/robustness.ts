@@ -1,8 +1,8 @@
-import type { ServerCheckContext } from '../check-context.ts';
-import { CheckFailure } from '../errors.ts';
-import { explain } from '../explanations.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import type { ScriptedClient } from '../scripted-client.ts';
+import type { ServerCheckContext } from '../running/check-context.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explain } from '../core/explanations.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import type { ScriptedClient } from '../peers/scripted-client.ts';
 
 /**
  * The rules every server lesson shares: the server keeps running, and keeps serving everyone,

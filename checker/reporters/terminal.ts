@@ -1,5 +1,5 @@
-import { colors as pc } from '../colors.ts';
-import type { CheckResult, LessonResult, Report, Status } from '../results.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import type { CheckResult, LessonResult, Report, Status } from '../running/results.ts';
 
 /** How results read in a terminal: a line per check, and on failure what to look at. */
 

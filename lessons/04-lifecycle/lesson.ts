@@ -1,12 +1,18 @@
-import type { ServerCheckContext } from '../../checker/check-context.ts';
-import { explained } from '../../checker/errors.ts';
-import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
-import { scaled, seconds, withDeadline } from '../../checker/deadlines.ts';
-import { CheckFailure } from '../../checker/errors.ts';
-import { explain } from '../../checker/explanations.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { ScriptedClient } from '../../checker/scripted-client.ts';
-import type { CloseInfo, Message } from '../../checker/scripted-peer.ts';
+import {
+  CheckFailure,
+  type CloseInfo,
+  defineLesson,
+  explain,
+  explained,
+  type Message,
+  robustnessChecks,
+  scaled,
+  type ScriptedClient,
+  seconds,
+  type Served,
+  type ServerCheckContext,
+  withDeadline,
+} from '../../checker/lesson-api.ts';
 
 const WELCOME = /^Welcome! Clients online: (\d+)$/;
 const COUNT = /^Clients online: (\d+)$/;
@@ -180,9 +186,7 @@ const leavings: Leaving[] = [
 ];
 
 export default defineLesson({
-  title: 'Connections and disconnections',
   kind: 'server',
-  entry: 'server.ts',
   checks: [
     {
       id: 'counts',

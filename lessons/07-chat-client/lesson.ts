@@ -1,20 +1,20 @@
-import type { ClientCheckContext } from '../../checker/check-context.ts';
 import {
-  couldNotConnectCheck,
-  expectCleanExit,
-  expectNormalClose,
-  stage,
-  startConversation,
+  type ClientCheckContext,
   type CloseRule,
   type Conversation,
-} from '../../checker/checks/client-program.ts';
-import { runClientDemo } from '../../checker/demo.ts';
-import { explain } from '../../checker/explanations.ts';
-import { explained } from '../../checker/errors.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { RunningProgram } from '../../checker/program.ts';
-import type { Message } from '../../checker/scripted-peer.ts';
-import { quoteText } from '../../checker/transcript.ts';
+  couldNotConnectCheck,
+  defineLesson,
+  expectCleanExit,
+  expectNormalClose,
+  explain,
+  explained,
+  type Message,
+  quoteText,
+  runClientDemo,
+  type RunningProgram,
+  stage,
+  startConversation,
+} from '../../checker/lesson-api.ts';
 
 /**
  * The checker plays the lesson 06 chat server, and types as Alice on the client's standard
@@ -91,9 +91,7 @@ const endOfInputRule: CloseRule = {
 };
 
 export default defineLesson({
-  title: 'An interactive terminal chat client',
   kind: 'client',
-  entry: 'client.ts',
   checks: [
     {
       id: 'sends-lines',

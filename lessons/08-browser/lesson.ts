@@ -1,12 +1,16 @@
-import { colors as pc } from '../../checker/colors.ts';
-import { chatChecks, servedByChat } from '../../checker/checks/chat.ts';
-import { chatPageChecks } from '../../checker/checks/chat-page.ts';
-import { pageServerChecks } from '../../checker/checks/http-page.ts';
-import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { startChatBot } from '../../checker/chat-bot.ts';
-import { startReferenceServer } from '../../checker/demo.ts';
-import { describeError } from '../../checker/errors.ts';
-import { defineLesson, type ServerCheck } from '../../checker/lesson-api.ts';
+import {
+  chatChecks,
+  chatPageChecks,
+  colors as pc,
+  defineLesson,
+  describeError,
+  pageServerChecks,
+  robustnessChecks,
+  servedByChat,
+  type ServerCheck,
+  startChatBot,
+  startReferenceServer,
+} from '../../checker/lesson-api.ts';
 
 /**
  * The lesson 06 chat, spoken over connections to the page's own port: nothing to check there
@@ -18,9 +22,7 @@ const protocolChecks = chatChecks()
   .map((check): ServerCheck => ({ ...check, needs: [...(check.needs ?? []), 'same-port'] }));
 
 export default defineLesson({
-  title: 'A chat page in the browser',
   kind: 'server',
-  entry: 'server.ts',
   checks: [
     ...pageServerChecks(),
     ...protocolChecks,

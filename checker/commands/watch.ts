@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { trackCloser } from './cleanup.ts';
-import { colors as pc } from './colors.ts';
-import { formatReport, runChecks, type CheckRequest } from './commands/check.ts';
-import { nextHint } from './commands/hint.ts';
-import { describeError } from './errors.ts';
-import { listLessons, loadLesson, type Lesson } from './lessons.ts';
-import { displayPath } from './paths.ts';
-import type { Status } from './results.ts';
-import { isInteractive } from './terminal.ts';
+import { trackCloser } from '../process/cleanup.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { formatReport, runChecks, type CheckRequest } from './run-checks.ts';
+import { nextHint } from './hint.ts';
+import { describeError } from '../core/errors.ts';
+import { listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
+import { displayPath } from '../core/paths.ts';
+import type { Status } from '../running/results.ts';
+import { isInteractive } from '../terminal/interactive.ts';
 
 /** Changes closer together than this are one save: editors write a file in several steps. */
 const DEBOUNCE_MS = 30;
@@ -108,7 +108,7 @@ class Watch {
     console.clear();
     if (this.runs++ > 0 && !process.stdout.isTTY) console.log('');
     if (intro) console.log(intro);
-    console.log(pc.bold(`Checking lesson ${Number(this.lesson.id)} · ${this.lesson.definition.title}…`));
+    console.log(pc.bold(`Checking lesson ${Number(this.lesson.id)} · ${this.lesson.title}…`));
     try {
       const report = await runChecks(this.request);
       if (this.closed) return;
@@ -169,7 +169,7 @@ class Watch {
       console.log(pc.dim(`\nThe comparison opens here once lesson ${n} passes. Stuck? h shows a hint (and \`npm run compare -- ${n}\` shows the solution now).\n`));
       return;
     }
-    const { compareWithSolution } = await import('./commands/compare.ts');
+    const { compareWithSolution } = await import('./compare.ts');
     console.log(`\n${compareWithSolution(this.lesson)}\n`);
   }
 

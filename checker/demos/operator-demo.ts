@@ -1,7 +1,7 @@
-import { colors as pc } from './colors.ts';
+import { colors as pc } from '../terminal/colors.ts';
 import { startReferenceServer } from './demo.ts';
 import { runInteractiveClient } from './interactive-client.ts';
-import { findLesson, loadLesson } from './lessons.ts';
+import { findLesson, loadLesson } from '../running/lessons.ts';
 
 const SAY = /^\/say (.*)$/;
 
@@ -14,7 +14,7 @@ const SAY = /^\/say (.*)$/;
 export async function runOperatorDemo(lessonQuery: string, port: number): Promise<number> {
   const lesson = await loadLesson(findLesson(lessonQuery));
   const url = `ws://localhost:${port}`;
-  console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.definition.title}: the reference solution, running on ${url}`));
+  console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.title}: the reference solution, running on ${url}`));
   const server = await startReferenceServer(lesson.id, port).catch((error: unknown) => {
     console.error(pc.red(error instanceof Error ? error.message : String(error)));
   });

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { colors as pc } from './colors.ts';
-import { findLesson, listLessons, loadLesson, type Lesson } from './lessons.ts';
-import { RunningProgram } from './program.ts';
-import { waitUntilListening } from './readiness.ts';
-import { CheckFailure } from './errors.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { findLesson, listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
+import { RunningProgram } from '../process/program.ts';
+import { waitUntilListening } from '../process/readiness.ts';
+import { CheckFailure } from '../core/errors.ts';
 
 /**
  * Building blocks for `npm run demo`: running a lesson's reference solution on a fixed port
@@ -56,7 +56,7 @@ export async function runClientDemo(options: { client: string; server: string; p
     return 1;
   }
   const url = `ws://localhost:${options.port}`;
-  console.log(pc.bold(`Lesson ${client.id} · ${client.definition.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
+  console.log(pc.bold(`Lesson ${client.id} · ${client.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
   let serverProgram: RunningProgram;
   try {
     serverProgram = await startReferenceServer(server.id, options.port, client.id);

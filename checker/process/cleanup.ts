@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
-import { deadline } from './deadlines.ts';
+import { deadline } from '../core/deadlines.ts';
 import { signalGroup, stopGroup } from './process-group.ts';
-import { exitWhenWritten } from './terminal/exit-when-written.ts';
+import { exitWhenWritten } from '../terminal/exit-when-written.ts';
 
 /**
  * Everything the checker starts or creates is registered here, so that nothing outlives it:

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Status } from './results.ts';
-import { projectRoot } from './paths.ts';
+import { projectRoot } from '../core/paths.ts';
 
 /**
  * The learner's progress: which lessons passed, and how many hints each has shown. One JSON

@@ -1,9 +1,9 @@
-import { allocatePort, releasePort } from './ports.ts';
-import { RunningProgram, type ProgramSource } from './program.ts';
-import type { LoopbackHost } from './readiness.ts';
-import { ScriptedClient } from './scripted-client.ts';
-import { ScriptedServer } from './scripted-server.ts';
-import type { Transcript } from './transcript.ts';
+import { allocatePort, releasePort } from '../process/ports.ts';
+import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import type { LoopbackHost } from '../process/readiness.ts';
+import { ScriptedClient } from '../peers/scripted-client.ts';
+import { ScriptedServer } from '../peers/scripted-server.ts';
+import type { Transcript } from '../core/transcript.ts';
 import type { ClientOptions } from 'ws';
 
 /**

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
-import { CheckFailure } from './errors.ts';
+import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
 import { OutputCapture } from './output-capture.ts';
 import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
-import type { Transcript } from './transcript.ts';
+import type { Transcript } from '../core/transcript.ts';
 
 /**
  * How the learner's program is started: a TypeScript file (run with tsx in the same Node.js

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './errors.ts';
-import type { LessonDefinition } from './lesson-api.ts';
-import { exercisesDir, lessonsDir, solutionsDir } from './paths.ts';
+import { UsageError } from '../core/errors.ts';
+import { ENTRY_FILE, type LessonDefinition } from './lesson-definition.ts';
+import { exercisesDir, lessonsDir, solutionsDir } from '../core/paths.ts';
 
 /**
  * Lessons are discovered from the folders in lessons/: a folder named NN-slug with a
@@ -24,6 +24,8 @@ export interface LessonInfo {
 }
 
 export interface Lesson extends LessonInfo {
+  /** From the first heading of the lesson's README, the one place a title is written. */
+  title: string;
   definition: LessonDefinition;
   exerciseFile: string;
   solutionFile: string;
@@ -68,17 +70,15 @@ export function findLesson(query: string): LessonInfo {
 export async function loadLesson(info: LessonInfo): Promise<Lesson> {
   const module = (await import(pathToFileURL(path.join(lessonsDir, info.folder, 'lesson.ts')).href)) as { default: LessonDefinition };
   const definition = module.default;
+  const entry = ENTRY_FILE[definition.kind];
   return {
     ...info,
+    title: readmeTitle(info),
     definition,
-    exerciseFile: path.join(info.exerciseDir, definition.entry),
-    solutionFile: path.join(info.solutionDir, definition.entry),
-    starterFile: path.join(info.starterDir, definition.entry),
+    exerciseFile: path.join(info.exerciseDir, entry),
+    solutionFile: path.join(info.solutionDir, entry),
+    starterFile: path.join(info.starterDir, entry),
   };
-}
-
-export function loadAllLessons(): Promise<Lesson[]> {
-  return Promise.all(listLessons().map(loadLesson));
 }
 
 /** The lesson's title, read from the first heading of its README without loading lesson.ts. */

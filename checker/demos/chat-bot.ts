@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
-import { trackCloser } from './cleanup.ts';
-import { deadline, withDeadline } from './deadlines.ts';
+import { trackCloser } from '../process/cleanup.ts';
+import { deadline, withDeadline } from '../core/deadlines.ts';
 
 /**
  * A second chat user for the demos of the chat lessons, so a learner alone at a terminal (or
