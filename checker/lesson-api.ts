@@ -13,6 +13,7 @@ export { CheckFailure, describeError, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
 export { scaled, seconds, withDeadline } from './core/deadlines.ts';
+export { Pace } from './core/pace.ts';
 export { colors } from './terminal/colors.ts';
 export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';

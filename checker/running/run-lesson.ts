@@ -8,6 +8,7 @@ import type { ClientLesson, ServerLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
 import { describeExit, RunningProgram, type ProgramSource } from '../process/program.ts';
+import { boundedResult } from './bounded-result.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
 import { Transcript } from '../core/transcript.ts';
 import { displayPath } from '../core/paths.ts';
@@ -43,7 +44,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
     title: lesson.title,
     status: lessonStatus(checks),
     durationMs: Math.round(performance.now() - startedAt),
-    checks,
+    checks: checks.map(boundedResult),
   };
 }
 
