@@ -57,8 +57,8 @@ export interface TypeError {
 }
 
 export type TypeCheckOutcome = (
-  /** `errors`: the first of them, with their text; `counts`: how many each file has, all counted. */
-  | { kind: 'checked'; errors: TypeError[]; counts: Map<string | undefined, number> }
+  /** `roots`: the files asked about; `errors`: the first of each file, with their text; `counts`: how many each file has. */
+  | { kind: 'checked'; roots: string[]; errors: TypeError[]; counts: Map<string | undefined, number> }
   /** The compiler could not check (not installed for this machine, or it failed): no verdict. */
   | { kind: 'not-checked'; reason: string }
 ) & { durationMs?: number };
@@ -93,7 +93,7 @@ async function runCompiler(files: string[]): Promise<TypeCheckOutcome> {
   try {
     const status = await withDeadline(ended, ms, () => new Error('timed out'));
     reader.push(`${decoder.end()}\n`);
-    if (status === 0 || (status !== null && reader.counts.size > 0)) return { kind: 'checked', errors: reader.errors, counts: reader.counts };
+    if (status === 0 || (status !== null && reader.counts.size > 0)) return { kind: 'checked', roots: files, errors: reader.errors, counts: reader.counts };
     return { kind: 'not-checked', reason: `TypeScript's compiler stopped without a verdict (${stderr.trim() || `exit status ${status}`}).` };
   } catch {
     return { kind: 'not-checked', reason: `TypeScript's compiler did not finish within ${seconds(ms)} (is the machine very busy?).` };

@@ -27,9 +27,11 @@ export async function typeCheckResult(outcome: Promise<TypeCheckOutcome>, entry:
     durationMs: checked.durationMs ?? 0,
   });
   if (checked.kind === 'not-checked') return result('skipped', `Not checked: ${checked.reason}`);
-  // Checked together with other lessons' files, the errors that are this lesson's are those in its folder.
-  const folder = path.dirname(entry);
-  const ours = (file: string | undefined) => file === undefined || file === entry || file.startsWith(`${folder}${path.sep}`);
+  // Checked together with other lessons' files, this lesson's errors are those in its folder, and those
+  // in no checked lesson's folder (a file it imports from elsewhere), which may be any lesson's.
+  const inFolderOf = (root: string, file: string) => file.startsWith(`${path.dirname(root)}${path.sep}`);
+  const ours = (file: string | undefined) =>
+    file === undefined || inFolderOf(entry, file) || !checked.roots.some((root) => inFolderOf(root, file));
   const total = [...checked.counts].filter(([file]) => ours(file)).reduce((sum, [, count]) => sum + count, 0);
   if (total === 0) return result('passed');
   const errors = checked.errors.filter((error) => ours(error.file));
