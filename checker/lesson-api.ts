@@ -4,19 +4,21 @@
  * checker/ is for lessons (a test keeps it so).
  */
 export { defineLesson } from './running/lesson-definition.ts';
+/** @public The types a lesson author may want to name. */
 export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLesson } from './running/lesson-definition.ts';
 export type { ClientCheckContext, ServerCheckContext } from './running/check-context.ts';
 export type { CloseInfo, Message } from './peers/scripted-peer.ts';
 export type { ScriptedClient } from './peers/scripted-client.ts';
 export type { OutputLine, RunningProgram } from './process/program.ts';
-export { CheckFailure, describeError, explained } from './core/errors.ts';
+export { CheckFailure, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
-export { scaled, seconds, withDeadline } from './core/deadlines.ts';
+export { chatText } from './core/chat-lines.ts';
+export { scaled, seconds } from './core/deadlines.ts';
 export { Pace } from './core/pace.ts';
 export { colors } from './terminal/colors.ts';
 export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';
-export { runClientDemo, startReferenceServer } from './demos/demo.ts';
+export { runClientDemo, withReferenceServer } from './demos/demo.ts';
 export { runOperatorDemo } from './demos/operator-demo.ts';
 export { startChatBot } from './demos/chat-bot.ts';

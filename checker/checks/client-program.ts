@@ -1,5 +1,5 @@
 import type { ClientCheckContext } from '../running/check-context.ts';
-import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { explain, explainCrash } from '../core/explanations.ts';
 import type { ClientCheck } from '../running/lesson-definition.ts';
@@ -89,7 +89,7 @@ export async function expectNormalClose({ connection, client }: Conversation, ru
   }
   if (info.code === 1006) {
     // The connection ended without a close frame: the usual reason is that the program exited.
-    await withDeadline(client.exited, scaled(500), () => new Error('still running')).catch(() => {});
+    await settlesWithin(client.exited, scaled(500));
     throw new CheckFailure(`Your client ended the connection ${rule.after} without a close frame (the checker saw code 1006).`, {
       expected: 'a close frame with code 1000',
       received: client.running ? 'the TCP connection dropped, with no close frame' : `no close frame; your client exited ${describeExit(client.exitInfo!)}`,

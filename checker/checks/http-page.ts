@@ -5,7 +5,7 @@ import type { ServerCheck } from '../running/lesson-definition.ts';
 import { quoteText } from '../core/transcript.ts';
 
 /** A path no page lives at. */
-export const UNKNOWN_PATH = '/no-such-page';
+const UNKNOWN_PATH = '/no-such-page';
 
 /**
  * Checks for a server that does two jobs on one port: it serves a web page over plain HTTP

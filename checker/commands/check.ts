@@ -89,7 +89,7 @@ async function loadCheckRequest({ values, query, command, infos }: CheckOptions)
   };
 }
 
-export async function checkCommand(args: string[]): Promise<number> {
+async function checkCommand(args: string[]): Promise<number> {
   const options = parseCheckOptions(args);
   // Should loading end in a usage error, the exit's clean-up stops these.
   const startedAhead = startServersAhead(options);

@@ -1,6 +1,6 @@
 import { colors as pc } from '../terminal/colors.ts';
 import { onePositional, parseCommandArgs } from './args.ts';
-import { startReferenceServer } from '../demos/demo.ts';
+import { withReferenceServer } from '../demos/demo.ts';
 import { UsageError } from '../core/errors.ts';
 import { runInteractiveClient } from '../demos/interactive-client.ts';
 import { findLesson, loadLesson } from '../running/lessons.ts';
@@ -23,15 +23,8 @@ export default async function demoCommand(args: string[]): Promise<number> {
   if (lesson.definition.kind !== 'server') throw new UsageError(`demo: lesson ${lesson.id} has no demo.`);
 
   console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.title}: the reference solution, running on ws://localhost:${port}`));
-  let server;
-  try {
-    server = await startReferenceServer(lesson.id, port);
-  } catch (error) {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
-    return 1;
-  }
-  console.log(pc.dim(`Open more terminals and run \`npm run client -- ws://localhost:${port}\` to add clients.`));
-  const status = await runInteractiveClient(`ws://localhost:${port}`);
-  await server.stop();
-  return status;
+  return withReferenceServer(lesson.id, port, () => {
+    console.log(pc.dim(`Open more terminals and run \`npm run client -- ws://localhost:${port}\` to add clients.`));
+    return runInteractiveClient(`ws://localhost:${port}`);
+  });
 }

@@ -78,7 +78,7 @@ export function exitStatus(report: Report): number {
   return report.summary.failed > 0 ? 1 : 0;
 }
 
-export function recordProgress(results: LessonResult[]): void {
+function recordProgress(results: LessonResult[]): void {
   const checkedAt = new Date().toISOString();
   updateProgress((progress) => {
     for (const result of results) {

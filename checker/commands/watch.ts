@@ -143,10 +143,12 @@ class Watch {
   private readonly onKey = (key: string): void => {
     switch (key.toLowerCase()) {
       case 'q':
-        return this.finish(0);
+        this.finish(0);
+        return;
       case '\u0003':
         // Ctrl-C arrives as a key in raw mode, not as SIGINT.
-        return this.finish(130);
+        this.finish(130);
+        return;
       case 'h':
         console.log(`\n${nextHint(this.lesson.folder, this.lesson.definition.hints, Number(this.lesson.id))}\n`);
         return;

@@ -8,7 +8,7 @@ export const MESSAGE_CHARS = 2_000;
 /** Each of a failure's details (expected, received, how to fix), at most. */
 export const DETAIL_CHARS = 4_000;
 /** One line of an excerpt of output, at most. */
-export const EXCERPT_LINE_CHARS = 200;
+const EXCERPT_LINE_CHARS = 200;
 
 /** `text`, cut to at most `max` characters (plus a note of how much was cut). */
 export function clipText(text: string, max: number): string {

@@ -4,13 +4,13 @@ import { colors as pc } from '../terminal/colors.ts';
 import { findLesson, listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
 import { RunningProgram } from '../process/program.ts';
 import { waitUntilListening } from '../process/readiness.ts';
-import { CheckFailure } from '../core/errors.ts';
+import { CheckFailure, describeError } from '../core/errors.ts';
 
 /**
  * Building blocks for `npm run demo`: running a lesson's reference solution on a fixed port
  * for a person to play with, its output shown dimmed.
  */
-export async function startReferenceServer(lessonQuery: string, port: number, demoLesson = lessonQuery): Promise<RunningProgram> {
+async function startReferenceServer(lessonQuery: string, port: number, demoLesson = lessonQuery): Promise<RunningProgram> {
   const lesson = await loadLesson(findLesson(lessonQuery));
   const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { PORT: String(port) }, cwd: lesson.solutionDir, label: 'server' });
   program.onOutput = (line) => console.log(pc.dim(`  server │ ${line.text}`));
@@ -25,11 +25,39 @@ export async function startReferenceServer(lessonQuery: string, port: number, de
 }
 
 /**
+ * Runs `use` with lesson `lessonQuery`'s reference server on the port, and stops the server
+ * afterwards. When the server cannot start (the port is taken, say), or `use` fails, says why in
+ * one line and resolves with 1; otherwise with what `use` resolved with.
+ */
+export async function withReferenceServer(
+  lessonQuery: string,
+  port: number,
+  use: (server: RunningProgram) => Promise<number>,
+  demoLesson = lessonQuery,
+): Promise<number> {
+  let server: RunningProgram;
+  try {
+    server = await startReferenceServer(lessonQuery, port, demoLesson);
+  } catch (error) {
+    console.error(pc.red(describeError(error)));
+    return 1;
+  }
+  try {
+    return await use(server);
+  } catch (error) {
+    console.error(pc.red(describeError(error)));
+    return 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
  * Starts a reference client program (lessons 03 and 07) attached to this terminal. With
  * `typing`, the lines typed here go to its standard input, and Ctrl-D ends that input. (The
  * program runs in its own process group, which may not read the terminal itself.)
  */
-export function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): RunningProgram {
+function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): RunningProgram {
   const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
   program.onOutput = (line) => (line.stream === 'stdout' ? console.log(line.text) : console.error(line.text));
   if (options.typing) {
@@ -57,16 +85,14 @@ export async function runClientDemo(options: { client: string; server: string; p
   }
   const url = `ws://localhost:${options.port}`;
   console.log(pc.bold(`Lesson ${client.id} · ${client.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
-  let serverProgram: RunningProgram;
-  try {
-    serverProgram = await startReferenceServer(server.id, options.port, client.id);
-  } catch (error) {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
-    return 1;
-  }
-  if (options.intro) console.log(pc.dim(options.intro));
-  const program = startReferenceClient(client, url, { typing: options.typing });
-  const exit = await program.exited;
-  await serverProgram.stop();
-  return exit.code ?? 1;
+  return withReferenceServer(
+    server.id,
+    options.port,
+    async () => {
+      if (options.intro) console.log(pc.dim(options.intro));
+      const exit = await startReferenceClient(client, url, { typing: options.typing }).exited;
+      return exit.code ?? 1;
+    },
+    client.id,
+  );
 }

@@ -1,5 +1,5 @@
 import { colors as pc } from '../terminal/colors.ts';
-import { startReferenceServer } from './demo.ts';
+import { withReferenceServer } from './demo.ts';
 import { runInteractiveClient } from './interactive-client.ts';
 import { findLesson, loadLesson } from '../running/lessons.ts';
 
@@ -15,20 +15,16 @@ export async function runOperatorDemo(lessonQuery: string, port: number): Promis
   const lesson = await loadLesson(findLesson(lessonQuery));
   const url = `ws://localhost:${port}`;
   console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.title}: the reference solution, running on ${url}`));
-  const server = await startReferenceServer(lesson.id, port).catch((error: unknown) => {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
+  return withReferenceServer(lesson.id, port, (server) => {
+    console.log(pc.dim(`You are the server's operator: what you type goes to its standard input. Below, a client connected to it shows what arrives.`));
+    console.log(pc.dim(`Open more terminals and run \`npm run client -- ${url}\` to add clients who talk.`));
+    return runInteractiveClient(url, {
+      help: 'Type a line for the server and press Enter; /say <text> sends <text> from this client; /quit (or Ctrl-D) to leave.',
+      onLine: (line, send) => {
+        const said = SAY.exec(line);
+        if (said) send(said[1]!);
+        else server.writeLine(line);
+      },
+    });
   });
-  if (!server) return 1;
-  console.log(pc.dim(`You are the server's operator: what you type goes to its standard input. Below, a client connected to it shows what arrives.`));
-  console.log(pc.dim(`Open more terminals and run \`npm run client -- ${url}\` to add clients who talk.`));
-  const status = await runInteractiveClient(url, {
-    help: 'Type a line for the server and press Enter; /say <text> sends <text> from this client; /quit (or Ctrl-D) to leave.',
-    onLine: (line, send) => {
-      const said = SAY.exec(line);
-      if (said) send(said[1]!);
-      else server.writeLine(line);
-    },
-  });
-  await server.stop();
-  return status;
 }

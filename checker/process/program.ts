@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, scaled, seconds, withDeadline } from '../core/deadlines.ts';
+import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { clipLines, describeSize } from '../core/text-bounds.ts';
 import { OutputCapture } from './output-capture.ts';
@@ -181,7 +181,7 @@ export class RunningProgram {
   async settleIfExiting(): Promise<void> {
     if (!this.running) return;
     const ms = groupExiting(this.pid) ? deadline('close') : scaled(300);
-    await withDeadline(this.exited, ms, () => new Error('still running')).catch(() => {});
+    await settlesWithin(this.exited, ms);
   }
 
   /** A short account of what the program printed, for failure messages. */
@@ -197,7 +197,7 @@ export class RunningProgram {
   /** Stops the program and everything it started. Resolves when no process of it is left. */
   async stop(): Promise<void> {
     await stopGroup(this.pid, deadline('killGrace'));
-    if (this.running) await withDeadline(this.exited, deadline('killGrace'), () => new Error('no exit event')).catch(() => {});
+    if (this.running) await settlesWithin(this.exited, deadline('killGrace'));
     this.child.stdin?.destroy();
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
@@ -220,7 +220,7 @@ export class RunningProgram {
  * The useful part of an error output: the line naming the error and where it happened
  * (a Node.js stack is mostly the runtime's own frames), or else the last lines.
  */
-export function errorExcerpt(stderr: string): string {
+function errorExcerpt(stderr: string): string {
   const lines = stderr.trimEnd().split('\n');
   const at = lines.findIndex((line) => /^\s*(?:Uncaught\s+)?[A-Za-z]*(?:Error|Exception)\b.*:/.test(line) || /^\s*\w*Error \[/.test(line));
   if (at === -1) return lines.slice(-8).join('\n');

@@ -44,7 +44,7 @@ const KEPT_PER_FILE = 5;
 /** One error's text (a message and its elaboration), at most. */
 const ERROR_CHARS = 2_000;
 
-export interface TypeError {
+export interface TypeScriptError {
   /** Absolute path, or undefined for an error about no file in particular. */
   file: string | undefined;
   /** 1-based. */
@@ -58,7 +58,7 @@ export interface TypeError {
 
 export type TypeCheckOutcome = (
   /** `roots`: the files asked about; `errors`: the first of each file, with their text; `counts`: how many each file has. */
-  | { kind: 'checked'; roots: string[]; errors: TypeError[]; counts: Map<string | undefined, number> }
+  | { kind: 'checked'; roots: string[]; errors: TypeScriptError[]; counts: Map<string | undefined, number> }
   /** The compiler could not check (not installed for this machine, or it failed): no verdict. */
   | { kind: 'not-checked'; reason: string }
 ) & { durationMs?: number };
@@ -125,7 +125,7 @@ const ERROR_LINE = /^(?:(.+)\((\d+),(\d+)\): )?error TS(\d+): (.*)$/;
 
 /** Reads the compiler's plain output as it arrives, keeping the first errors of each file and counting all. */
 class DiagnosticReader {
-  readonly errors: TypeError[] = [];
+  readonly errors: TypeScriptError[] = [];
   readonly counts = new Map<string | undefined, number>();
   private partial = '';
   private lastKept = false;

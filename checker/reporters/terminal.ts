@@ -5,7 +5,7 @@ import type { CheckResult, LessonResult, Report, Status } from '../running/resul
 
 const MARK: Record<Status, string> = { passed: pc.green('✓'), failed: pc.red('✗'), skipped: pc.dim('–') };
 
-export function lessonHeading(lesson: Pick<LessonResult, 'id' | 'title'>): string {
+function lessonHeading(lesson: Pick<LessonResult, 'id' | 'title'>): string {
   return pc.bold(`Lesson ${lesson.id} · ${lesson.title}`);
 }
 

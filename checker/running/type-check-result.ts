@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../core/paths.ts';
-import type { TypeCheckOutcome, TypeError } from '../process/type-check.ts';
+import type { TypeCheckOutcome, TypeScriptError } from '../process/type-check.ts';
 import type { CheckResult } from './results.ts';
 
 /**
@@ -49,7 +49,7 @@ export async function typeCheckResult(outcome: Promise<TypeCheckOutcome>, entry:
  * One error as compilers show it: `file:line:column: error TS2322: message`, its elaboration,
  * then the line itself with a caret under the column.
  */
-function codeFrame(error: TypeError): string {
+function codeFrame(error: TypeScriptError): string {
   const heading = `error TS${error.code}: ${error.message}`;
   if (error.file === undefined) return heading;
   const where = `${displayPath(error.file)}:${error.line}:${error.column}`;

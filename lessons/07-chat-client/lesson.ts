@@ -1,4 +1,5 @@
 import {
+  chatText,
   type ClientCheckContext,
   type CloseRule,
   type Conversation,
@@ -21,7 +22,7 @@ import {
  * input. What the server says looks like the real chat, so a transcript reads like one.
  */
 const NAME = 'Alice';
-const WELCOME = `[Server]: Welcome, ${NAME}!`;
+const WELCOME = chatText.welcome(NAME);
 
 function explainSentLine(typed: string) {
   return (received: Message): string => {
@@ -130,7 +131,7 @@ export default defineLesson({
         const { connection, client } = await join(ctx);
         const welcomed = await expectPrinted(client, WELCOME);
         ctx.note('nothing more is typed: your client is waiting for input while these messages arrive');
-        const joined = '[Server]: Bob has joined the chat.';
+        const joined = chatText.joined('Bob');
         const said = '[Bob]: Hi Alice! 😀';
         await connection.send(joined).send(said);
         const at = await expectPrinted(client, joined, welcomed + 1);

@@ -3,13 +3,12 @@ import {
   chatPageChecks,
   colors as pc,
   defineLesson,
-  describeError,
   pageServerChecks,
   robustnessChecks,
   servedByChat,
   type ServerCheck,
   startChatBot,
-  startReferenceServer,
+  withReferenceServer,
 } from '../../checker/lesson-api.ts';
 
 /**
@@ -38,17 +37,12 @@ export default defineLesson({
   ],
   demo: async (port) => {
     console.log(pc.bold(`Lesson 08 · A chat page in the browser: the reference solution, with Bot in the chat`));
-    let server;
-    try {
-      server = await startReferenceServer('08', port);
-    } catch (error) {
-      console.error(pc.red(describeError(error)));
-      return 1;
-    }
-    const bot = await startChatBot(`ws://localhost:${port}`).catch(() => undefined);
-    console.log(`Open ${pc.cyan(`http://localhost:${port}`)} in your browser, type a name, and chat${bot ? ` with ${bot.name}` : ''}.`);
-    console.log(pc.dim(`Open a second tab (or run \`npm run client -- ws://localhost:${port}\`) for more people. Ctrl-C stops the server.`));
-    const exit = await server.exited;
-    return exit.code === 0 ? 0 : 1;
+    return withReferenceServer('08', port, async (server) => {
+      const bot = await startChatBot(`ws://localhost:${port}`).catch(() => undefined);
+      console.log(`Open ${pc.cyan(`http://localhost:${port}`)} in your browser, type a name, and chat${bot ? ` with ${bot.name}` : ''}.`);
+      console.log(pc.dim(`Open a second tab (or run \`npm run client -- ws://localhost:${port}\`) for more people. Ctrl-C stops the server.`));
+      const exit = await server.exited;
+      return exit.code === 0 ? 0 : 1;
+    });
   },
 });
