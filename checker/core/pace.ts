@@ -1,6 +1,7 @@
 /**
- * The pace of a check that asks a program again and again whether something has happened yet
- * (each time a full round trip, never a silent wait). Asked as fast as loopback allows, a
+ * The pace of a check that asks a program again and again whether something has happened yet.
+ * Each ask is a full round trip, and only its answer proves anything: the pause between two
+ * asks is no evidence of absence, it only spaces them. Asked as fast as loopback allows, a
  * program is asked thousands of times a second, which proves nothing more than a few tens of
  * times, busies the machine, and floods the transcript. The first asks follow each other
  * quickly (what is asked about usually happens within milliseconds); after that, at most one
