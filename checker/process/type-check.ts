@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
@@ -39,6 +40,8 @@ const LEARNER_OPTIONS = [
   '--skipLibCheck',
 ];
 
+/** A nice value: the compiler runs when the checks leave a core free. */
+const LOWER_PRIORITY = 10;
 /** Type errors kept (with their text) per file; the rest are counted. */
 const KEPT_PER_FILE = 5;
 /** One error's text (a message and its elaboration), at most. */
@@ -79,7 +82,10 @@ async function runCompiler(files: string[]): Promise<TypeCheckOutcome> {
     // Its own process group, so the checker's clean-up stops it whatever happens.
     detached: true,
   });
-  if (child.pid !== undefined) trackGroup(child.pid);
+  if (child.pid !== undefined) {
+    trackGroup(child.pid);
+    yieldToChecks(child.pid);
+  }
   const reader = new DiagnosticReader();
   const decoder = new StringDecoder('utf8');
   child.stdout.on('data', (chunk: Buffer) => reader.push(decoder.write(chunk)));
@@ -102,6 +108,19 @@ async function runCompiler(files: string[]): Promise<TypeCheckOutcome> {
       await stopGroup(child.pid, deadline('killGrace'));
       untrackGroup(child.pid);
     }
+  }
+}
+
+/**
+ * Lowers the compiler's priority: on a busy machine, the learner's program and the checks,
+ * which wait under deadlines of a second or two, come first; the type check has ten seconds.
+ * On a machine with a core to spare it changes nothing.
+ */
+function yieldToChecks(pid: number): void {
+  try {
+    setPriority(pid, LOWER_PRIORITY);
+  } catch {
+    // Not allowed here, or the compiler has finished already: it runs at the usual priority.
   }
 }
 
