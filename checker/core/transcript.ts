@@ -57,7 +57,26 @@ export class Transcript {
 
   /** Records an event; `chars` is the size of an output line as printed, before any cut. */
   add(actor: string, kind: TranscriptKind, text: string, chars = text.length + 1): void {
-    const entry: TranscriptEntry = { at: Math.round(performance.now() - this.startedAt), actor, kind, text };
+    this.record({ at: Math.round(performance.now() - this.startedAt), actor, kind, text }, chars);
+  }
+
+  /**
+   * Adds the entries of a transcript that was kept apart (one case among several run at once),
+   * timed from this transcript's start.
+   */
+  adopt(other: Transcript): void {
+    const offset = Math.round(other.startedAt - this.startedAt);
+    const adopted = other.entries().map((entry) => ({ ...entry, at: entry.at + offset }));
+    // A stable sort keeps the order of entries made in the same millisecond.
+    const merged = [...this.entries(), ...adopted].sort((a, b) => a.at - b.at);
+    this.head.length = 0;
+    this.tail = [];
+    this.omitted = 0;
+    this.repetition = undefined;
+    for (const entry of merged) this.record(entry, entry.text.length + 1);
+  }
+
+  private record(entry: TranscriptEntry, chars: number): void {
     if (this.continuesRepetition(entry)) return;
     if (this.extendsFlood(entry, chars)) return;
     this.push({ kind: 'entry', entry });
