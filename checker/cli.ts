@@ -1,5 +1,6 @@
 import { cleanUpEverything, installExitCleanup } from './process/cleanup.ts';
 import { describeError, UsageError } from './core/errors.ts';
+import { exitWhenWritten, toleratePipesClosedByReader } from './terminal/exit-when-written.ts';
 
 /**
  * The workbook's command line: `npm run <command> -- [arguments]` runs
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
   return command.default(args);
 }
 
+toleratePipesClosedByReader();
 installExitCleanup();
 let status: number;
 try {
@@ -40,4 +42,4 @@ try {
   }
 }
 await cleanUpEverything();
-process.exit(status);
+await exitWhenWritten(status);

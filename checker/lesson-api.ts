@@ -16,6 +16,7 @@ export { quoteText } from './core/transcript.ts';
 export { like } from './peers/json-match.ts';
 export { chatText } from './core/chat-lines.ts';
 export { scaled, seconds } from './core/deadlines.ts';
+export { Pace } from './core/pace.ts';
 export { frame } from './peers/frames.ts';
 export { RFC_EXAMPLE } from './peers/upgrade-request.ts';
 export { colors } from './terminal/colors.ts';

@@ -82,6 +82,8 @@ it('starts fresh servers ahead, each a new process, and leaves none behind', asy
     fails: 'failed',
     skipped: 'skipped',
     c: 'passed',
+    // The server is a TypeScript file, so it is type-checked too.
+    'type-checks': 'passed',
   });
   // The first check ran on the lesson's server, which no check had used before it.
   expect(usedBy.get('a')).toBe(usedBy.get('shared'));

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { ProgramSource } from '../process/program.ts';
+import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
 import type { Lesson } from '../running/lessons.ts';
 import { PendingServer, runsSource } from '../running/pending-server.ts';
 import { updateProgress } from '../running/progress.ts';
@@ -49,14 +52,27 @@ export async function runChecks(request: CheckRequest, startedAhead = new Map<st
         return [lesson, ahead && runsSource(ahead, source, env) ? ahead : new PendingServer(source, { env })];
       }),
   );
+  const typeChecked = typeCheckAll(request);
   const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
   await Promise.all(unused.map((server) => server.stop()));
   const { runLesson } = await import('../running/run-lesson.ts');
   const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
-    runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson) }),
+    runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson), typeCheck: typeChecked }),
   );
   if (request.recordsProgress) recordProgress(results);
   return summarize(results);
+}
+
+/**
+ * One run of the type checker for every lesson's TypeScript file (all lessons' files in about
+ * the time of one: most of the work is reading Node.js's and ws's types), or undefined when
+ * there is none (a program given as a command).
+ */
+function typeCheckAll(request: CheckRequest): Promise<TypeCheckOutcome> | undefined {
+  const files = request.lessons
+    .map((lesson) => request.sourceFor(lesson))
+    .flatMap((source) => (source.kind === 'file' && existsSync(source.file) ? [path.resolve(source.file)] : []));
+  return files.length > 0 ? typeCheck(files) : undefined;
 }
 
 export function formatReport(request: CheckRequest, report: Report): string {

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { deadline } from '../core/deadlines.ts';
 import { signalGroup, stopGroup } from './process-group.ts';
+import { exitWhenWritten } from '../terminal/exit-when-written.ts';
 
 /**
  * Everything the checker starts or creates is registered here, so that nothing outlives it:
@@ -92,7 +93,7 @@ export function installExitCleanup(): void {
       const status = signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129;
       if (interrupted) process.exit(status);
       interrupted = true;
-      void cleanUpEverything().finally(() => process.exit(status));
+      void cleanUpEverything().finally(() => exitWhenWritten(status));
     });
   }
 }

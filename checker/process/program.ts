@@ -5,6 +5,7 @@ import { trackGroup, untrackGroup } from './cleanup.ts';
 import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
+import { clipLines, describeSize } from '../core/text-bounds.ts';
 import { OutputCapture } from './output-capture.ts';
 import { groupAlive, groupExiting, signalGroup, stopGroup, waitUntilGone } from './process-group.ts';
 import type { Transcript } from '../core/transcript.ts';
@@ -70,8 +71,8 @@ export class RunningProgram {
     // No pid means the spawn itself failed ('error' follows); there is no group to track.
     this.pid = child.pid ?? -1;
     if (child.pid !== undefined) trackGroup(this.pid);
-    this.stdout = new OutputCapture(child.stdout!, (line) => this.onLine('stdout', line));
-    this.stderr = new OutputCapture(child.stderr!, (line) => this.onLine('stderr', line));
+    this.stdout = new OutputCapture(child.stdout!, (line, chars) => this.onLine('stdout', line, chars));
+    this.stderr = new OutputCapture(child.stderr!, (line, chars) => this.onLine('stderr', line, chars));
     // Writing to a program that has exited must not crash the checker.
     child.stdin!.on('error', () => {});
     this.exited = new Promise((resolve) => {
@@ -211,11 +212,11 @@ export class RunningProgram {
 
   /** A short account of what the program printed, for failure messages. */
   outputSummary(): string {
-    const out = this.stdout.tail(6);
-    const err = errorExcerpt(this.stderr.text());
+    const out = clipLines(this.stdout.tail(6));
+    const err = clipLines(errorExcerpt(this.stderr.text()));
     const parts = [];
-    if (out) parts.push(`stdout:\n${indent(out)}`);
-    if (err) parts.push(`stderr:\n${indent(err)}`);
+    if (out) parts.push(`${streamHeading('stdout', this.stdout, out)}:\n${indent(out)}`);
+    if (err) parts.push(`${streamHeading('stderr', this.stderr, err)}:\n${indent(err)}`);
     return parts.length > 0 ? parts.join('\n') : 'no output at all';
   }
 
@@ -244,8 +245,8 @@ export class RunningProgram {
     if (!groupAlive(this.pid)) untrackGroup(this.pid);
   }
 
-  private onLine(stream: OutputLine['stream'], text: string): void {
-    this.transcript?.add(this.label, stream, text);
+  private onLine(stream: OutputLine['stream'], text: string, chars: number): void {
+    this.transcript?.add(this.label, stream, text, chars);
     this.onOutput?.({ stream, text });
     if (this.keptLines.length < MAX_KEPT_LINES) this.keptLines.push({ stream, text });
     this.notifyLineWaiters();
@@ -267,6 +268,11 @@ function errorExcerpt(stderr: string): string {
   const excerpt = lines.slice(Math.max(0, at - 4), at + 1);
   const ownFrames = lines.slice(at + 1).filter((line) => /^\s+at /.test(line) && !/node:internal|node_modules/.test(line)).slice(0, 3);
   return [...excerpt, ...ownFrames].join('\n');
+}
+
+/** "stdout", or when the excerpt is a small part of all that was printed, "stdout (the end of 3.4 MB)". */
+function streamHeading(name: string, capture: OutputCapture, excerpt: string): string {
+  return capture.totalBytes > 2 * excerpt.length + 1_000 ? `${name} (the end of ${describeSize(capture.totalBytes)})` : name;
 }
 
 export function describeExit(info: ExitInfo): string {

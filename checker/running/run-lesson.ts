@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ClientCheckContext, ServerCheckContext } from './check-context.ts';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure, CheckSkipped, describeError } from '../core/errors.ts';
@@ -8,9 +9,19 @@ import type { ClientLesson, ServerCheck, ServerLesson } from './lesson-definitio
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
 import { describeExit, RunningProgram, type ProgramSource } from '../process/program.ts';
+import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
+import { boundedResult } from './bounded-result.ts';
+import { typeCheckResult } from './type-check-result.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
 import { Transcript } from '../core/transcript.ts';
 import { displayPath } from '../core/paths.ts';
+
+export interface LessonRunOptions {
+  /** The lesson's server, started early (by the check command, while the checker loaded). */
+  early?: PendingServer;
+  /** The type check of the lesson's file, started with other lessons' files; else the lesson starts its own. */
+  typeCheck?: Promise<TypeCheckOutcome>;
+}
 
 /** The check every server lesson starts with: the program starts and its port accepts. */
 export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the port given in PORT' } as const;
@@ -19,11 +30,14 @@ export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the por
  * Runs every check of one lesson against one program and reports each check's result.
  * Never throws for anything the learner's program does; always leaves nothing running.
  */
-export async function runLesson(lesson: Lesson, source: ProgramSource, options: { early?: PendingServer } = {}): Promise<LessonResult> {
+export async function runLesson(lesson: Lesson, source: ProgramSource, options: LessonRunOptions = {}): Promise<LessonResult> {
   let startedAt = performance.now();
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
   const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
+  // The learner's TypeScript is type-checked beside the behaviour checks; a program given as a command is not.
+  const entry = source.kind === 'file' && missing === undefined ? path.resolve(source.file) : undefined;
+  const typeChecked = entry === undefined ? undefined : (options.typeCheck ?? typeCheck([entry]));
   // A server started early (by the check command, while the checker loaded) serves only if it
   // runs this very program, in the lesson's environment.
   let early = options.early;
@@ -38,13 +52,14 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
       : definition.kind === 'server'
         ? await runServerChecks(definition, source, cwd, early)
         : await runClientChecks(definition, source, cwd);
+  if (typeChecked) checks.push(await typeCheckResult(typeChecked, entry!));
   return {
     id: lesson.id,
     slug: lesson.slug,
     title: lesson.title,
     status: lessonStatus(checks),
     durationMs: Math.round(performance.now() - startedAt),
-    checks,
+    checks: checks.map(boundedResult),
   };
 }
 

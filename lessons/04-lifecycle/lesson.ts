@@ -5,6 +5,7 @@ import {
   explain,
   explained,
   type Message,
+  Pace,
   robustnessChecks,
   scaled,
   type ScriptedClient,
@@ -74,13 +75,15 @@ function counted(client: ScriptedClient, online?: number): ScriptedClient {
 }
 
 /**
- * Asks "count" again and again (each time a full round trip, never a sleep) until the server
- * says `expected`, for at most about one second after `what` happened.
+ * Asks "count" again and again (each time a full round trip, at a few tens a second) until
+ * the server says `expected`, for at most about one second after `what` happened.
  */
 async function countFallsTo(client: ScriptedClient, expected: number, what: string, why: { stillCounted: string; countedTwice?: string }): Promise<void> {
   const ms = scaled(UNCOUNTED_WITHIN_MS);
   const giveUpAt = performance.now() + ms;
+  const pace = new Pace();
   for (let round = 1; ; round += 1) {
+    await pace.next();
     let online = Number.NaN;
     const read = (m: Message) => {
       online = numberIn(COUNT, m) ?? Number.NaN;
