@@ -52,10 +52,12 @@ function verdictLine(lesson: LessonResult): string {
 
 /** One line per lesson, then the details of the first failing lesson. */
 export function formatSummary(report: Report): string {
+  const slugWidth = Math.max(0, ...report.lessons.map((lesson) => lesson.slug.length));
+  const titleWidth = Math.max(0, ...report.lessons.map((lesson) => lesson.title.length));
   const lines = report.lessons.map((lesson) => {
     const passed = lesson.checks.filter((c) => c.status === 'passed').length;
     const count = pc.dim(`${passed}/${lesson.checks.length}`);
-    return `${MARK[lesson.status]} ${lesson.id} ${lesson.slug.padEnd(12)} ${lesson.title.padEnd(44)} ${count}`;
+    return `${MARK[lesson.status]} ${lesson.id} ${lesson.slug.padEnd(slugWidth)} ${lesson.title.padEnd(titleWidth)} ${count}`;
   });
   const firstFailure = report.lessons.find((lesson) => lesson.status === 'failed');
   const { passed, failed, skipped } = report.summary;
