@@ -14,6 +14,7 @@ export { CheckFailure, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
 export { chatText } from './core/chat-lines.ts';
+export { BUILT_IN_KEYS, describeTextChange } from './core/tricky-text.ts';
 export { scaled, seconds } from './core/deadlines.ts';
 export { colors } from './terminal/colors.ts';
 export * from './checks/index.ts';

@@ -1,4 +1,5 @@
 import { explained } from '../core/errors.ts';
+import { describeTextChange } from '../core/tricky-text.ts';
 import type { ServerCheck } from '../running/lesson-definition.ts';
 import type { ScriptedClient } from '../peers/scripted-client.ts';
 import type { Message } from '../peers/scripted-peer.ts';
@@ -22,14 +23,21 @@ const NO_REPLY =
 /** A 64 KiB message made of varied ASCII text, so a truncated or reordered reply shows. */
 const LARGE_MESSAGE = Array.from({ length: 65_536 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
 export const UNICODE_MESSAGE = 'Grüße aus der Straße! Ünïcödé, 日本語, emoji 👋🏽🎉';
+/** Letters written as a base letter and a combining accent (e + U+0301): a program that normalizes the text changes them. */
+export const DECOMPOSED_MESSAGE = 'Cafe\u0301 Zoe\u0308, decomposed';
+/** Messages a program passes on wrongly when it tidies them up: spaces around and inside, tabs, line breaks, HTML-looking text. */
+export const AWKWARD_MESSAGES = ['  spaces around,  and  inside  ', 'a tab\there,\na line break,\r\nand one more\n', '<b>bold</b> & "quoted" <script>x()</script>'];
 
 export function replyChecks(rule: ReplyRule): ServerCheck[] {
   const expectReply = (client: ScriptedClient, sent: string, others: string[] = []) =>
     client.expectText(rule.reply(sent), {
-      explain: (received) =>
-        others.some((other) => rule.reply(other) === received.text)
-          ? `That reply was meant for another client. Reply on the connection the message came from (socket.send), not to every client in wss.clients.`
-          : rule.explain?.(sent, received),
+      explain: (received) => {
+        if (others.some((other) => rule.reply(other) === received.text)) {
+          return `That reply was meant for another client. Reply on the connection the message came from (socket.send), not to every client in wss.clients.`;
+        }
+        const change = received.isBinary ? undefined : describeTextChange(sent, (changed) => rule.reply(changed) === received.text);
+        return change ? explainChange(change) : rule.explain?.(sent, received);
+      },
     });
   const roundTrip = (client: ScriptedClient, text: string) => expectReply(client.send(text), text);
 
@@ -52,9 +60,20 @@ export function replyChecks(rule: ReplyRule): ServerCheck[] {
     {
       id: 'unicode',
       needs: ['replies'],
-      name: 'keeps Unicode and emoji intact',
+      name: 'keeps Unicode and emoji intact, decomposed accents included',
       run: async (ctx) => {
-        await roundTrip(ctx.connect('alice'), UNICODE_MESSAGE);
+        const alice = ctx.connect('alice');
+        await roundTrip(alice, UNICODE_MESSAGE);
+        await roundTrip(alice, DECOMPOSED_MESSAGE);
+      },
+    },
+    {
+      id: 'whole-message',
+      needs: ['replies'],
+      name: 'takes each message whole and as it is: spaces around and inside, tabs, line breaks, HTML-looking text',
+      run: async (ctx) => {
+        const alice = ctx.connect('alice');
+        for (const text of AWKWARD_MESSAGES) await roundTrip(alice, text);
       },
     },
     {
@@ -102,11 +121,16 @@ export function replyChecks(rule: ReplyRule): ServerCheck[] {
   ];
 }
 
+function explainChange(change: string): string {
+  return `Your server changed the message before answering: it ${change}. A WebSocket message arrives whole, line breaks ` +
+    'and all, and the contract works on exactly that text: data.toString(), with nothing trimmed, split, escaped or normalized.';
+}
+
 /** How the robustness checks prove such a server still serves a client: one round trip. */
 export function servedByReplies(rule: ReplyRule): Served {
   const roundTrip = (client: ScriptedClient, text: string) => client.send(text).expectText(rule.reply(text));
   return {
     open: (ctx, name) => roundTrip(ctx.connect(name), `ping from ${name}`),
-    again: (client, round) => roundTrip(client, `ping ${round} from ${client.name}`),
+    again: (_ctx, client, round) => roundTrip(client, `ping ${round} from ${client.name}`),
   };
 }

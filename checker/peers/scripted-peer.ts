@@ -352,7 +352,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     throw new CheckFailure(`${this.name} could not ${action}: ${state}.`);
   }
 
-  private socket(): Socket {
+  protected socket(): Socket {
     // ws keeps the TCP socket as _socket; raw writes are the only way to break the protocol on purpose.
     return (this.ws as unknown as { _socket: Socket })._socket;
   }
