@@ -210,9 +210,10 @@ class ChatPage {
   async expectMessage(text: string): Promise<void> {
     if (await this.watched.untilInPage(showsMessage, text)) return;
     const shown = await this.shownMessages();
+    const container = await this.watched.page.evaluate(() => document.querySelector('#messages')?.textContent ?? '');
     const received = this.watched.received();
-    const failure = `${this.name}'s page should show the message ${quoteText(text)} in #messages, but after ${seconds(deadline('browser'))} ${describeShown(shown)}.`;
-    const details = { expected: `an element in #messages whose text is ${quoteText(text)}`, received: describeShown(shown) };
+    const failure = `${this.name}'s page should show the message ${quoteText(text)} in #messages, but after ${seconds(deadline('browser'))} ${describeShown(shown, container)}.`;
+    const details = { expected: `an element in #messages whose text is ${quoteText(text)}`, received: describeShown(shown, container) };
     if (this.watched.reloads > 0) {
       throw new CheckFailure(`${this.name}'s page reloaded after sending, which closed its WebSocket, so it does not show ${quoteText(text)}.`, {
         ...details,
@@ -235,7 +236,6 @@ class ChatPage {
           : 'Look at the transcript: the server did not send it to this page.',
       });
     }
-    const container = await this.watched.page.evaluate(() => document.querySelector('#messages')?.textContent ?? '');
     const pieces = shown.filter((line) => line !== '' && line !== text && text.includes(line));
     throw new CheckFailure(`${failure} The page received it, but does not show it as one element with exactly that text.`, {
       ...details,
@@ -328,11 +328,13 @@ class ChatPage {
   }
 }
 
-/** What #messages shows, as "#messages shows …" (its last few elements). */
-function describeShown(shown: string[]): string {
-  if (shown.length === 0) return '#messages is empty';
+/** What #messages shows, as "#messages shows …" (its last few elements), from its elements' texts and its whole text. */
+function describeShown(shown: string[], container: string): string {
+  const text = container.trim();
+  if (shown.length === 0) return text ? `#messages holds text but no element: ${quoteText(text.slice(-SHOWN_TEXT_AT_MOST))}` : '#messages is empty';
   const last = shown.slice(-SHOWN_AT_MOST);
   return `#messages shows ${shown.length > last.length ? `${shown.length} elements, the last ${last.length}: ` : ''}${last.map(quoteText).join(', ')}`;
 }
 
 const SHOWN_AT_MOST = 6;
+const SHOWN_TEXT_AT_MOST = 200;

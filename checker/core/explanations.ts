@@ -58,6 +58,9 @@ export const explain = {
   plainHttpAnswer: (status: number) =>
     `Your server answered the WebSocket handshake with an ordinary HTTP response (status ${status}) instead of switching to ` +
     'WebSocket (status 101). Hand upgrade requests to a WebSocketServer: new WebSocketServer({ server }) on your HTTP server.',
+  exitedByItself: (program: string) =>
+    `Your ${program} ended by itself, with status 0, while a connection was still in use: something called process.exit(), or ` +
+    'closed what kept it running (the WebSocketServer, the connection). Look for what ends it, and when.',
   busyEventLoop: (program: string) =>
     `Your ${program} was busy computing all the while, without a pause. A loop that never ends, or a very long computation, ` +
     'blocks the event loop: until it finishes, Node.js cannot receive or send any message.',

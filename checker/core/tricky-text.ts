@@ -20,6 +20,10 @@ const CHANGES: { did: string; change: (text: string) => string }[] = [
   { did: 'squeezed and trimmed its spaces', change: (text) => text.replace(/\s+/g, ' ').trim() },
   { did: 'removed its spaces', change: (text) => text.replace(/\s+/g, '') },
   { did: 'kept only its first line', change: (text) => text.split(/\r?\n/)[0]! },
+  {
+    did: 'decoded its bytes one at a time (String.fromCharCode, or latin1), which garbles every character beyond ASCII: data.toString() decodes UTF-8',
+    change: (text) => Buffer.from(text, 'utf8').toString('latin1'),
+  },
 ];
 
 /**

@@ -25,6 +25,8 @@ export interface CloseInfo {
 export interface ExpectOptions {
   /** Names a lesson-specific mistake from what arrived instead; undefined when none fits. */
   explain?: (received: Message) => string | undefined;
+  /** Names a lesson-specific mistake when nothing arrived in time and the program still runs; undefined when none fits. */
+  explainSilence?: () => string | undefined;
   /** Overrides the reply deadline (milliseconds, already scaled). */
   ms?: number;
   /**
@@ -313,7 +315,7 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   // ---- internals ------------------------------------------------------------------------
 
-  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip'> = {}): Promise<Message> {
+  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip' | 'explainSilence'> = {}): Promise<Message> {
     const ms = options.ms ?? deadline('reply');
     const giveUpAt = performance.now() + ms;
     let watch: BusyWatch | undefined;
@@ -326,7 +328,7 @@ export class ScriptedPeer implements PromiseLike<void> {
         // Only a wait that finds nothing waiting is worth watching (most find their message at once).
         watch ??= this.program && watchBusy(this.program.pid);
         const left = giveUpAt - performance.now();
-        if (left <= 0) throw await this.silence(description, ms, watch?.busy() ?? false);
+        if (left <= 0) throw await this.silence(description, ms, watch?.busy() ?? false, options.explainSilence);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           this.wake = () => {
@@ -374,13 +376,13 @@ export class ScriptedPeer implements PromiseLike<void> {
   }
 
   /** `busy`: the program was computing all the while (see watchBusy). */
-  private async silence(description: string, ms: number, busy: boolean): Promise<CheckFailure> {
+  private async silence(description: string, ms: number, busy: boolean, explainSilence?: () => string | undefined): Promise<CheckFailure> {
     const crash = await this.programCrash();
     if (crash) return crash;
     return new CheckFailure(`${this.name} expected ${description}, but nothing arrived within ${seconds(ms)}.`, {
       expected: description,
       received: 'nothing',
-      explanation: busy ? explain.busyEventLoop(this.program!.label) : undefined,
+      explanation: busy ? explain.busyEventLoop(this.program!.label) : explainSilence?.(),
     });
   }
 
@@ -393,7 +395,9 @@ export class ScriptedPeer implements PromiseLike<void> {
     if (program.running || !program.exitInfo) return undefined;
     return new CheckFailure(`Your ${program.label} stopped (it exited ${describeExit(program.exitInfo)}) while ${this.name} was connected.`, {
       received: program.outputSummary(),
-      explanation: explainCrash(program.stderr.text()) ?? 'Look at the error your program printed as it stopped.',
+      explanation:
+        explainCrash(program.stderr.text()) ??
+        (program.exitInfo.code === 0 ? explain.exitedByItself(program.label) : 'Look at the error your program printed as it stopped.'),
     });
   }
 }

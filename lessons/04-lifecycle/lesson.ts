@@ -43,6 +43,10 @@ function explainWelcome(expected: number | undefined, received: Message, after?:
 }
 
 function explainCount(expected: number | undefined, received: Message): string | undefined {
+  if (numberIn(WELCOME, received) !== undefined) {
+    return 'This client had been welcomed already, and got another welcome when someone else connected. The welcome goes to the ' +
+      'new connection only: socket.send(...) in the connection handler, not a loop over every client.';
+  }
   const counted = numberIn(COUNT, received);
   if (counted !== undefined && expected !== undefined) return `Your server counted ${counted}, but ${expected} connections were open.`;
   if (received.text.startsWith('Unknown command')) return 'The message "count" is a command: reply "Clients online: N".';

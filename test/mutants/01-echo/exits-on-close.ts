@@ -1,6 +1,6 @@
 // mutant: stops the whole program when a client leaves ("the client is done, so are we")
 // fails: clean-disconnect
-// message: /stopped after a client closed its connection/
+// message: /stopped (after a client closed its connection|\(it exited with status 0\) while)/
 // passes: replies, burst
 import { WebSocketServer } from 'ws';
 

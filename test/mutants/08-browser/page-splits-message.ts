@@ -1,4 +1,7 @@
 // mutant: shows who speaks and what they say as two elements of the list, the name in bold
+// fails: browser-chat
+// message: /#messages shows "Server", "Welcome, Alice!".*split the message over several elements/s
+// passes: browser-connects
 import { pageWith, servePage } from './_chat-server.ts';
 
 servePage(

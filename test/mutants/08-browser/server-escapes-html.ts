@@ -1,4 +1,7 @@
 // mutant: the server escapes HTML in every chat line "to protect the browsers", so the page shows &lt; where the sender typed <
+// fails: browser-text-only
+// message: /#messages shows .*"\[Mallory\]: &lt;img.*The server sent it changed.*escaped its HTML/s
+// passes: page, same-port, browser-connects
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
