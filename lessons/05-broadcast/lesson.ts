@@ -199,12 +199,15 @@ const served: Served = {
   again: async (ctx, client, round) => {
     await registered(client, `ping ${round} from ${client.name}`);
     const text = `frank checks on ${client.name}, round ${round}`;
+    const frank = ctx.connect('frank');
     await Promise.all([
-      registered(ctx.connect('frank'), text),
+      registered(frank, text),
       explained(client.expectText(heard(text), { skip: (m) => isHeard(m) && m.text !== heard(text) }), (failure) =>
         failure.details.received === 'nothing' ? droppedWrongClient(client.name) : undefined,
       ),
     ]);
+    // Frank only came to speak; he leaves, so that the clients of the check are the only ones there.
+    await frank.close(1000);
   },
 };
 
