@@ -15,6 +15,7 @@ export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
 export { like } from './peers/json-match.ts';
 export { chatText } from './core/chat-lines.ts';
+export { BUILT_IN_KEYS, describeTextChange } from './core/tricky-text.ts';
 export { scaled, seconds } from './core/deadlines.ts';
 export { Pace } from './core/pace.ts';
 export { frame } from './peers/frames.ts';

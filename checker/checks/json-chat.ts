@@ -159,7 +159,7 @@ export function servedByJsonChat(): Served {
   const refused = (client: ScriptedClient) => client.send(jsonChat.say('Is anyone there?')).expectJson(jsonChat.error('not-joined'));
   return {
     open: (ctx, name) => refused(setAsideOthersNews(ctx.connect(name), new Set())),
-    again: (client) => refused(client),
+    again: (_ctx, client) => refused(client),
   };
 }
 

@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import WebSocket, { type ClientOptions } from 'ws';
 import { deadline, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { explain, explainConnectError } from '../core/explanations.ts';
 import type { RunningProgram } from '../process/program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
-import type { Transcript } from '../core/transcript.ts';
+import { quoteText, type Transcript } from '../core/transcript.ts';
 
 export interface ScriptedClientOptions {
   name: string;
@@ -53,6 +54,19 @@ export class ScriptedClient extends ScriptedPeer {
     });
   }
 
+  /**
+   * Sends text frames in one TCP write, so that they arrive together, as those of a client that
+   * does not wait for an answer in between may (ws itself writes each frame on its own).
+   */
+  sendTogether(texts: string[]): this {
+    return this.step(() => {
+      if (!this.isOpen) throw new CheckFailure(`${this.name} could not send: the connection was not open.`);
+      for (const text of texts) this.transcript.frame(this.name, 'server', `text ${quoteText(text)}`);
+      this.transcript.add(this.name, 'note', `${this.name} sent the ${texts.length} frames above in one TCP write`);
+      this.socket().write(Buffer.concat(texts.map(maskedTextFrame)));
+    });
+  }
+
   private connectFailure(): CheckFailure {
     const error = this.openError?.message;
     // No error yet (or ws's own timeout): the TCP connection is up, but nothing answered the upgrade request.
@@ -63,4 +77,12 @@ export class ScriptedClient extends ScriptedPeer {
     }
     return new CheckFailure(`${this.name} could not open a WebSocket connection: ${error}.`, { explanation: explainConnectError(error) });
   }
+}
+
+/** A client's text frame as RFC 6455 lays it out: FIN and the text opcode, the masked length (up to 64 KiB), the mask, the masked payload. */
+function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const length = payload.length < 126 ? [0x80 | payload.length] : [0x80 | 126, payload.length >> 8, payload.length & 0xff];
+  const mask = randomBytes(4);
+  return Buffer.concat([Buffer.from([0x81, ...length]), mask, payload.map((byte, i) => byte ^ mask[i % 4]!)]);
 }

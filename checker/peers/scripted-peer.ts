@@ -27,6 +27,8 @@ export interface CloseInfo {
 export interface ExpectOptions {
   /** Names a lesson-specific mistake from what arrived instead; undefined when none fits. */
   explain?: (received: Message) => string | undefined;
+  /** Names a lesson-specific mistake when nothing arrived in time and the program still runs; undefined when none fits. */
+  explainSilence?: () => string | undefined;
   /** Overrides the reply deadline (milliseconds, already scaled). */
   ms?: number;
   /**
@@ -462,7 +464,7 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   // ---- internals ------------------------------------------------------------------------
 
-  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip'> = {}): Promise<Message> {
+  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip' | 'explainSilence'> = {}): Promise<Message> {
     const ms = options.ms ?? deadline('reply');
     const giveUpAt = performance.now() + ms;
     let watch: BusyWatch | undefined;
@@ -475,7 +477,7 @@ export class ScriptedPeer implements PromiseLike<void> {
         // Only a wait that finds nothing waiting is worth watching (most find their message at once).
         watch ??= this.program && watchBusy(this.program.pid);
         const left = giveUpAt - performance.now();
-        if (left <= 0) throw await this.silence(description, ms, watch?.busy() ?? false);
+        if (left <= 0) throw await this.silence(description, ms, watch?.busy() ?? false, options.explainSilence);
         await this.news(left);
       }
     } finally {
@@ -506,7 +508,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     throw new CheckFailure(`${this.name} could not ${action}: ${state}.`);
   }
 
-  private socket(): Socket {
+  protected socket(): Socket {
     // ws keeps the TCP socket as _socket; raw writes are the only way to break the protocol on purpose.
     return (this.ws as unknown as { _socket: Socket })._socket;
   }
@@ -554,13 +556,13 @@ export class ScriptedPeer implements PromiseLike<void> {
   }
 
   /** `busy`: the program was computing all the while (see watchBusy). */
-  private async silence(description: string, ms: number, busy: boolean): Promise<CheckFailure> {
+  private async silence(description: string, ms: number, busy: boolean, explainSilence?: () => string | undefined): Promise<CheckFailure> {
     const crash = await this.programCrash();
     if (crash) return crash;
     return new CheckFailure(`${this.name} expected ${description}, but nothing arrived within ${seconds(ms)}.`, {
       expected: description,
       received: 'nothing',
-      explanation: busy ? explain.busyEventLoop(this.program!.label) : undefined,
+      explanation: busy ? explain.busyEventLoop(this.program!.label) : explainSilence?.(),
     });
   }
 
@@ -570,7 +572,8 @@ export class ScriptedPeer implements PromiseLike<void> {
     if (!program) return undefined;
     // The socket can close a moment before the exit of the process is reported.
     if (this.closeInfo?.code === 1006) await program.settleIfExiting();
-    return program.stoppedFailure(`while ${this.name} was connected`, 'Look at the error your program printed as it stopped.');
+    const fallback = program.exitInfo?.code === 0 ? explain.exitedByItself(program.label) : 'Look at the error your program printed as it stopped.';
+    return program.stoppedFailure(`while ${this.name} was connected`, fallback);
   }
 }
 

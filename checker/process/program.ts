@@ -124,8 +124,14 @@ export class RunningProgram {
 
   /** Types a line on the program's standard input. */
   writeLine(line: string): void {
-    this.transcript?.add(this.label, 'stdin', line);
-    this.child.stdin!.write(`${line}\n`);
+    this.writeLines([line]);
+  }
+
+  /** Writes lines on the program's standard input in one write, as a paste or a pipe delivers them: one chunk. */
+  writeLines(lines: string[]): void {
+    for (const line of lines) this.transcript?.add(this.label, 'stdin', line);
+    if (lines.length > 1) this.transcript?.add(this.label, 'note', `the ${lines.length} lines above arrive in one chunk`);
+    this.child.stdin!.write(lines.map((line) => `${line}\n`).join(''));
   }
 
   /** Ends the program's standard input (Ctrl-D in a terminal). */

@@ -1,4 +1,5 @@
 import { CheckFailure } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
 import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
@@ -103,7 +104,8 @@ export class ServerCheckContext {
 
   /**
    * Awaits `work`; when it fails because the learner's server has stopped (it crashed), fails
-   * instead with "Your server stopped after <what>", the server's output, and `explanation`.
+   * instead with "Your server stopped after <what>", the server's output, and an explanation:
+   * the cause its error output shows, when it is a known one, or else `explanation`.
    */
   async keepsServing<T>(work: PromiseLike<T>, what: string, explanation: string): Promise<T> {
     try {
@@ -114,7 +116,7 @@ export class ServerCheckContext {
       if (this.server.running) throw failure;
       throw new CheckFailure(`Your server stopped after ${what}. It must keep serving everyone else.`, {
         received: this.server.outputSummary(),
-        explanation,
+        explanation: explainCrash(this.server.stderr.text()) ?? explanation,
       });
     }
   }

@@ -9,6 +9,7 @@ import {
   type ScriptedClient,
   type ServerCheck,
   type ServerCheckContext,
+  type Served,
 } from '../../checker/lesson-api.ts';
 
 /**
@@ -598,10 +599,10 @@ const secrecy: ServerCheck = {
 };
 
 /** The robustness checks, with clients that present a token and get "bad-json" for "{". */
-const served = {
-  open: (ctx: ServerCheckContext, name: string) =>
+const served: Served = {
+  open: (ctx, name) =>
     connectAs(ctx, alan, { as: name }).expectJson(jsonChat.welcome(alan.name)).send('{').expectJson(jsonChat.error('bad-json')),
-  again: (client: ScriptedClient) => client.send('{').expectJson(jsonChat.error('bad-json')),
+  again: (_ctx, client) => client.send('{').expectJson(jsonChat.error('bad-json')),
 };
 
 export default defineLesson({
