@@ -23,6 +23,7 @@ export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';
 export { runJsonChatDemo } from './demos/json-chat-demo.ts';
 export { runClientDemo, withReferenceServer } from './demos/demo.ts';
+export { runHeartbeatDemo } from './demos/heartbeat-demo.ts';
 export { runOperatorDemo } from './demos/operator-demo.ts';
 export { runWireDemo } from './demos/wire-demo.ts';
 export { startChatBot } from './demos/chat-bot.ts';

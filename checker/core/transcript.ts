@@ -25,8 +25,13 @@ export class Transcript {
   private tail: TranscriptEntry[] = [];
   private omitted = 0;
 
+  /** Milliseconds since the transcript started: the clock of its entries, for checks that measure time. */
+  now(): number {
+    return performance.now() - this.startedAt;
+  }
+
   add(actor: string, kind: TranscriptKind, text: string): void {
-    this.push({ at: Math.round(performance.now() - this.startedAt), actor, kind, text });
+    this.push({ at: Math.round(this.now()), actor, kind, text });
   }
 
   /**

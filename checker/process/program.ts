@@ -6,7 +6,7 @@ import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/
 import { CheckFailure } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { OutputCapture } from './output-capture.ts';
-import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
+import { groupAlive, groupExiting, signalGroup, stopGroup, waitUntilGone } from './process-group.ts';
 import type { Transcript } from '../core/transcript.ts';
 
 /**
@@ -14,6 +14,12 @@ import type { Transcript } from '../core/transcript.ts';
  * that runs the checker), or any shell command (`--server "python3 echo.py"`).
  */
 export type ProgramSource = { kind: 'file'; file: string } | { kind: 'command'; command: string };
+
+/**
+ * Environment variables for the learner's program, on top of the PORT (or WS_URL) every run
+ * gets: a lesson's tunables, such as a short HEARTBEAT_MS, so that its checks take a second.
+ */
+export type Environment = Readonly<Record<string, string>>;
 
 export interface ExitInfo {
   code: number | null;
@@ -93,7 +99,7 @@ export class RunningProgram {
   /** Called with every line the program prints (the demo shows them to the learner). */
   onOutput: ((line: OutputLine) => void) | undefined;
 
-  static start(source: ProgramSource, options: { env: Record<string, string>; cwd: string; label?: string }): RunningProgram {
+  static start(source: ProgramSource, options: { env: Environment; cwd: string; label?: string }): RunningProgram {
     const [command, args] =
       source.kind === 'file'
         ? [process.execPath, ['--import', tsxLoader, path.resolve(source.file)]]
@@ -211,6 +217,21 @@ export class RunningProgram {
     if (out) parts.push(`stdout:\n${indent(out)}`);
     if (err) parts.push(`stderr:\n${indent(err)}`);
     return parts.length > 0 ? parts.join('\n') : 'no output at all';
+  }
+
+  /**
+   * Waits up to `ms` for every process of the program to be gone, a shell that ran it included;
+   * true when none is left. How a check sees a program end by itself after a signal, whatever
+   * wraps it (a shell, npx, tsx), since the signal reaches the wrappers too.
+   */
+  allGone(ms: number): Promise<boolean> {
+    return waitUntilGone(this.pid, ms);
+  }
+
+  /** Sends `signal` to the program and everything it started, and returns at once. */
+  signal(signal: NodeJS.Signals): void {
+    this.transcript?.add(this.label, 'note', `sent ${signal}`);
+    signalGroup(this.pid, signal);
   }
 
   /** Stops the program and everything it started. Resolves when no process of it is left. */
