@@ -6,7 +6,7 @@
 export { defineLesson } from './running/lesson-definition.ts';
 /** @public The types a lesson author may want to name. */
 export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLesson } from './running/lesson-definition.ts';
-export type { ClientCheckContext, ServerCheckContext } from './running/check-context.ts';
+export type { ClientCheckContext, ServerCheckContext, ServerInstance } from './running/check-context.ts';
 export type { CloseInfo, Message } from './peers/scripted-peer.ts';
 export type { ScriptedClient } from './peers/scripted-client.ts';
 export type { OutputLine, RunningProgram } from './process/program.ts';
