@@ -1,21 +1,24 @@
-// Lesson 17 · Many servers, one chat: the lesson 09 server, run as several instances that
-// share one Redis. Every event goes through Redis publish/subscribe, so each instance hears
-// what happens on the others; ids come from one Redis counter, names from one Redis hash.
+// Lesson 17 · Many servers, one chat: your lesson 09 server, to run as several instances that
+// share one Redis. As it stands, each instance is a chat of its own. The TODOs make it one chat.
+// Read lessons/17-scale-out/README.md first; `npm run hint -- 17` when stuck.
 import { createClient } from 'redis';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 
 const port = Number(process.env.PORT ?? 8080);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+// TODO 1: two Redis connections: one for commands and publishing, one (commands.duplicate())
+// that only subscribes. Give each an 'error' listener. Until both are connected, a failure
+// must end the program: a line with "Redis" on stderr, then process.exit(1) (see TODO 6).
+const commands = createClient({ url: redisUrl });
+commands.on('error', (error: Error) => console.error(`Redis: ${error.message}`));
+
+// TODO 2: subscribe to a channel ("chat:events") BEFORE listening, and pass every joined, message
+// and left you hear on it to this instance's joined users (deliver()).
+const wss = new WebSocketServer({ host: '127.0.0.1', port });
+
 const MAX_NAME_LENGTH = 32;
 const MAX_TEXT_LENGTH = 1000;
-
-/** The Redis keys every instance shares. */
-const EVENTS = 'chat:events'; // the channel: every joined, message and left, as JSON
-const NEXT_ID = 'chat:next-id'; // INCR gives each chat line its id, once for all instances
-const NAMES = 'chat:names'; // hash: lower-cased name -> name, so a name is claimed once
-const ORDER = 'chat:order'; // sorted set: name scored by when it joined, for welcome.users
-const JOINS = 'chat:joins'; // the counter behind those scores
 
 /** What a client may send, once it has been checked. */
 type ClientMessage = { type: 'join'; name: string } | { type: 'say'; text: string };
@@ -32,6 +35,14 @@ type ServerMessage =
   | { type: 'message'; id: number; from: string; text: string; at: number }
   | { type: 'left'; name: string }
   | ErrorMessage;
+
+/** The users who have joined, in the order they joined (a Map keeps insertion order). */
+const users = new Map<WebSocket, string>();
+/**
+ * The id of the last chat message; ids are one sequence for the whole server.
+ * TODO 3: one sequence for EVERY instance: take ids from a Redis counter (INCR).
+ */
+let lastId = 0;
 
 function refuse(code: ErrorCode, message: string): ErrorMessage {
   return { type: 'error', code, message };
@@ -73,134 +84,96 @@ function parse(data: RawData, isBinary: boolean): ClientMessage | ErrorMessage {
   }
 }
 
-/** Everything that reaches every joined user of every instance. */
-type Broadcast = Extract<ServerMessage, { type: 'joined' | 'message' | 'left' }>;
-
-/** This instance's joined users. The others' are in Redis. */
-const users = new Map<WebSocket, string>();
-
-/**
- * Redis connections. A connection that has subscribed can do nothing but listen, so
- * publishing and every other command go through a second one. Until both are up, a failure
- * ends the program: a chat server without its Redis would be a chat of one instance.
- */
-let started = false;
-const redisOptions = {
-  url: redisUrl,
-  socket: { reconnectStrategy: (retries: number, cause: Error) => (started ? Math.min(100 * 2 ** retries, 2_000) : cause) },
-};
-const commands = createClient(redisOptions);
-const subscriber = commands.duplicate();
-for (const client of [commands, subscriber]) client.on('error', (error: Error) => console.error(`Redis: ${error.message}`));
-
 function send(socket: WebSocket, message: ServerMessage): void {
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
 }
 
-/** Passes a broadcast that came through Redis to this instance's joined users (a newcomer is not told of itself). */
-function deliver(message: Broadcast): void {
-  const text = JSON.stringify(message);
-  for (const [client, name] of users) {
-    if (message.type === 'joined' && name === message.name) continue;
+/**
+ * Sends `message` to every joined user.
+ * TODO 2: publish it instead, and only publish: your subscription brings it back to your own users.
+ */
+function broadcast(message: ServerMessage): void {
+  const text = JSON.stringify(message); // Serialised once, however many receive it.
+  for (const client of users.keys()) {
     if (client.readyState === WebSocket.OPEN) client.send(text);
   }
 }
 
-/** Sends `message` to every joined user of every instance, this one's included: only through Redis, never directly. */
-async function broadcast(message: Broadcast): Promise<void> {
-  await commands.publish(EVENTS, JSON.stringify(message));
+/**
+ * True when a joined user already has this name, in any mix of capitals.
+ * TODO 4: names are unique across instances, and welcome.users lists the users of every instance:
+ * keep the presence in Redis (claim a name with HSETNX on its lower-cased form; a sorted set
+ * keeps the join order), and free the name there when its user leaves.
+ */
+function isTaken(name: string): boolean {
+  const wanted = name.toLowerCase();
+  for (const taken of users.values()) if (taken.toLowerCase() === wanted) return true;
+  return false;
 }
 
-async function join(socket: WebSocket, name: string): Promise<void> {
-  if (users.has(socket)) return send(socket, refuse('already-joined', 'You have already joined.'));
-  // HSETNX sets the field only when it is not there: one instance wins a name, whoever asks at once.
-  if (!(await commands.hSetNX(NAMES, name.toLowerCase(), name))) {
-    return send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+function join(socket: WebSocket, name: string): void {
+  if (users.has(socket)) {
+    send(socket, refuse('already-joined', 'You have already joined.'));
+    return;
   }
-  await commands.zAdd(ORDER, { score: await commands.incr(JOINS), value: name });
-  if (socket.readyState !== WebSocket.OPEN) return forget(name); // it left while we asked Redis
-  const others = (await commands.zRange(ORDER, 0, -1)).filter((other) => other !== name);
-  send(socket, { type: 'welcome', name, users: others });
+  if (isTaken(name)) {
+    send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+    return;
+  }
+  send(socket, { type: 'welcome', name, users: [...users.values()] });
+  broadcast({ type: 'joined', name });
   users.set(socket, name);
-  console.log(`${name} joined (${users.size} here)`);
-  await broadcast({ type: 'joined', name });
+  console.log(`${name} joined (${users.size} online)`);
 }
 
-async function say(socket: WebSocket, text: string): Promise<void> {
+function say(socket: WebSocket, text: string): void {
   const from = users.get(socket);
-  if (from === undefined) return send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
-  // One counter in Redis: ids go up across every instance, not per instance.
-  const id = await commands.incr(NEXT_ID);
-  await broadcast({ type: 'message', id, from, text, at: Date.now() });
-}
-
-/** Frees `name` in the shared presence. */
-async function forget(name: string): Promise<void> {
-  await commands.multi().hDel(NAMES, name.toLowerCase()).zRem(ORDER, name).exec();
-}
-
-async function leave(socket: WebSocket): Promise<void> {
-  const name = users.get(socket);
-  if (name === undefined) return; // It never joined: nobody to tell.
-  users.delete(socket);
-  console.log(`${name} left (${users.size} here)`);
-  await forget(name);
-  await broadcast({ type: 'left', name });
-}
-
-function serve(): WebSocketServer {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port });
-  wss.on('listening', () => console.log(`JSON chat instance listening on ws://localhost:${port}, sharing ${redisUrl}`));
-  wss.on('error', (error) => {
-    console.error(`Could not start the server: ${error.message}`);
-    process.exit(1);
-  });
-  wss.on('connection', (socket: WebSocket) => {
-    // Without this listener, one client that sends a broken frame would crash the whole server.
-    socket.on('error', (error) => console.error(`Connection error: ${error.message}`));
-    // A connection's messages wait on Redis; chained, each is handled after the one before,
-    // so its say is never published ahead of its join, nor its left ahead of its last say.
-    let turn = Promise.resolve();
-    const inTurn = (work: () => Promise<void>) => {
-      turn = turn.then(work).catch((error: Error) => console.error(`Redis: ${error.message}`));
-    };
-    socket.on('message', (data: RawData, isBinary: boolean) => {
-      const message = parse(data, isBinary);
-      inTurn(async () => {
-        if (message.type === 'error') send(socket, message);
-        if (message.type === 'join') await join(socket, message.name);
-        if (message.type === 'say') await say(socket, message.text);
-      });
-    });
-    // 'close' comes for every ending: a close frame, a dropped connection, or an error.
-    socket.on('close', () => inTurn(() => leave(socket)));
-  });
-  return wss;
-}
-
-/** On SIGTERM: tell everyone this instance's users have left, free their names, close with 1001, and let the process end. */
-async function shutDown(wss: WebSocketServer): Promise<void> {
-  console.log('Shutting down');
-  wss.close();
-  const leaving = [...users.keys()];
-  await Promise.all(leaving.map((socket) => leave(socket)));
-  for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
-  await subscriber.quit();
-  await commands.quit();
-}
-
-async function main(): Promise<void> {
-  try {
-    await Promise.all([commands.connect(), subscriber.connect()]);
-    // Subscribed before listening: no user can join before this instance hears the others.
-    await subscriber.subscribe(EVENTS, (text) => deliver(JSON.parse(text) as Broadcast));
-  } catch (error) {
-    console.error(`Cannot reach Redis at ${redisUrl}: ${(error as Error).message}. Is redis-server running?`);
-    process.exit(1);
+  if (from === undefined) {
+    send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+    return;
   }
-  started = true;
-  const wss = serve();
-  process.once('SIGTERM', () => void shutDown(wss));
+  // Everyone gets it, the sender too: its copy, with the id, says the server has it.
+  broadcast({ type: 'message', id: ++lastId, from, text, at: Date.now() });
 }
 
-void main();
+// TODO 5: on SIGTERM, announce a "left" for each of this instance's users and free their names,
+// close every connection with 1001, quit both Redis connections, and let the process end by itself.
+
+// TODO 6: connect to Redis first; when that fails, console.error a line naming Redis and exit(1).
+// (By default the client retries for ever: see the lesson about reconnectStrategy.)
+void commands;
+
+wss.on('listening', () => console.log(`JSON chat server listening on ws://localhost:${port}`));
+wss.on('error', (error) => {
+  console.error(`Could not start the server: ${error.message}`);
+  process.exit(1);
+});
+
+wss.on('connection', (socket: WebSocket) => {
+  // Without this listener, one client that sends a broken frame would crash the whole server.
+  socket.on('error', (error) => console.error(`Connection error: ${error.message}`));
+
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    const message = parse(data, isBinary);
+    switch (message.type) {
+      case 'error':
+        send(socket, message);
+        break;
+      case 'join':
+        join(socket, message.name);
+        break;
+      case 'say':
+        say(socket, message.text);
+        break;
+    }
+  });
+
+  // 'close' comes for every ending: a close frame, a dropped connection, or an error.
+  socket.on('close', () => {
+    const name = users.get(socket);
+    if (name === undefined) return; // It never joined: nobody to tell.
+    users.delete(socket);
+    console.log(`${name} left (${users.size} online)`);
+    broadcast({ type: 'left', name });
+  });
+});
