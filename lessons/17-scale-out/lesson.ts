@@ -153,33 +153,33 @@ const checks: ServerCheck[] = [
   acrossInstances({
     id: 'across-join',
     name: `welcomes each user with the users of every instance, and shows a join on one instance on the other within ${JOIN_SEEN_WITHIN_MS} ms`,
-    cast: ['Amara', 'Bruno', 'Celia', 'Dario'],
+    cast: ['Yusuf', 'Bruno', 'Celia', 'Dario'],
     run: async (a, b, cast) => {
-      const [amara] = await joinAcross(cast, [['Amara', a]]);
+      const [yusuf] = await joinAcross(cast, [['Yusuf', a]]);
       const joinedAt = performance.now();
-      const bruno = cast.join('Bruno', { at: b, users: ['Amara'] });
+      const bruno = cast.join('Bruno', { at: b, users: ['Yusuf'] });
       await explained(
-        amara!.expectJson(jsonChat.joined('Bruno'), { explain: (value) => explainAcross('Amara', value) }),
+        yusuf!.expectJson(jsonChat.joined('Bruno'), { explain: (value) => explainAcross('Yusuf', value) }),
         (failure) =>
           failure.details.received === 'nothing'
-            ? `Bruno joined on ${b.name}, and Amara, on ${a.name}, was never told. Publish the "joined" to Redis; every instance subscribes and passes it on to its own users.`
+            ? `Bruno joined on ${b.name}, and Yusuf, on ${a.name}, was never told. Publish the "joined" to Redis; every instance subscribes and passes it on to its own users.`
             : undefined,
       );
       const tookMs = Math.round(performance.now() - joinedAt);
       if (tookMs > JOIN_SEEN_WITHIN_MS) {
-        throw new CheckFailure(`Amara, on ${a.name}, heard of Bruno's join on ${b.name} ${tookMs} ms after Bruno sent it.`, {
+        throw new CheckFailure(`Yusuf, on ${a.name}, heard of Bruno's join on ${b.name} ${tookMs} ms after Bruno sent it.`, {
           expected: `within ${JOIN_SEEN_WITHIN_MS} ms`,
           received: `${tookMs} ms`,
           explanation: 'Publish as soon as the join is handled and pass on what the subscription hears at once: no polling of a list, no timer.',
         });
       }
       await explained(bruno, 'The welcome lists the joined users of every instance: keep them in Redis (a sorted set, say), not in a Map of this process.');
-      const celia = cast.join('Celia', { at: a, users: ['Amara', 'Bruno'] });
-      for (const user of [amara!, bruno]) user.expectJson(jsonChat.joined('Celia'), { explain: (value) => explainAcross(user.name, value) });
-      await explained(Promise.all([celia, amara!, bruno]), 'Celia joined on server A: every other user, on either instance, hears of it once.');
-      const dario = cast.join('Dario', { at: b, users: ['Amara', 'Bruno', 'Celia'] });
-      for (const user of [amara!, bruno, celia]) user.expectJson(jsonChat.joined('Dario'), { explain: (value) => explainAcross(user.name, value) });
-      await explained(Promise.all([dario, amara!, bruno, celia]), 'Dario joined on server B: every other user, on either instance, hears of it once, and nothing before it.');
+      const celia = cast.join('Celia', { at: a, users: ['Yusuf', 'Bruno'] });
+      for (const user of [yusuf!, bruno]) user.expectJson(jsonChat.joined('Celia'), { explain: (value) => explainAcross(user.name, value) });
+      await explained(Promise.all([celia, yusuf!, bruno]), 'Celia joined on server A: every other user, on either instance, hears of it once.');
+      const dario = cast.join('Dario', { at: b, users: ['Yusuf', 'Bruno', 'Celia'] });
+      for (const user of [yusuf!, bruno, celia]) user.expectJson(jsonChat.joined('Dario'), { explain: (value) => explainAcross(user.name, value) });
+      await explained(Promise.all([dario, yusuf!, bruno, celia]), 'Dario joined on server B: every other user, on either instance, hears of it once, and nothing before it.');
     },
   }),
   acrossInstances({

@@ -183,7 +183,7 @@ function serve(): WebSocketServer {
 }
 
 /** On SIGTERM: tell everyone this instance's users have left, free their names, close with 1001, and let the process end. */
-async function shutDown(wss: WebSocketServer): Promise<void> {
+export async function shutDown(wss: WebSocketServer): Promise<void> {
   console.log('Shutting down');
   wss.close();
   const leaving = [...users.keys()];
@@ -204,8 +204,15 @@ async function main(): Promise<void> {
   }
   started = true;
   const wss = serve();
-  process.once('SIGTERM', () => process.exit(0));
-  void [shutDown, wss];
+  void wss;
+  // process.on with a flag, not once: a wrapper (npx, tsx) may pass the same SIGTERM on again,
+  // and a second one with no listener would kill the process halfway through its goodbyes.
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    process.exit(0);
+  });
 }
 
 void main();

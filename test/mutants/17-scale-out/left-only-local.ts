@@ -204,7 +204,14 @@ async function main(): Promise<void> {
   }
   started = true;
   const wss = serve();
-  process.once('SIGTERM', () => void shutDown(wss));
+  // process.on with a flag, not once: a wrapper (npx, tsx) may pass the same SIGTERM on again,
+  // and a second one with no listener would kill the process halfway through its goodbyes.
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    void shutDown(wss);
+  });
 }
 
 void main();

@@ -1,6 +1,6 @@
 // mutant: lists the welcome's users in the order Redis keeps a hash, not the order they joined
 // breaks: "`users` are the other joined users, in the order they joined"
-// fails: welcome
+// fails: across-join
 // message: /order they joined|every other joined user/
 // Lesson 17 · Many servers, one chat: the lesson 09 server, run as several instances that
 // share one Redis. Every event goes through Redis publish/subscribe, so each instance hears
@@ -204,7 +204,14 @@ async function main(): Promise<void> {
   }
   started = true;
   const wss = serve();
-  process.once('SIGTERM', () => void shutDown(wss));
+  // process.on with a flag, not once: a wrapper (npx, tsx) may pass the same SIGTERM on again,
+  // and a second one with no listener would kill the process halfway through its goodbyes.
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    void shutDown(wss);
+  });
 }
 
 void main();
