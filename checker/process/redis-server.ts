@@ -13,7 +13,7 @@ import { stopGroup } from './process-group.ts';
  * free loopback port, persistence off, its working folder a temporary one, in its own process
  * group, registered with cleanup.ts, so that nothing of it outlives the run, Ctrl-C included.
  */
-export const REDIS_SERVER_VARIABLE = 'REDIS_SERVER';
+const REDIS_SERVER_VARIABLE = 'REDIS_SERVER';
 
 const HOW_TO_INSTALL = `Install it (Debian: sudo apt-get install redis-server) or set ${REDIS_SERVER_VARIABLE} to a redis-server executable.`;
 

@@ -1,7 +1,7 @@
 // mutant: publishes each event and also sends it to its own users directly, so they get everything twice
 // breaks: "reaches every joined user on every instance exactly once"
 // fails: message
-// message: /twice|second copy|not due/
+// message: /joined/
 // Lesson 17 · Many servers, one chat: the lesson 09 server, run as several instances that
 // share one Redis. Every event goes through Redis publish/subscribe, so each instance hears
 // what happens on the others; ids come from one Redis counter, names from one Redis hash.
