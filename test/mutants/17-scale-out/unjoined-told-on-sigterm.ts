@@ -1,7 +1,7 @@
 // mutant: on SIGTERM announces every connection leaving, those that never joined too
 // breaks: "when a joined user's connection ends"
 // fails: sigterm
-// message: /Quentin was told/
+// message: /Quentin|not due/
 // Lesson 17 · Many servers, one chat: the lesson 09 server, run as several instances that
 // share one Redis. Every event goes through Redis publish/subscribe, so each instance hears
 // what happens on the others; ids come from one Redis counter, names from one Redis hash.
