@@ -6,14 +6,14 @@
 export { defineLesson } from './running/lesson-definition.ts';
 /** @public The types a lesson author may want to name. */
 export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLesson } from './running/lesson-definition.ts';
-export type { ClientCheckContext, ServerCheckContext } from './running/check-context.ts';
+export type { ClientCheckContext, ServerCheckContext, ServerInstance } from './running/check-context.ts';
 export type { CloseInfo, Message } from './peers/scripted-peer.ts';
 export type { ScriptedClient } from './peers/scripted-client.ts';
 export type { OutputLine, RunningProgram } from './process/program.ts';
 export { CheckFailure, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
-export { like } from './peers/json-match.ts';
+export { jsonType, like } from './peers/json-match.ts';
 export { chatText } from './core/chat-lines.ts';
 export { BUILT_IN_KEYS, describeTextChange } from './core/tricky-text.ts';
 export { scaled, seconds } from './core/deadlines.ts';
@@ -24,6 +24,7 @@ export { colors } from './terminal/colors.ts';
 export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';
 export { runJsonChatDemo } from './demos/json-chat-demo.ts';
+export { runScaleOutDemo } from './demos/scale-out-demo.ts';
 export { runClientDemo, withReferenceServer } from './demos/demo.ts';
 export { runHeartbeatDemo } from './demos/heartbeat-demo.ts';
 export { runSecureChatDemo } from './demos/secure-chat-demo.ts';

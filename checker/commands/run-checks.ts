@@ -43,7 +43,8 @@ export async function runChecks(request: CheckRequest, startedAhead = new Map<st
   const early = new Map(
     request.lessons
       .slice(0, CONCURRENT_LESSONS)
-      .filter((lesson) => lesson.definition.kind === 'server')
+      // A lesson with a Redis of its own knows the address only once that Redis runs.
+      .filter((lesson) => lesson.definition.kind === 'server' && !lesson.definition.redis)
       .map((lesson) => {
         const source = request.sourceFor(lesson);
         const env = lesson.definition.env;

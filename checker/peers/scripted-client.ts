@@ -10,6 +10,8 @@ import { quoteText, type Transcript } from '../core/transcript.ts';
 export interface ScriptedClientOptions {
   name: string;
   url: string;
+  /** How the transcript names the server it talks to ("server" unless several run: "server B"). */
+  peerName?: string;
   transcript: Transcript;
   program?: RunningProgram;
   /** Extra options for the ws client (headers, origin…). With `autoPong: false` the client answers pings by hand (answerPings). */
@@ -30,7 +32,7 @@ export class ScriptedClient extends ScriptedPeer {
     const ws = new WebSocket(options.url, { perMessageDeflate: false, handshakeTimeout: deadline('reply'), ...options.wsOptions });
     super(ws, {
       name: options.name,
-      peerName: 'server',
+      peerName: options.peerName ?? 'server',
       transcript: options.transcript,
       program: options.program,
       pongsByHand: options.wsOptions?.autoPong === false,

@@ -8,6 +8,55 @@ import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
 import type { Transcript } from '../core/transcript.ts';
 import type { ClientOptions } from 'ws';
+import { startLearnerServer, type LearnerServer } from './learner-server.ts';
+
+/** How a check starts more runs of the learner's server: the program, its folder, the lesson's and the check's environment. */
+export interface ServerLauncher {
+  source: ProgramSource;
+  cwd: string;
+  env: Environment;
+}
+
+/**
+ * One of several instances of the learner's server that a check runs at once (lesson 17), on a
+ * port of its own, its output in the transcript under its own name ("server A").
+ */
+export class ServerInstance {
+  constructor(
+    private readonly ctx: ServerCheckContext,
+    private readonly started: LearnerServer,
+    /** How the transcript names it: "server A", "server B"… */
+    readonly name: string,
+  ) {}
+
+  get program(): RunningProgram {
+    return this.started.program;
+  }
+
+  get port(): number {
+    return this.started.port;
+  }
+
+  /** Opens a scripted client named `name` connected to this instance. */
+  connect(name: string): ScriptedClient {
+    return this.ctx.connect(name, { instance: this });
+  }
+
+  /** The WebSocket address of this instance. */
+  get url(): string {
+    return wsUrl(this.started.host, this.started.port);
+  }
+
+  /** Sends `signal` to this instance (its process group) and returns at once, as signalServer() does. */
+  signal(signal: NodeJS.Signals): void {
+    this.ctx.note(`the checker sends ${signal} to ${this.name}, as a service manager does to stop it`);
+    this.started.program.signal(signal);
+  }
+
+  stop(): Promise<void> {
+    return this.started.stop();
+  }
+}
 
 /**
  * What a check of a server lesson works with: the learner's running server, and scripted
@@ -16,42 +65,108 @@ import type { ClientOptions } from 'ws';
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
   private readonly rawPeers: RawPeer[] = [];
+  private readonly instances: ServerInstance[] = [];
+  private readonly launched: RunningProgram[] = [];
+  private readonly unusedPorts: number[] = [];
+  /** Aborts the starts still under way when the check ends. */
+  private readonly ending = new AbortController();
   private disposed = false;
 
   constructor(
-    /** The learner's server process: its output, its standard input, whether it still runs. */
-    readonly server: RunningProgram,
-    readonly port: number,
-    /** The loopback address the server answered on. */
-    readonly host: LoopbackHost,
+    /** The lesson's server this check runs against; none for a `standalone` check, which starts its own. */
+    private readonly given: LearnerServer | undefined,
     readonly transcript: Transcript,
+    /** For startInstances() and launch(). */
+    private readonly launcher: ServerLauncher,
   ) {}
+
+  /** The learner's server process: its output, its standard input, whether it still runs. */
+  get server(): RunningProgram {
+    return this.lessonServer().program;
+  }
+
+  get port(): number {
+    return this.lessonServer().port;
+  }
+
+  /** The loopback address the server answered on. */
+  get host(): LoopbackHost {
+    return this.lessonServer().host;
+  }
+
+  private lessonServer(): LearnerServer {
+    if (!this.given) throw new Error('a standalone check has no server of the lesson: it starts its own with startInstances()');
+    return this.given;
+  }
 
   /** The WebSocket address of the learner's server. */
   get url(): string {
-    return `ws://${this.hostInUrl}:${this.port}`;
+    return wsUrl(this.host, this.port);
   }
 
   /** The HTTP address of the learner's server (for lessons that serve pages too). */
   get httpUrl(): string {
-    return `http://${this.hostInUrl}:${this.port}`;
-  }
-
-  private get hostInUrl(): string {
-    return this.host === '::1' ? '[::1]' : this.host;
+    return this.url.replace(/^ws:/, 'http:');
   }
 
   /**
-   * Opens a scripted client named `name` (as it appears in the transcript). With
-   * `autoPong: false` it answers the server's pings by hand, and can stop (answerPings).
+   * Starts `count` instances of the learner's server at once, each on a port of its own, with the
+   * lesson's and the check's environment (and `env`), named "server A", "server B"… in the
+   * transcript. Resolves when every one accepts connections; they are stopped when the check ends.
    */
-  connect(name: string, options: { path?: string; wsOptions?: ClientOptions; autoPong?: boolean } = {}): ScriptedClient {
+  async startInstances(count: number, env: Environment = {}): Promise<ServerInstance[]> {
+    assertNotEnded(this.disposed);
+    const names = Array.from({ length: count }, (_, i) => `server ${String.fromCharCode(65 + this.instances.length + i)}`);
+    const starting = names.map((label) =>
+      startLearnerServer(this.launcher.source, { cwd: this.launcher.cwd, env: { ...this.launcher.env, ...env }, transcript: this.transcript, label, signal: this.ending.signal }),
+    );
+    const settled = await Promise.allSettled(starting);
+    const started = settled.flatMap((result, i) => (result.status === 'fulfilled' ? [new ServerInstance(this, result.value, names[i]!)] : []));
+    this.instances.push(...started);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed || this.disposed) {
+      await Promise.all(started.map((instance) => instance.stop()));
+      if (failed) throw failed.reason;
+      assertNotEnded(this.disposed);
+    }
+    return started;
+  }
+
+  /**
+   * Starts one run of the learner's server named `label`, with the lesson's and the check's
+   * environment and `env`, on a free PORT, without waiting for it to listen: for checks of a
+   * server that must refuse to start. It is stopped when the check ends.
+   */
+  async launch(label: string, env: Environment = {}): Promise<RunningProgram> {
+    assertNotEnded(this.disposed);
+    const port = await allocatePort();
+    this.unusedPorts.push(port);
+    const program = RunningProgram.start(this.launcher.source, { env: { PORT: String(port), ...this.launcher.env, ...env }, cwd: this.launcher.cwd, label });
+    program.transcript = this.transcript;
+    this.launched.push(program);
+    return program;
+  }
+
+  /** A redis:// address on loopback where nothing listens, for "Redis unreachable" checks. */
+  async unusedRedisUrl(): Promise<string> {
+    const port = await allocatePort();
+    this.unusedPorts.push(port);
+    return `redis://127.0.0.1:${port}`;
+  }
+
+  /**
+   * Opens a scripted client named `name` (as it appears in the transcript), connected to the
+   * lesson's server or to `instance`. With `autoPong: false` it answers the server's pings by
+   * hand, and can stop (answerPings).
+   */
+  connect(name: string, options: { path?: string; wsOptions?: ClientOptions; autoPong?: boolean; instance?: ServerInstance } = {}): ScriptedClient {
     assertNotEnded(this.disposed);
     const client = new ScriptedClient({
       name,
-      url: `${this.url}${options.path ?? '/'}`,
+      url: `${options.instance?.url ?? this.url}${options.path ?? '/'}`,
       transcript: this.transcript,
-      program: this.server,
+      program: options.instance?.program ?? this.server,
+      peerName: options.instance?.name,
       wsOptions: options.autoPong === undefined ? options.wsOptions : { ...options.wsOptions, autoPong: options.autoPong },
     });
     this.clients.push(client);
@@ -121,11 +236,19 @@ export class ServerCheckContext {
     }
   }
 
-  dispose(): void {
+  /** Closes everything the check opened; resolves once the programs it started are gone. */
+  async dispose(): Promise<void> {
     this.disposed = true;
+    this.ending.abort();
     for (const client of this.clients) client.terminate();
     for (const peer of this.rawPeers) peer.destroy();
+    await Promise.all([...this.instances.map((instance) => instance.stop()), ...this.launched.map((program) => program.stop())]);
+    for (const port of this.unusedPorts) releasePort(port);
   }
+}
+
+function wsUrl(host: LoopbackHost, port: number): string {
+  return `ws://${host === '::1' ? '[::1]' : host}:${port}`;
 }
 
 /**

@@ -28,11 +28,11 @@ const PORT_TRIES = 3;
  */
 export async function startLearnerServer(
   source: ProgramSource,
-  options: { cwd: string; transcript: Transcript; env?: Environment; signal?: AbortSignal },
+  options: { cwd: string; transcript: Transcript; env?: Environment; signal?: AbortSignal; label?: string },
 ): Promise<LearnerServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await allocatePort();
-    const program = RunningProgram.start(source, { env: { PORT: String(port), ...options.env }, cwd: options.cwd, label: 'server' });
+    const program = RunningProgram.start(source, { env: { PORT: String(port), ...options.env }, cwd: options.cwd, label: options.label ?? 'server' });
     program.transcript = options.transcript;
     const stop = async () => {
       await program.stop();

@@ -38,6 +38,16 @@ export interface ServerCheck extends CheckBase {
    * otherwise add up. It waits for the checks it `needs`; its result is reported in its place.
    */
   concurrent?: boolean;
+  /**
+   * Starts the runs of the learner's server it needs itself (ctx.startInstances(), ctx.launch())
+   * and is given none of the lesson's: for checks of several instances at once (lesson 17).
+   */
+  standalone?: boolean;
+  /**
+   * In a lesson with `redis`, runs when the checker has no redis-server too (it needs none: its
+   * program is meant not to reach one). Only for standalone checks.
+   */
+  withoutRedis?: boolean;
   run(ctx: ServerCheckContext): Promise<void>;
 }
 
@@ -72,6 +82,12 @@ interface LessonBase {
 
 export interface ServerLesson extends LessonBase {
   kind: 'server';
+  /**
+   * Runs a redis-server of the checker's own (process/redis-server.ts) for the lesson's checks,
+   * its address in REDIS_URL for every run of the learner's program. Without a redis-server, the
+   * checks are skipped with the reason and how to install one, but those marked `withoutRedis`.
+   */
+  redis?: boolean;
   checks: ServerCheck[];
 }
 

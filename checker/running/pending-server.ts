@@ -18,6 +18,8 @@ export class PendingServer {
 
   /** The environment it was started with, besides PORT. */
   readonly env: Environment;
+  /** The folder it was started in. */
+  readonly cwd: string;
 
   constructor(
     readonly source: ProgramSource,
@@ -25,6 +27,7 @@ export class PendingServer {
   ) {
     this.env = options.env ?? {};
     const cwd = options.cwd ?? RunningProgram.cwdFor(source, process.cwd());
+    this.cwd = cwd;
     this.ready = startLearnerServer(source, { cwd, env: this.env, transcript: this.transcript, signal: this.abort.signal });
     // Whoever takes the server sees a failure; one nobody takes must not be an unhandled rejection.
     this.ready.catch(() => {});

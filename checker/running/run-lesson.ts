@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ClientCheckContext, ServerCheckContext } from './check-context.ts';
+import { ClientCheckContext, ServerCheckContext, type ServerLauncher } from './check-context.ts';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure, CheckSkipped, describeError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
@@ -8,7 +8,8 @@ import { startLearnerServer, type LearnerServer } from './learner-server.ts';
 import type { ClientLesson, ServerCheck, ServerLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
-import { describeExit, RunningProgram, type ProgramSource } from '../process/program.ts';
+import { describeExit, RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
+import { findRedisServer, startRedisServer, type RedisServer } from '../process/redis-server.ts';
 import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
 import { boundedResult } from './bounded-result.ts';
 import { typeCheckResult } from './type-check-result.ts';
@@ -41,7 +42,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   // A server started early (by the check command, while the checker loaded) serves only if it
   // runs this very program, in the lesson's environment.
   let early = options.early;
-  if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source, definition.env))) {
+  if (early && (missing !== undefined || definition.kind !== 'server' || definition.redis || !runsSource(early, source, definition.env))) {
     await early.stop();
     early = undefined;
   }
@@ -50,7 +51,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
     missing !== undefined
       ? missingFile(lesson, missing)
       : definition.kind === 'server'
-        ? await runServerChecks(definition, source, cwd, early)
+        ? await withLessonRedis(definition, (redis) => runServerChecks(definition, source, cwd, redis, early))
         : await runClientChecks(definition, source, cwd);
   if (typeChecked) checks.push(await typeCheckResult(typeChecked, entry!));
   return {
@@ -63,8 +64,32 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   };
 }
 
-async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, early?: PendingServer): Promise<CheckResult[]> {
-  const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...lesson.env, ...check?.env } });
+/** What a lesson with `redis` runs with: the checker's own redis-server, or why there is none. */
+type LessonRedis = { url: string } | { missing: string } | undefined;
+
+/** Runs `body` with the lesson's redis-server when it asks for one, and stops it afterwards. */
+async function withLessonRedis<T>(lesson: ServerLesson, body: (redis: LessonRedis) => Promise<T>): Promise<T> {
+  if (!lesson.redis) return body(undefined);
+  const found = findRedisServer();
+  if ('missing' in found) return body(found);
+  let redis: RedisServer;
+  try {
+    redis = await startRedisServer(found.executable);
+  } catch (error) {
+    return body({ missing: `No Redis checks: ${describeError(error)}` });
+  }
+  try {
+    return await body({ url: redis.url });
+  } finally {
+    await redis.stop();
+  }
+}
+
+async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, redis: LessonRedis, early?: PendingServer): Promise<CheckResult[]> {
+  if (redis && 'missing' in redis) return runWithoutRedis(lesson, source, cwd, redis.missing);
+  const env: Environment = redis ? { ...lesson.env, REDIS_URL: redis.url } : { ...lesson.env };
+  const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...env, ...check?.env } });
+  const launcher = (check: ServerCheck): ServerLauncher => ({ source, cwd, env: { ...env, ...check.env } });
   const first = early ?? startServer();
   // Concurrent checks' servers start with the lesson's first one: their checks mostly wait.
   const concurrent = new Map(lesson.checks.filter((check) => check.concurrent).map((check) => [check, startServer(check)]));
@@ -98,11 +123,12 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       const transcript = own?.transcript ?? new Transcript();
       const result = timed(check, transcript, async (signal) => {
         // A server that stopped during an earlier check is replaced, so checks stay independent.
-        if (!own && !shared!.program.running) {
+        if (!own && !check.standalone && !shared!.program.running) {
           await shared!.stop();
-          shared = await startLearnerServer(source, { cwd, env: lesson.env, transcript, signal });
+          shared = await startLearnerServer(source, { cwd, env, transcript, signal });
         }
-        await runAgainst(check, own ? await own.whenReady(signal) : shared!, transcript, signal);
+        const server = check.standalone ? undefined : own ? await own.whenReady(signal) : shared!;
+        await runAgainst(check, server, launcher(check), transcript, signal);
       });
       results.add(check, result);
       await result;
@@ -121,31 +147,59 @@ async function runConcurrently(check: ServerCheck, server: PendingServer, result
   try {
     const blocker = await results.unmetNeed(check);
     if (blocker) return blocker;
-    return await timed(check, server.transcript, async (signal) => runAgainst(check, await server.whenReady(signal), server.transcript, signal));
+    return await timed(check, server.transcript, async (signal) =>
+      runAgainst(check, await server.whenReady(signal), { source: server.source, cwd: server.cwd, env: server.env }, server.transcript, signal),
+    );
   } finally {
     await server.stop();
   }
 }
 
-/** Runs one check against a running server: a failure when the server stops, unless the check stopped it. */
-async function runAgainst(check: ServerCheck, server: LearnerServer, transcript: Transcript, signal: AbortSignal): Promise<void> {
-  server.program.transcript = transcript;
-  const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
+/**
+ * A lesson with `redis` when the checker has none: its checks are skipped with `reason` (which
+ * says how to install one), but those that need no Redis; the learner's server is not started.
+ */
+async function runWithoutRedis(lesson: ServerLesson, source: ProgramSource, cwd: string, reason: string): Promise<CheckResult[]> {
+  const results: CheckResult[] = [skipped(STARTS_CHECK, reason)];
+  for (const check of lesson.checks) {
+    if (!check.withoutRedis || !check.standalone) {
+      results.push(skipped(check, reason));
+      continue;
+    }
+    const blocker = unmetNeed(check, results);
+    if (blocker) {
+      results.push(blocker);
+      continue;
+    }
+    const transcript = new Transcript();
+    results.push(await timed(check, transcript, (signal) => runAgainst(check, undefined, { source, cwd, env: { ...lesson.env, ...check.env } }, transcript, signal)));
+  }
+  return results;
+}
+
+/**
+ * Runs one check against a running server (none for a standalone check, which starts its own
+ * with `launcher`): a failure when the server stops, unless the check stopped it.
+ */
+async function runAgainst(check: ServerCheck, server: LearnerServer | undefined, launcher: ServerLauncher, transcript: Transcript, signal: AbortSignal): Promise<void> {
+  if (server) server.program.transcript = transcript;
+  const ctx = new ServerCheckContext(server, transcript, launcher);
   // Out of time: the check's clients close, so its steps end now, and its server stops,
   // so the next check gets a fresh one rather than one still busy with this check.
   const abandon = () => {
-    ctx.dispose();
-    void server.stop();
+    void ctx.dispose();
+    void server?.stop();
   };
   signal.addEventListener('abort', abandon);
   try {
     await check.run(ctx);
-    if (!server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
+    if (server && !server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
   } finally {
     signal.removeEventListener('abort', abandon);
-    ctx.dispose();
+    // The instances the check started are gone before the next check begins.
+    await ctx.dispose();
     // A server the check stopped on purpose may still be on its way out: the next check gets a new one.
-    if (ctx.serverStoppedByCheck) await server.stop();
+    if (ctx.serverStoppedByCheck) await server?.stop();
   }
 }
 
@@ -198,7 +252,7 @@ class Results {
  * opened no WebSocket), so it is as fresh as a new one.
  */
 function needsOwnServer(check: ServerCheck, index: number): boolean {
-  return !check.concurrent && (check.env !== undefined || (check.fresh === true && index > 0));
+  return !check.concurrent && !check.standalone && (check.env !== undefined || (check.fresh === true && index > 0));
 }
 
 /**
