@@ -91,8 +91,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...env, ...check?.env } });
   const launcher = (check: ServerCheck): ServerLauncher => ({ source, cwd, env: { ...env, ...check.env } });
   const first = early ?? startServer();
-  // Concurrent checks' servers start with the lesson's first one: their checks mostly wait.
-  const concurrent = new Map(lesson.checks.filter((check) => check.concurrent).map((check) => [check, startServer(check)]));
+  const concurrent = new Map<ServerCheck, PendingServer>();
   const fresh = new FreshServers(lesson.checks, startServer);
   const results = new Results();
   let shared: LearnerServer | undefined;
@@ -106,8 +105,13 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       first.startedAt,
     );
     if (!shared) return [started, ...lesson.checks.map((check) => skipped(check, 'Not run: your server did not start (see the first check).'))];
-    for (const [check, server] of concurrent) results.add(check, runConcurrently(check, server, results));
-    // Servers are started ahead only for a program that has shown it starts.
+    // Servers are started ahead only for a program that has shown it starts. Concurrent checks'
+    // servers start now, all of them: their checks mostly wait, alongside the others.
+    for (const check of lesson.checks.filter((candidate) => candidate.concurrent)) {
+      const server = startServer(check);
+      concurrent.set(check, server);
+      results.add(check, runConcurrently(check, server, results));
+    }
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;
