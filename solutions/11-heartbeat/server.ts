@@ -104,8 +104,14 @@ function isTaken(name: string): boolean {
 }
 
 function join(socket: WebSocket, name: string): void {
-  if (users.has(socket)) return send(socket, refuse('already-joined', 'You have already joined.'));
-  if (isTaken(name)) return send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+  if (users.has(socket)) {
+    send(socket, refuse('already-joined', 'You have already joined.'));
+    return;
+  }
+  if (isTaken(name)) {
+    send(socket, refuse('name-taken', `The name "${name}" is taken; choose another.`));
+    return;
+  }
   send(socket, { type: 'welcome', name, users: [...users.values()] });
   broadcast({ type: 'joined', name });
   users.set(socket, name);
@@ -114,7 +120,10 @@ function join(socket: WebSocket, name: string): void {
 
 function say(socket: WebSocket, text: string): void {
   const from = users.get(socket);
-  if (from === undefined) return send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+  if (from === undefined) {
+    send(socket, refuse('not-joined', 'Join first: {"type":"join","name":"..."}.'));
+    return;
+  }
   // Everyone gets it, the sender too: its copy, with the id, says the server has it.
   broadcast({ type: 'message', id: ++lastId, from, text, at: Date.now() });
 }
