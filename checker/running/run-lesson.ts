@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs';
 import { ClientCheckContext, ServerCheckContext } from './check-context.ts';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
-import { CheckFailure, CheckSkipped, describeError } from '../core/errors.ts';
+import { CheckFailure, CheckSkipped, describeError, UsageError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import type { ClientLesson, ServerLesson } from './lesson-definition.ts';
+import type { ClientLesson, ServerLesson, TestsLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
 import { describeExit, RunningProgram, type ProgramSource } from '../process/program.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
 import { Transcript } from '../core/transcript.ts';
 import { displayPath } from '../core/paths.ts';
+import { planRuns, runSuite } from './run-suite.ts';
+import { suiteVerdicts } from './suite-verdicts.ts';
 
 /** The check every server lesson starts with: the program starts and its port accepts. */
 export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the port given in PORT' } as const;
@@ -36,7 +38,9 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
       ? missingFile(lesson, missing)
       : definition.kind === 'server'
         ? await runServerChecks(definition, source, cwd, early)
-        : await runClientChecks(definition, source, cwd);
+        : definition.kind === 'client'
+          ? await runClientChecks(definition, source, cwd)
+          : await runSuiteChecks(lesson, definition, source);
   return {
     id: lesson.id,
     slug: lesson.slug,
@@ -206,6 +210,18 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
   } finally {
     await carried?.dispose();
   }
+  return results;
+}
+
+/**
+ * A tests lesson: the learner's suite runs against every check's server at once (run-suite.ts);
+ * a check whose needs failed is skipped all the same, its verdict set aside.
+ */
+async function runSuiteChecks(lesson: Lesson, definition: TestsLesson, source: ProgramSource): Promise<CheckResult[]> {
+  if (source.kind !== 'file') throw new UsageError(`Lesson ${lesson.id} checks a test file, ${displayPath(lesson.exerciseFile)}; it cannot check a command.`);
+  const verdicts = suiteVerdicts(definition.checks, await runSuite(source.file, planRuns(definition.checks)));
+  const results: CheckResult[] = [];
+  for (const [index, check] of definition.checks.entries()) results.push(unmetNeed(check, results) ?? verdicts[index]!);
   return results;
 }
 

@@ -1,0 +1,306 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { scaled } from '../core/deadlines.ts';
+import { describeError } from '../core/errors.ts';
+import { projectRoot } from '../core/paths.ts';
+import { Transcript } from '../core/transcript.ts';
+import { removeTempPath, trackTempPath } from '../process/cleanup.ts';
+import { RunningProgram, type OutputLine } from '../process/program.ts';
+import { startLearnerServer, type LearnerServer } from './learner-server.ts';
+import type { SuiteCheck } from './lesson-definition.ts';
+import { RECORD_FILE, SUITE_PLAN_VARIABLE, UNHANDLED_FILE, type RunRecord, type SuiteEvent, type SuitePlan, type UnhandledRecord } from './suite-plan.ts';
+
+/**
+ * Runs a learner's vitest suite against servers, for a tests lesson: each run of the suite gets
+ * a fresh server of its own on its own port, and one vitest process runs the suite once per
+ * run (suite-vitest.config.ts), WS_URL set to that run's server, several runs at a time. Every
+ * run has a deadline, and so has vitest's start: a suite that hangs is stopped, never waited
+ * for. Every process started here is stopped and every file removed before this returns; on
+ * Ctrl-C the checker's clean-up does it, since each is registered there.
+ */
+
+/** The contract: the whole file finishes within 10 s a server. */
+export const RUN_BUDGET_MS = 10_000;
+/** Vitest's deadline for one test or hook: a test still waiting then has no deadline of its own. */
+export const TEST_TIMEOUT_MS = 5_000;
+/** From starting vitest to its first run starting (loading vitest and the suite). */
+export const VITEST_START_MS = 20_000;
+/** From the last run's end to vitest's report of the whole run. */
+const REPORT_MS = 3_000;
+/** Runs at a time. The tests mostly wait for the network, so at least two even on one core. */
+const WORKERS = Math.max(2, availableParallelism());
+const VITEST_CLI = path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs');
+const CONFIG_FILE = path.join(projectRoot, 'checker', 'running', 'suite-vitest.config.ts');
+const PLAN_FILE = 'plan.json';
+/** How much of vitest's own report is kept: the report of a few failing tests, with room to spare. */
+const MAX_REPORT_LINES = 400;
+
+/** One run of the suite: against which check's server, which time. */
+export interface SuiteRun {
+  check: SuiteCheck;
+  /** From 1 to the check's number of runs. */
+  index: number;
+  id: string;
+  /** The server's output and the suite's progress, in order. */
+  transcript: Transcript;
+}
+
+/** What became of one run. */
+export interface RunOutcome {
+  run: SuiteRun;
+  /** The run's server could not start (the workbook's own server: no doing of the learner's). */
+  serverFailure?: string;
+  record?: RunRecord;
+  /** Errors no test caught, raised while this run went on. */
+  unhandled: string[];
+  /** Why the run has no record. */
+  unfinished?: Unfinished;
+  /** When it ended, in milliseconds since the suite began. */
+  endedAtMs: number;
+}
+
+export type Unfinished =
+  /** It ran out of time: this run, or `elsewhere`, another one, which stopped them all. */
+  | { reason: 'hung'; test: string | undefined; elsewhere?: SuiteRun }
+  | { reason: 'vitest did not start' }
+  /** Vitest stopped before the run ended, with what it printed. */
+  | { reason: 'vitest stopped'; output: string };
+
+export interface SuiteOutcome {
+  runs: RunOutcome[];
+  /** Vitest's own report of the runs that show it (the correct servers'), as it printed it. */
+  vitestReport: string;
+}
+
+/** Plans the runs of `checks`: each check's `runs` (default one). */
+export function planRuns(checks: SuiteCheck[]): SuiteRun[] {
+  return checks.flatMap((check) =>
+    Array.from({ length: check.runs ?? 1 }, (_, i) => ({
+      check,
+      index: i + 1,
+      id: (check.runs ?? 1) > 1 ? `${check.id}-${i + 1}` : check.id,
+      transcript: new Transcript(),
+    })),
+  );
+}
+
+/** Runs the suite in `suiteFile` once for each of `runs`. Never throws for what the suite does. */
+export async function runSuite(suiteFile: string, runs: SuiteRun[]): Promise<SuiteOutcome> {
+  const startedAt = performance.now();
+  const folder = temporaryFolder();
+  const started = await Promise.all(runs.map(startServer));
+  let vitest: RunningProgram | undefined;
+  try {
+    const served = started.filter((run): run is ServedRun => run.server !== undefined);
+    const plan = writePlan(folder, suiteFile, served);
+    vitest = served.length > 0 ? startVitest(plan) : undefined;
+    const progress = new Progress(plan, served);
+    if (vitest) await progress.follow(vitest);
+    // What happens from here on (the checker stopping everything) is no part of any run.
+    for (const { server } of served) server.program.transcript = undefined;
+    // Stopped before the records are read: nothing writes them any more.
+    await vitest?.stop();
+    const unhandled = readUnhandled(folder);
+    return {
+      runs: started.map(({ run, failure }): RunOutcome => {
+        if (failure !== undefined) return { run, serverFailure: failure, unhandled: [], endedAtMs: 0 };
+        const record = readRecord(folder, run.id);
+        return {
+          run,
+          record,
+          // An error vitest could not tie to a run is every run's: the suite crashed somewhere.
+          unhandled: unhandled.filter((error) => error.run === run.id || error.run === undefined).map((error) => error.error),
+          unfinished: record ? undefined : progress.unfinished(run),
+          endedAtMs: Math.round((progress.endedAt.get(run.id) ?? performance.now()) - startedAt),
+        };
+      }),
+      vitestReport: progress.report(),
+    };
+  } finally {
+    await Promise.all([vitest?.stop(), ...started.map(({ server }) => server?.stop())]);
+    removeTempPath(folder);
+  }
+}
+
+/**
+ * Runs the suite once against the server at `url`, reported by vitest as it reports any test
+ * file, each line handed to `print` (`npm run demo`). Resolves with vitest's exit status.
+ */
+export async function showSuite(suiteFile: string, url: string, print: (line: OutputLine) => void, colors: boolean): Promise<number> {
+  const folder = temporaryFolder();
+  try {
+    const plan: SuitePlan = { suite: path.resolve(suiteFile), mode: 'show', runs: [], folder, marker: '', testTimeoutMs: scaled(TEST_TIMEOUT_MS), workers: 1 };
+    writeFileSync(path.join(folder, PLAN_FILE), JSON.stringify(plan));
+    const vitest = startVitest(plan, { WS_URL: url, ...(colors ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }) });
+    vitest.onOutput = print;
+    const exit = await vitest.exited;
+    await vitest.stop();
+    return exit.code ?? 1;
+  } finally {
+    removeTempPath(folder);
+  }
+}
+
+function temporaryFolder(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'workbook-suite-'));
+  trackTempPath(folder);
+  return folder;
+}
+
+interface ServedRun {
+  run: SuiteRun;
+  server: LearnerServer;
+}
+
+async function startServer(run: SuiteRun): Promise<{ run: SuiteRun; server?: LearnerServer; failure?: string }> {
+  const file = path.join(projectRoot, run.check.server);
+  try {
+    return { run, server: await startLearnerServer({ kind: 'file', file }, { cwd: path.dirname(file), transcript: run.transcript }) };
+  } catch (error) {
+    return { run, failure: describeError(error) };
+  }
+}
+
+/** Writes an entry file for each run, and the plan that names them, into `folder`. */
+function writePlan(folder: string, suiteFile: string, served: ServedRun[]): SuitePlan {
+  const suite = path.resolve(suiteFile);
+  const runs = served.map(({ run, server }) => ({
+    id: run.id,
+    entry: path.join(folder, `${run.id}.test.ts`),
+    url: `ws://${server.host === '::1' ? '[::1]' : server.host}:${server.port}`,
+    reported: run.check.expect === 'pass',
+  }));
+  for (const run of runs) writeFileSync(run.entry, `process.env.WS_URL = ${JSON.stringify(run.url)};\nawait import(${JSON.stringify(suite)});\n`);
+  const plan: SuitePlan = {
+    suite,
+    mode: 'grade',
+    runs,
+    folder,
+    marker: `@workbook-${randomBytes(6).toString('hex')} `,
+    testTimeoutMs: scaled(TEST_TIMEOUT_MS),
+    workers: WORKERS,
+  };
+  writeFileSync(path.join(folder, PLAN_FILE), JSON.stringify(plan));
+  return plan;
+}
+
+/** Starts vitest on `plan` (written in its folder), in a process group of its own. */
+function startVitest(plan: Pick<SuitePlan, 'folder'>, env: Record<string, string> = { NO_COLOR: '1' }): RunningProgram {
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, VITEST_CLI, 'run', '--root', projectRoot, '--config', CONFIG_FILE, '--configLoader', 'runner'].map(quote).join(' ');
+  return RunningProgram.start({ kind: 'command', command }, { env: { [SUITE_PLAN_VARIABLE]: path.join(plan.folder, PLAN_FILE), ...env }, cwd: projectRoot, label: 'vitest' });
+}
+
+/**
+ * What vitest has said so far: the events of the runs (each run's transcript notes them), and
+ * its own report, with each run's entry file named as the learner knows it.
+ */
+class Progress {
+  readonly endedAt = new Map<string, number>();
+  private readonly report_: string[] = [];
+  private readonly runningTest = new Map<string, string>();
+  private readonly runs: Map<string, SuiteRun>;
+  private readonly names: [string, string][];
+  private why: Unfinished | undefined;
+
+  constructor(
+    private readonly plan: SuitePlan,
+    served: ServedRun[],
+  ) {
+    this.runs = new Map(served.map(({ run }) => [run.id, run]));
+    const suite = path.relative(projectRoot, plan.suite);
+    this.names = served.map(({ run }) => [
+      path.relative(projectRoot, plan.runs.find((planned) => planned.id === run.id)!.entry),
+      (run.check.runs ?? 1) > 1 ? `${suite} (run ${run.index} of ${run.check.runs})` : suite,
+    ]);
+  }
+
+  /**
+   * Follows vitest until its report is done, it stops, or a deadline passes: vitest's to start
+   * the first run, or a run's own (from its start), which stops them all.
+   */
+  async follow(vitest: RunningProgram): Promise<void> {
+    const timers = new Set<NodeJS.Timeout>();
+    const after = (ms: number, then: () => void) => {
+      const timer = setTimeout(then, ms);
+      timers.add(timer);
+      return timer;
+    };
+    let stop: (why?: Unfinished) => void = () => {};
+    const stopped = new Promise<Unfinished | undefined>((resolve) => (stop = resolve));
+    const startup = after(scaled(VITEST_START_MS), () => stop({ reason: 'vitest did not start' }));
+    const deadlines = new Map<string, NodeJS.Timeout>();
+
+    const onEvent = (event: SuiteEvent) => {
+      if (event.event === 'finished') return stop();
+      const run = this.runs.get(event.run);
+      if (!run) return;
+      if (event.event === 'started') {
+        clearTimeout(startup);
+        run.transcript.add('suite', 'note', 'vitest starts your suite');
+        deadlines.set(run.id, after(scaled(RUN_BUDGET_MS), () => stop({ reason: 'hung', test: this.runningTest.get(run.id), elsewhere: run })));
+      } else if (event.event === 'test') {
+        this.runningTest.set(run.id, event.name);
+        run.transcript.add('suite', 'note', `test “${event.name}”`);
+      } else {
+        clearTimeout(deadlines.get(run.id));
+        this.endedAt.set(run.id, performance.now());
+        run.transcript.add('suite', 'note', 'your suite has finished');
+        if (this.endedAt.size === this.runs.size) after(scaled(REPORT_MS), () => stop());
+      }
+    };
+    vitest.onOutput = (line) => {
+      if (!line.text.startsWith(this.plan.marker)) {
+        if (this.report_.length < MAX_REPORT_LINES) this.report_.push(this.named(line.text));
+        return;
+      }
+      try {
+        onEvent(JSON.parse(line.text.slice(this.plan.marker.length)) as SuiteEvent);
+      } catch {
+        // A line cut short (a test with a very long name): only that test's name is lost.
+      }
+    };
+    void vitest.exited.then(() => stop({ reason: 'vitest stopped', output: vitest.outputSummary() }));
+    this.why = await stopped;
+    for (const timer of timers) clearTimeout(timer);
+  }
+
+  /** Why `run` has no record. */
+  unfinished(run: SuiteRun): Unfinished {
+    const why = this.why ?? { reason: 'vitest stopped', output: '' };
+    if (why.reason !== 'hung') return why;
+    return why.elsewhere === run ? { reason: 'hung', test: why.test } : why;
+  }
+
+  report(): string {
+    return this.report_.join('\n').trim();
+  }
+
+  /** A line of vitest's report, with each entry file named as the run of the learner's file it is. */
+  private named(line: string): string {
+    return this.names.reduce((text, [entry, name]) => text.replaceAll(entry, name), line);
+  }
+}
+
+function readRecord(folder: string, run: string): RunRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(folder, RECORD_FILE(run)), 'utf8')) as RunRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function readUnhandled(folder: string): UnhandledRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(path.join(folder, UNHANDLED_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as UnhandledRecord);
+}
