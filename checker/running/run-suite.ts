@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { mapConcurrently } from '../core/concurrency.ts';
 import { scaled } from '../core/deadlines.ts';
 import { describeError } from '../core/errors.ts';
 import { projectRoot } from '../core/paths.ts';
@@ -29,7 +30,7 @@ export const TEST_TIMEOUT_MS = 5_000;
 export const VITEST_START_MS = 20_000;
 /** From the last run's end to vitest's report of the whole run. */
 const REPORT_MS = 3_000;
-/** Runs at a time. The tests mostly wait for the network, so at least two even on one core. */
+/** Runs, and server starts, at a time. The tests mostly wait for the network, so at least two even on one core. */
 const WORKERS = Math.max(2, availableParallelism());
 const VITEST_CLI = path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const CONFIG_FILE = path.join(projectRoot, 'checker', 'running', 'suite-vitest.config.ts');
@@ -61,7 +62,7 @@ export interface RunOutcome {
   endedAtMs: number;
 }
 
-export type Unfinished =
+type Unfinished =
   /** It ran out of time: this run, or `elsewhere`, another one, which stopped them all. */
   | { reason: 'hung'; test: string | undefined; elsewhere?: SuiteRun }
   | { reason: 'vitest did not start' }
@@ -90,7 +91,9 @@ export function planRuns(checks: SuiteCheck[]): SuiteRun[] {
 export async function runSuite(suiteFile: string, runs: SuiteRun[]): Promise<SuiteOutcome> {
   const startedAt = performance.now();
   const folder = temporaryFolder();
-  const started = await Promise.all(runs.map(startServer));
+  // A few at a time: a start is mostly processor work, and a dozen at once on two cores would
+  // each take long enough to miss its own deadline.
+  const started = await mapConcurrently(runs, WORKERS, startServer);
   let vitest: RunningProgram | undefined;
   try {
     const served = started.filter((run): run is ServedRun => run.server !== undefined);

@@ -9,7 +9,7 @@ import { SuiteReporter } from './suite-reporter.ts';
  * it, the plan named in the environment). Graded, the suite runs once per planned run: each
  * run is an entry file that sets WS_URL and imports the suite, isolated from the other runs as
  * vitest isolates test files (modules, mocks and timers of its own). Shown (`npm run demo`),
- * the suite runs as vitest runs any file, reported by vitest's default reporter.
+ * the suite runs as vitest runs any file.
  */
 const plan = JSON.parse(readFileSync(process.env[SUITE_PLAN_VARIABLE] ?? '', 'utf8')) as SuitePlan;
 const graded = plan.mode === 'grade';
@@ -33,11 +33,15 @@ export default defineConfig({
     testTimeout: plan.testTimeoutMs,
     hookTimeout: plan.testTimeoutMs,
     teardownTimeout: 1_000,
-    reporters: reporter ? [reporter] : ['default'],
+    // Shown, every test is listed as it ends, as vitest's verbose reporter does.
+    reporters: reporter ? [reporter] : ['verbose'],
     onUnhandledError: reporter ? (error) => reporter.unhandled(error) : undefined,
     // The learner's `it.only` works as it does on their own machine, CI or not.
     allowOnly: true,
     passWithNoTests: true,
     watch: false,
+    // Vitest's record of earlier runs orders files by it; the order here is the plan's, and many
+    // checkers may run at once, which must not write one file together.
+    cache: false,
   },
 });
