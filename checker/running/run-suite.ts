@@ -281,9 +281,12 @@ class Progress {
     return this.report_.join('\n').trim();
   }
 
-  /** A line of vitest's report, with each entry file named as the run of the learner's file it is. */
+  /**
+   * A line of vitest's report, with each entry file named as the run of the learner's file it
+   * is, and without colour codes (a compiler's message may have them whatever NO_COLOR says).
+   */
   private named(line: string): string {
-    return this.names.reduce((text, [entry, name]) => text.replaceAll(entry, name), line);
+    return this.names.reduce((text, [entry, name]) => text.replaceAll(entry, name), line.replace(/\x1b\[[0-9;]*m/g, ''));
   }
 }
 

@@ -101,9 +101,12 @@ interface ErrorLike {
   stack?: string;
 }
 
-/** An error's message, with the first lines of its stack that are not vitest's or Node.js's own. */
+/**
+ * An error's message, with the first lines of its stack that are not vitest's or Node.js's own,
+ * without colour codes (a compiler's message may have them whatever NO_COLOR says).
+ */
 function describe(error: ErrorLike): string {
-  const message = `${error.name && !error.message.startsWith(error.name) ? `${error.name}: ` : ''}${error.message}`;
+  const message = `${error.name && !error.message.startsWith(error.name) ? `${error.name}: ` : ''}${error.message.replace(/\x1b\[[0-9;]*m/g, '')}`;
   const frames = (error.stack ?? '')
     .split('\n')
     .filter((line) => /^\s+at /.test(line) && !/node_modules|node:internal|\(node:/.test(line))
