@@ -29,10 +29,8 @@ export interface SuitePlan {
 export interface PlannedRun {
   /** Unique within the plan: names the run's record and its events. */
   id: string;
-  /** The test file vitest runs: it sets WS_URL, then imports the learner's suite. */
+  /** The test file vitest runs: it sets WS_URL to its server's address (suite-handoff.ts), then imports the learner's suite. */
   entry: string;
-  /** The server's address, given to the suite as WS_URL. */
-  url: string;
   /** Whether vitest's own report (its failures, code frames and diffs) covers this run. */
   reported: boolean;
 }
