@@ -219,7 +219,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
  */
 async function runSuiteChecks(lesson: Lesson, definition: TestsLesson, source: ProgramSource): Promise<CheckResult[]> {
   if (source.kind !== 'file') throw new UsageError(`Lesson ${lesson.id} checks a test file, ${displayPath(lesson.exerciseFile)}; it cannot check a command.`);
-  const verdicts = suiteVerdicts(definition.checks, await runSuite(source.file, planRuns(definition.checks)));
+  const verdicts = suiteVerdicts(definition.checks, await runSuite(source.file, planRuns(definition.checks)), Number(lesson.id));
   const results: CheckResult[] = [];
   for (const [index, check] of definition.checks.entries()) results.push(unmetNeed(check, results) ?? verdicts[index]!);
   return results;

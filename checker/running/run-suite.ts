@@ -109,7 +109,7 @@ export async function runSuite(suiteFile: string, runs: SuiteRun[]): Promise<Sui
     // What happens from here on (the checker stopping everything) is no part of any run.
     servers.detachTranscripts();
     // Stopped before the records are read: nothing writes them any more.
-    await vitest.stop();
+    await Promise.all([vitest.stop(), servers.stop()]);
     const unhandled = readUnhandled(folder);
     return {
       runs: runs.map((run): RunOutcome => {
@@ -181,7 +181,10 @@ class RunServers {
     this.all = mapConcurrently(runs, WORKERS, async (run) => {
       const starting = this.abort.signal.aborted ? Promise.reject(new Error('The check ended first.')) : this.start(run);
       begin.get(run.id)!(starting);
-      await starting.catch((error: unknown) => this.failures.set(run.id, describeError(error)));
+      await starting.catch((error: unknown) => {
+        // A server the checker stopped as it started did not fail: its run had no chance to begin.
+        if (!this.abort.signal.aborted) this.failures.set(run.id, describeError(error));
+      });
     });
   }
 
@@ -200,7 +203,14 @@ class RunServers {
 
   /** From now on the servers' output and exits go to no run's transcript. */
   detachTranscripts(): void {
-    for (const started of this.started.values()) void started.then((server) => (server.program.transcript = undefined), () => {});
+    for (const started of this.started.values()) {
+      void started.then(
+        (server) => {
+          server.program.transcript = undefined;
+        },
+        () => {},
+      );
+    }
   }
 
   /** Stops every server, started or starting, and starts no more. */
@@ -319,7 +329,10 @@ class Progress {
   }
 
   private onEvent(event: SuiteEvent): void {
-    if (event.event === 'finished') return this.stop();
+    if (event.event === 'finished') {
+      this.stop();
+      return;
+    }
     const run = this.runs.get(event.run);
     if (!run) return;
     if (event.event === 'started') {

@@ -45,7 +45,10 @@ export async function serveAddresses(address: (run: string) => Promise<string>, 
   };
 }
 
-/** A run's side: the address of its server, given to the suite as WS_URL. */
+/**
+ * A run's side: the address of its server, given to the suite as WS_URL.
+ * @public Called by the entry files run-suite.ts writes, which vitest runs.
+ */
 export function serverAddress(run: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(process.env[HANDOFF_VARIABLE]), '127.0.0.1');

@@ -9,11 +9,12 @@ import { RUN_BUDGET_MS, TEST_TIMEOUT_MS, VITEST_START_MS, type RunOutcome, type 
  * server every test must pass, in every run; against a wrong one some test must fail. Either
  * way a suite that hangs, crashes or cannot load fails the check, saying which.
  */
-export function suiteVerdicts(checks: SuiteCheck[], outcome: SuiteOutcome): CheckResult[] {
+export function suiteVerdicts(checks: SuiteCheck[], outcome: SuiteOutcome, lessonNumber: number): CheckResult[] {
+  const fileErrors = `Vitest could not load the file or run its hooks. \`npm run demo -- ${lessonNumber}\` runs it as vitest does, with the whole error.`;
   return checks.map((check) => {
     const runs = outcome.runs.filter((run) => run.run.check === check);
     const durationMs = Math.max(0, ...runs.map((run) => run.endedAtMs));
-    const verdict = check.expect === 'pass' ? passes(check, runs, outcome.vitestReport) : catches(check, runs[0]!);
+    const verdict = check.expect === 'pass' ? passes(check, runs, outcome.vitestReport, fileErrors) : catches(check, runs, fileErrors);
     const result: CheckResult = { id: check.id, name: check.name, status: verdict.failed ? 'failed' : 'passed', message: verdict.failed?.message ?? '', durationMs };
     if (verdict.failed) {
       result.details = verdict.failed.details;
@@ -30,15 +31,15 @@ interface Verdict {
 }
 
 /** A correct server: every test passes in every run. */
-function passes(check: SuiteCheck, runs: RunOutcome[], vitestReport: string): Verdict {
-  const broken = runs.map((run) => ({ run, broken: brokenRun(run, runLabel(run)) })).filter((found) => found.broken);
+function passes(check: SuiteCheck, runs: RunOutcome[], vitestReport: string, fileErrors: string): Verdict {
+  const broken = runs.map((run) => ({ run, broken: brokenRun(run, runLabel(run), fileErrors) })).filter((found) => found.broken);
   // The run that hung tells more than the runs stopped because of it.
   const first = broken.find(({ run }) => run.unfinished?.reason === 'hung' && !run.unfinished.elsewhere) ?? broken[0];
   if (first) return { failed: { ...first.broken!, run: first.run } };
   const records = runs.map((run) => run.record!);
   if (records.every((record) => record.tests.every((test) => test.state === 'skipped'))) {
     const message = records[0]!.tests.length === 0 ? 'Your file has no tests: vitest found nothing to run.' : 'Every test of your file was skipped.';
-    return { failed: { message, details: { explanation: 'Write tests with it() (or test()) from vitest; `npm run demo -- 18` runs your file the way vitest shows it.' }, run: runs[0]! } };
+    return { failed: { message, details: { explanation: 'Write tests with it() (or test()) from vitest.' }, run: runs[0]! } };
   }
   const failing = runs.filter((run) => run.record!.tests.some((test) => test.state === 'failed' || test.retried));
   if (failing.length === 0) return {};
@@ -61,23 +62,25 @@ function passes(check: SuiteCheck, runs: RunOutcome[], vitestReport: string): Ve
   };
 }
 
-/** A wrong server: some test fails on it (and none hangs). */
-function catches(check: SuiteCheck, run: RunOutcome): Verdict {
-  const broken = brokenRun(run, check.about);
-  if (broken) return { failed: { ...broken, run } };
-  const failed = run.record!.tests.filter((test) => test.state === 'failed').map((test) => test.name);
-  if (failed.length > 0) return { caughtBy: failed };
-  return {
-    failed: {
-      message: `Every test passed against ${check.about}.`,
-      details: { expected: 'at least one test fails against this server', explanation: check.howToCatch },
-      run,
-    },
-  };
+/** A wrong server: some test fails on it, in every run (and none hangs). */
+function catches(check: SuiteCheck, runs: RunOutcome[], fileErrors: string): Verdict {
+  for (const run of runs) {
+    const broken = brokenRun(run, runLabel(run), fileErrors);
+    if (broken) return { failed: { ...broken, run } };
+    if (run.record!.tests.some((test) => test.state === 'failed')) continue;
+    return {
+      failed: {
+        message: `Every test passed against ${runLabel(run)}.`,
+        details: { expected: 'at least one test fails against this server', explanation: check.howToCatch },
+        run,
+      },
+    };
+  }
+  return { caughtBy: runs[0]!.record!.tests.filter((test) => test.state === 'failed').map((test) => test.name) };
 }
 
 /** What went wrong with a run whatever the server: it did not run, hung, crashed, or could not load. */
-function brokenRun(run: RunOutcome, against: string): { message: string; details: FailureDetails } | undefined {
+function brokenRun(run: RunOutcome, against: string, fileErrors: string): { message: string; details: FailureDetails } | undefined {
   const budget = seconds(scaled(RUN_BUDGET_MS));
   if (run.serverFailure !== undefined) {
     return {
@@ -96,10 +99,10 @@ function brokenRun(run: RunOutcome, against: string): { message: string; details
     };
   }
   if (unfinished?.reason === 'vitest did not start') {
-    return { message: `Vitest did not start your suite within ${seconds(scaled(VITEST_START_MS))}.`, details: { explanation: FILE_ERRORS } };
+    return { message: `Vitest did not start your suite within ${seconds(scaled(VITEST_START_MS))}.`, details: { explanation: fileErrors } };
   }
   if (unfinished) {
-    return { message: `Vitest stopped before your suite finished against ${against}.`, details: { received: unfinished.output, explanation: FILE_ERRORS } };
+    return { message: `Vitest stopped before your suite finished against ${against}.`, details: { received: unfinished.output, explanation: fileErrors } };
   }
   const record = run.record!;
   if (run.unhandled.length > 0) {
@@ -109,7 +112,7 @@ function brokenRun(run: RunOutcome, against: string): { message: string; details
     };
   }
   if (record.fileErrors.length > 0) {
-    return { message: `Your test file did not run against ${against}.`, details: { received: record.fileErrors.join('\n\n'), explanation: FILE_ERRORS } };
+    return { message: `Your test file did not run against ${against}.`, details: { received: record.fileErrors.join('\n\n'), explanation: fileErrors } };
   }
   const hung = record.tests.find((test) => test.timedOut);
   if (hung) {
@@ -151,9 +154,8 @@ const FLAKY =
 
 const WRONG_EXPECTATION =
   'It failed in every run, so either it expects something the contract does not promise, or it depends on timing every time. ' +
-  'Compare what it expects with lesson 06\'s contract, character by character ("[Server]: Welcome, Alice!"), and with who ' +
-  'receives what: the sender never gets its own line back, a newcomer gets only its welcome. And wait for each message with ' +
-  'a deadline rather than looking after a fixed time: a reply takes as long as it takes.';
+  'Compare what it expects with the contract, character by character, and with who receives what. And wait for each message ' +
+  'with a deadline rather than looking after a fixed time: a reply takes as long as it takes.';
 
 const HANGS =
   'Every wait in a test needs a deadline of its own: wait for the next message with a timer that fails the test after a ' +
@@ -163,5 +165,3 @@ const HANGS =
 const CRASHES =
   "Give every client a test opens an 'error' listener (in ws, an 'error' event nobody listens to is thrown, and stops the " +
   'file), and await every promise a test starts, so that a failure fails the test that caused it.';
-
-const FILE_ERRORS = 'Vitest could not load the file or run its hooks. `npm run demo -- 18` runs it as vitest does, with the whole error.';
