@@ -4,6 +4,7 @@ import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
 import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
 import { OutputCapture } from './output-capture.ts';
 import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
 import type { Transcript } from '../core/transcript.ts';
@@ -51,7 +52,13 @@ export class RunningProgram {
   private readonly keptLines: OutputLine[] = [];
   private lineWaiters = new Set<() => void>();
 
-  private constructor(child: ChildProcess, label: string) {
+  private constructor(
+    child: ChildProcess,
+    label: string,
+    /** What was started, and the folder it was started in (for checks that read the program's files). */
+    readonly source: ProgramSource,
+    readonly cwd: string,
+  ) {
     this.child = child;
     this.label = label;
     // No pid means the spawn itself failed ('error' follows); there is no group to track.
@@ -97,7 +104,7 @@ export class RunningProgram {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    return new RunningProgram(child, options.label ?? 'program');
+    return new RunningProgram(child, options.label ?? 'program', source, options.cwd);
   }
 
   static cwdFor(source: ProgramSource, fallback: string): string {
@@ -181,6 +188,19 @@ export class RunningProgram {
     if (!this.running) return;
     const ms = groupExiting(this.pid) ? deadline('close') : scaled(300);
     await settlesWithin(this.exited, ms);
+  }
+
+  /**
+   * Once the program has exited: the failure that says so ("your server stopped ... while alice
+   * was connected"), with its output and the mistake its error names, else `fallback`.
+   * Undefined while it runs.
+   */
+  stoppedFailure(during: string, fallback?: string): CheckFailure | undefined {
+    if (this.running || !this.exitInfo) return undefined;
+    return new CheckFailure(`Your ${this.label} stopped (it exited ${describeExit(this.exitInfo)}) ${during}.`, {
+      received: this.outputSummary(),
+      explanation: explainCrash(this.stderr.text()) ?? fallback,
+    });
   }
 
   /** A short account of what the program printed, for failure messages. */

@@ -2,6 +2,7 @@ import { CheckFailure } from '../core/errors.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
 import { RunningProgram, type ProgramSource } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
+import { RawPeer } from '../peers/raw-peer.ts';
 import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
 import type { Transcript } from '../core/transcript.ts';
@@ -13,6 +14,7 @@ import type { ClientOptions } from 'ws';
  */
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
+  private readonly rawPeers: RawPeer[] = [];
   private disposed = false;
 
   constructor(
@@ -50,6 +52,19 @@ export class ServerCheckContext {
     });
     this.clients.push(client);
     return client;
+  }
+
+  /**
+   * Opens a TCP connection named `name` for a client that speaks WebSocket by hand (the lessons
+   * where the learner writes the protocol). It records into `transcript`: the check's, or one of
+   * its own for a case run beside others.
+   */
+  async rawConnect(name: string, transcript = this.transcript): Promise<RawPeer> {
+    assertNotEnded(this.disposed);
+    const peer = await RawPeer.connect({ name, host: this.host, port: this.port, transcript, program: this.server });
+    this.rawPeers.push(peer);
+    if (this.disposed) peer.destroy();
+    return peer;
   }
 
   /** Writes a note into the transcript, to explain a step of the check. */
@@ -92,6 +107,7 @@ export class ServerCheckContext {
   dispose(): void {
     this.disposed = true;
     for (const client of this.clients) client.terminate();
+    for (const peer of this.rawPeers) peer.destroy();
   }
 }
 
