@@ -5,7 +5,7 @@
  */
 export { defineLesson } from './running/lesson-definition.ts';
 /** @public The types a lesson author may want to name. */
-export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLesson } from './running/lesson-definition.ts';
+export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLesson, SuiteCheck, TestsLesson } from './running/lesson-definition.ts';
 export type { ClientCheckContext, ServerCheckContext, ServerInstance } from './running/check-context.ts';
 export type { CloseInfo, Message } from './peers/scripted-peer.ts';
 export type { ScriptedClient } from './peers/scripted-client.ts';
@@ -29,5 +29,6 @@ export { runClientDemo, withReferenceServer } from './demos/demo.ts';
 export { runHeartbeatDemo } from './demos/heartbeat-demo.ts';
 export { runSecureChatDemo } from './demos/secure-chat-demo.ts';
 export { runOperatorDemo } from './demos/operator-demo.ts';
+export { runSuiteDemo } from './demos/suite-demo.ts';
 export { runWireDemo } from './demos/wire-demo.ts';
 export { startChatBot } from './demos/chat-bot.ts';

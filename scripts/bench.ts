@@ -49,6 +49,9 @@ async function main(): Promise<void> {
     rows.push(await timed(root, 'checker start and exit, nothing checked (a usage error)', process.execPath, [...cli, 'check', 'no-such-lesson'], { status: 2 }));
     progress('checks');
     rows.push(await timed(root, 'npm run check -- 1 (a correct program)', 'npm', ['run', 'check', '--', '1'], { target: '≤ 1.0 s' }));
+    if (lessons.some((name) => name.startsWith('18-'))) {
+      rows.push(await timed(root, 'npm run check -- 18 (the model suite, 13 servers)', 'npm', ['run', 'check', '--', '18'], { target: '≤ 5 s' }));
+    }
     const all = `npm run check -- --solutions (lessons ${lessons.map((l) => l.slice(0, 2)).join(' ')})`;
     rows.push(await timed(root, all, 'npm', ['run', 'check', '--', '--solutions'], { target: '≤ 4 s (01-08)' }));
     progress('watch mode');

@@ -94,6 +94,8 @@ describe('npm run check', () => {
   it.each([
     [['check', '1', '--client', 'node client.mjs'], /lesson 01 is a server lesson, so use --server "<command>"/],
     [['check', '3', '--server', 'node server.mjs'], /lesson 03 is a client lesson, so use --client "<command>"/],
+    [['check', '18', '--server', 'node server.mjs'], /lesson 18 checks your test file, exercises\/18-testing\/chat\.test\.ts, .* so --server does not apply/],
+    [['check', '18', '--client', 'node client.mjs'], /lesson 18 checks your test file, .* so --client does not apply/],
   ])('%j (the wrong kind of program for the lesson) is a usage error', (args, message) => {
     const result = run(...args);
     expect(result.stderr).toMatch(message);
@@ -177,6 +179,37 @@ describe('npm run compare and npm run reset', () => {
   });
 });
 
+describe('a lesson whose exercise is a test suite (18)', () => {
+  it('reports in JSON which of the learner\'s tests caught each wrong server', () => {
+    const result = run('check', '18', '--solutions', '--json');
+    const [lesson] = JSON.parse(result.stdout).lessons;
+    expect(lesson.checks[0]).toMatchObject({ id: 'reference', status: 'passed' });
+    for (const check of lesson.checks.slice(1)) {
+      expect(check.name, check.message).toMatch(/^catches a server that /);
+      expect(check.status, check.message).toBe('passed');
+      expect(check.caughtBy.length, check.id).toBeGreaterThan(0);
+    }
+    expect(result.status).toBe(0);
+  });
+
+  it('hint, compare and reset work on the test file', () => {
+    expect(run('hint', '18').stdout).toMatch(/Hint 1 of \d+ for lesson 18/);
+    expect(run('compare', '18').stdout).toMatch(/\+async function joinInTurn/);
+    const exercise = path.join(workbook.root, 'exercises', '18-testing', 'chat.test.ts');
+    writeFileSync(exercise, '// my own tests\n');
+    expect(run('reset', '18').status).toBe(0);
+    expect(readFileSync(exercise, 'utf8')).toBe(readFileSync(path.join(workbook.root, 'lessons', '18-testing', 'starter', 'chat.test.ts'), 'utf8'));
+  });
+
+  it('demo runs the learner\'s suite against the reference server, reported by vitest', () => {
+    const port = String(20_000 + Math.floor(Math.random() * 10_000));
+    const result = runCommand(['demo', '18', '--port', port], { root: workbook.root });
+    expect(result.stdout).toMatch(/✓ .*welcomes a user by the name it sends first/);
+    expect(result.stdout).toMatch(/Tests\s+1 passed/);
+    expect(result.status).toBe(0);
+  });
+});
+
 describe('npm run client and npm run demo', () => {
   it('client says it could not connect when nothing listens, with status 1 and no stack trace', () => {
     const result = run('client', 'ws://127.0.0.1:1');
@@ -206,6 +239,13 @@ describe('npm run new-lesson', () => {
     const checked = run('check', '42');
     expect(checked.stdout).toContain('Lesson 42 · Who is online');
     expect(checked.status).toBe(1);
+  });
+
+  it('scaffolds a tests lesson whose placeholder suite passes the reference server and catches nothing', () => {
+    expect(run('new-lesson', '43', 'suites', 'tests', 'Suite of tests').status).toBe(0);
+    expect(existsSync(path.join(workbook.root, 'exercises', '43-suites', 'chat.test.ts'))).toBe(true);
+    const report = JSON.parse(run('check', '43', '--json').stdout);
+    expect(report.lessons[0].checks.map((check: { id: string; status: string }) => `${check.id} ${check.status}`)).toEqual(['reference passed', 'todo failed']);
   });
 
   it('refuses a number that is taken, in one line with status 2', () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../checker/core/paths.ts';
@@ -67,6 +67,11 @@ describe.each(lessons)('lesson $folder', (lesson) => {
       const named = [field('fails'), ...field('passes').split(',')].map((id) => id.trim()).filter(Boolean);
       expect(named.filter((id) => !ids.has(id)), `${lesson.folder}/${name} names checks the lesson does not have`).toEqual([]);
     }
+  });
+
+  it('names only server files that exist (a tests lesson runs its suite against them)', () => {
+    const servers = lesson.definition.kind === 'tests' ? lesson.definition.checks.map((check) => check.server) : [];
+    expect(servers.filter((server) => !existsSync(path.join(projectRoot, server)))).toEqual([]);
   });
 
   it('every check needs only checks listed before it', () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listLessons } from '../checker/running/lessons.ts';
+import { listLessons, loadLesson } from '../checker/running/lessons.ts';
 import { projectRoot } from '../checker/core/paths.ts';
 import { checkNamed, checkProgram } from './helpers.ts';
 
@@ -15,6 +15,7 @@ import { checkNamed, checkProgram } from './helpers.ts';
  *
  * "message" is a regular expression matched against the check's message, expected/received
  * and explanation together. A mutant may also name the checks that must still pass (// passes: a, b).
+ * A tests lesson's mutants are test suites, each run against every server of the lesson.
  */
 interface Mutant {
   lesson: string;
@@ -56,6 +57,14 @@ function readMutants(): Mutant[] {
 }
 
 const mutants = readMutants();
+const kinds = new Map((await Promise.all(listLessons().map(loadLesson))).map((lesson) => [lesson.id, lesson.definition.kind]));
+/**
+ * A tests lesson's mutant starts a dozen servers and a vitest of its own, and some run ten
+ * seconds by design: two at a time, so that the machine can still start their servers, and
+ * with time to wait for their turn.
+ */
+const suiteTurn = turns(2);
+const SUITE_MUTANT_MS = 300_000;
 
 describe('mutants', () => {
   it('every lesson has at least five', () => {
@@ -66,9 +75,10 @@ describe('mutants', () => {
 });
 
 describe.concurrent.each(mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` })))('$title', (mutant) => {
-  it(`fails "${mutant.fails}" with a message that names the mistake`, async () => {
+  it(`fails "${mutant.fails}" with a message that names the mistake`, { timeout: kinds.get(mutant.lesson) === 'tests' ? SUITE_MUTANT_MS : undefined }, async () => {
     const source = mutant.file.endsWith('.ts') ? mutant.file : { kind: 'command' as const, command: commandFor(mutant.file) };
-    const result = await checkProgram(mutant.lesson, source);
+    const checkIt = () => checkProgram(mutant.lesson, source);
+    const result = await (kinds.get(mutant.lesson) === 'tests' ? suiteTurn(checkIt) : checkIt());
     const check = checkNamed(result, mutant.fails);
     const said = [check.message, check.details?.expected, check.details?.received, check.details?.explanation].join('\n');
     expect(check.status, said).toBe('failed');
@@ -76,6 +86,24 @@ describe.concurrent.each(mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.
     for (const id of mutant.passes) expect(checkNamed(result, id).status, `${id} should still pass`).toBe('passed');
   });
 });
+
+/** Runs the work handed to it at most `count` at a time, in the order it was handed over. */
+function turns(count: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running < count) running++;
+    // Else wait for a turn: a finishing run hands its turn straight on.
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
 
 function commandFor(file: string): string {
   if (file.endsWith('.py')) return `python3 ${JSON.stringify(file)}`;

@@ -20,11 +20,11 @@ export interface StartedCli {
  * without a terminal, like runCommand in helpers.ts but without blocking this process, so
  * concurrent tests keep running and a test can signal the command while it runs.
  */
-export function startCli(args: string[], options: { env?: Record<string, string>; preload?: string[] } = {}): StartedCli {
+export function startCli(args: string[], options: { env?: Record<string, string>; preload?: string[]; cwd?: string } = {}): StartedCli {
   const imports = ['tsx', ...(options.preload ?? [])].flatMap((module) => ['--import', module]);
   const startedAt = performance.now();
   const child = spawn(process.execPath, [...imports, 'checker/cli.ts', ...args], {
-    cwd: projectRoot,
+    cwd: options.cwd ?? projectRoot,
     env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,7 +9,8 @@ import { projectRoot } from '../checker/core/paths.ts';
  */
 export function copyWorkbook(): { root: string; remove: () => void } {
   const root = mkdtempSync(path.join(tmpdir(), 'workbook-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'checker', 'lessons', 'exercises', 'solutions']) {
+  // test/ too: lesson 18's wrong servers are lesson 06's mutants.
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'checker', 'lessons', 'exercises', 'solutions', 'test']) {
     cpSync(path.join(projectRoot, entry), path.join(root, entry), { recursive: true });
   }
   symlinkSync(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');

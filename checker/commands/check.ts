@@ -3,6 +3,7 @@ import path from 'node:path';
 import { onePositional, parseCommandArgs } from './args.ts';
 import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../core/deadlines.ts';
 import { UsageError } from '../core/errors.ts';
+import { displayPath } from '../core/paths.ts';
 import { findLesson, listLessons, loadLesson } from '../running/lessons.ts';
 import { PendingServer } from '../running/pending-server.ts';
 import { junitReport } from '../reporters/junit.ts';
@@ -71,8 +72,13 @@ async function loadCheckRequest({ values, query, command, infos }: CheckOptions)
   const lessons = await Promise.all(infos.map(loadLesson));
   if (command !== undefined) {
     const lesson = lessons[0]!;
-    const wanted = lesson.definition.kind === 'server' ? 'server' : 'client';
+    const wanted = lesson.definition.kind;
     const given = values.server !== undefined ? 'server' : 'client';
+    if (wanted === 'tests') {
+      throw new UsageError(
+        `check: lesson ${lesson.id} checks your test file, ${displayPath(lesson.exerciseFile)}, against servers of its own, so --${given} does not apply: run npm run check -- ${Number(lesson.id)}`,
+      );
+    }
     if (wanted !== given) throw new UsageError(`check: lesson ${lesson.id} is a ${wanted} lesson, so use --${wanted} "<command>".`);
   }
   return {

@@ -7,8 +7,11 @@ import { listLessons } from '../running/lessons.ts';
 import { colors as pc } from '../terminal/colors.ts';
 import { parseCommandArgs } from './args.ts';
 
-const USAGE = 'npm run new-lesson -- <number> <slug> server|client ["Title"]';
+const USAGE = 'npm run new-lesson -- <number> <slug> server|client|tests ["Title"]';
 type Kind = LessonDefinition['kind'];
+
+/** What the learner writes in a lesson of each kind. */
+const WRITES: Record<Kind, string> = { server: 'server', client: 'client', tests: 'test suite' };
 
 /**
  * `npm run new-lesson -- 19 presence server "Who is online"`: writes every file a lesson needs,
@@ -20,7 +23,7 @@ export default async function newLessonCommand(args: string[]): Promise<number> 
   const [number, slug, kind, title = titleFromSlug(slug ?? '')] = positionals;
   if (!number || !/^\d{1,2}$/.test(number)) throw new UsageError(`new-lesson: give the lesson's number first. Usage: ${USAGE}`);
   if (!slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) throw new UsageError(`new-lesson: the slug is lower-case words joined by dashes, like chat-rooms. Usage: ${USAGE}`);
-  if (kind !== 'server' && kind !== 'client') throw new UsageError(`new-lesson: the kind is server or client. Usage: ${USAGE}`);
+  if (!isKind(kind)) throw new UsageError(`new-lesson: the kind is server, client or tests. Usage: ${USAGE}`);
   const id = number.padStart(2, '0');
   const taken = listLessons().find((lesson) => lesson.id === id);
   if (taken) throw new UsageError(`new-lesson: lesson ${id} exists already (${taken.folder}).`);
@@ -46,6 +49,10 @@ export default async function newLessonCommand(args: string[]): Promise<number> 
   return 0;
 }
 
+function isKind(kind: string | undefined): kind is Kind {
+  return kind !== undefined && Object.hasOwn(WRITES, kind);
+}
+
 function titleFromSlug(slug: string): string {
   const words = slug.replace(/-/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -60,7 +67,7 @@ TODO: what the learner builds in this lesson, and why it matters.
 
 ## The contract
 
-Your ${kind} must:
+Your ${WRITES[kind]} must:
 
 - TODO: the lesson's contract, copied from the curriculum.
 
@@ -80,6 +87,34 @@ npm run check -- ${Number(id)}
 }
 
 function lessonModule(kind: Kind): string {
+  if (kind === 'tests') {
+    return `import { defineLesson } from '../../checker/lesson-api.ts';
+
+export default defineLesson({
+  kind: 'tests',
+  hints: ['TODO: the first hint', 'TODO: a more detailed hint'],
+  checks: [
+    {
+      id: 'reference',
+      name: 'passes against the reference server, in three runs',
+      server: 'solutions/06-chat/server.ts',
+      about: 'the reference server, a correct lesson 06 chat server',
+      expect: 'pass',
+      runs: 3,
+    },
+    {
+      id: 'todo',
+      name: 'TODO: catches a server that breaks a rule (the wrong server is a file, relative to the workbook root)',
+      server: 'test/mutants/06-chat/sender-included.ts',
+      about: 'a server that sends a chat line back to its sender too',
+      expect: 'fail',
+      needs: ['reference'],
+      howToCatch: 'TODO: how a test catches this mistake',
+    },
+  ],
+});
+`;
+  }
   const context = kind === 'server' ? 'ServerCheckContext' : 'ClientCheckContext';
   return `import { defineLesson, type ${context} } from '../../checker/lesson-api.ts';
 
@@ -101,6 +136,19 @@ export default defineLesson({
 }
 
 function program(kind: Kind, todo: string): string {
+  if (kind === 'tests') {
+    return `import { describe, expect, it } from 'vitest';
+
+// ${todo}
+const url = process.env.WS_URL ?? 'ws://localhost:8080';
+
+describe('the server at WS_URL', () => {
+  it('TODO: a first test', () => {
+    expect(url).toMatch(/^ws:/);
+  });
+});
+`;
+  }
   if (kind === 'server') {
     return `import { WebSocketServer } from 'ws';
 
@@ -141,6 +189,6 @@ function listInReadme(id: string, title: string, kind: Kind): void {
   const rows = lines.map((line, index) => ({ index, number: /^\| (\d{2}) \|/.exec(line)?.[1] })).filter((row) => row.number);
   if (rows.length === 0) return;
   const after = rows.filter((row) => row.number! < id).at(-1) ?? rows[0]!;
-  lines.splice(after.index + 1, 0, `| ${id} | ${title} | TODO: what the learner builds (a ${kind}) |`);
+  lines.splice(after.index + 1, 0, `| ${id} | ${title} | TODO: what the learner builds (a ${WRITES[kind]}) |`);
   writeFileSync(readme, lines.join('\n'));
 }

@@ -14,6 +14,7 @@ export function formatLesson(lesson: LessonResult): string {
   const lines = [lessonHeading(lesson)];
   lesson.checks.forEach((check, index) => {
     lines.push(`  ${MARK[check.status]} ${check.status === 'skipped' ? pc.dim(check.name) : check.name}`);
+    if (check.caughtBy) lines.push(pc.dim(`      ${caughtBy(check.caughtBy)}`));
     if (check.status === 'failed') lines.push(...formatFailure(check).map((line) => `      ${line}`));
     // A run of checks skipped for the same reason gives the reason once, after the run.
     const next = lesson.checks[index + 1];
@@ -22,6 +23,12 @@ export function formatLesson(lesson: LessonResult): string {
   });
   lines.push('', verdictLine(lesson));
   return lines.join('\n');
+}
+
+/** Which of the learner's tests caught a wrong server: the first, and how many more. */
+function caughtBy(tests: string[]): string {
+  const more = tests.length - 1;
+  return `caught by “${tests[0]}”${more > 0 ? ` (and ${more} more test${more > 1 ? 's' : ''})` : ''}`;
 }
 
 function formatFailure(check: CheckResult): string[] {

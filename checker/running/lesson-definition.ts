@@ -98,10 +98,40 @@ export interface ClientLesson extends LessonBase {
   demoServer?: string;
 }
 
-export type LessonDefinition = ServerLesson | ClientLesson;
+/**
+ * A check of a tests lesson: the learner's test suite run against one server, each run on a
+ * fresh server of its own. The checks run together (the suite's runs are concurrent), so a
+ * check has no `run` of its own; `needs` still applies to the verdicts.
+ */
+export interface SuiteCheck extends CheckBase {
+  /** The server the suite is run against: a TypeScript file, relative to the workbook's root. */
+  server: string;
+  /** The server in the learner's words, for messages: "a server that sends a chat line back to its sender too". */
+  about: string;
+  /**
+   * `pass`: every test must pass against it (a correct server: a failing test is a false alarm).
+   * `fail`: some test must fail against it (a wrong server: the suite must catch it).
+   */
+  expect: 'pass' | 'fail';
+  /** How many times the suite runs against it, each time on a fresh server (default 1). */
+  runs?: number;
+  /** For a wrong server: how a test can catch the mistake, told when no test did. */
+  howToCatch?: string;
+}
 
-/** The learner's file in the exercise folder follows from the lesson's kind. */
-export const ENTRY_FILE: Record<LessonDefinition['kind'], string> = { server: 'server.ts', client: 'client.ts' };
+/** A lesson whose exercise is a test suite (vitest), graded by the servers it passes and fails. */
+export interface TestsLesson extends LessonBase {
+  kind: 'tests';
+  checks: SuiteCheck[];
+}
+
+export type LessonDefinition = ServerLesson | ClientLesson | TestsLesson;
+
+/**
+ * The learner's file in the exercise folder follows from the lesson's kind. A tests lesson's
+ * suite tests the lesson 06 chat (the one server every tests lesson so far is about).
+ */
+export const ENTRY_FILE: Record<LessonDefinition['kind'], string> = { server: 'server.ts', client: 'client.ts', tests: 'chat.test.ts' };
 
 export function defineLesson<T extends LessonDefinition>(lesson: T): T {
   return lesson;

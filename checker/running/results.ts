@@ -11,6 +11,8 @@ export interface CheckResult {
   details?: FailureDetails;
   /** The events of the check, on failure. */
   transcript?: string[];
+  /** A tests lesson's check of a wrong server that passed: the learner's tests that failed against it. */
+  caughtBy?: string[];
   durationMs: number;
 }
 

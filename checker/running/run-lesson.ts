@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ClientCheckContext, ServerCheckContext, type ServerLauncher } from './check-context.ts';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
-import { CheckFailure, CheckSkipped, describeError } from '../core/errors.ts';
+import { CheckFailure, CheckSkipped, describeError, UsageError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import type { ClientLesson, ServerCheck, ServerLesson } from './lesson-definition.ts';
+import type { ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
 import { describeExit, RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
@@ -16,6 +16,8 @@ import { typeCheckResult } from './type-check-result.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
 import { Transcript } from '../core/transcript.ts';
 import { displayPath } from '../core/paths.ts';
+import { planRuns, runSuite } from './run-suite.ts';
+import { suiteVerdicts } from './suite-verdicts.ts';
 
 export interface LessonRunOptions {
   /** The lesson's server, started early (by the check command, while the checker loaded). */
@@ -52,7 +54,9 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
       ? missingFile(lesson, missing)
       : definition.kind === 'server'
         ? await withLessonRedis(definition, (redis) => runServerChecks(definition, source, cwd, redis, early))
-        : await runClientChecks(definition, source, cwd);
+        : definition.kind === 'client'
+          ? await runClientChecks(definition, source, cwd)
+          : await runSuiteChecks(lesson, definition, source);
   if (typeChecked) checks.push(await typeCheckResult(typeChecked, entry!));
   return {
     id: lesson.id,
@@ -341,6 +345,18 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
   } finally {
     await carried?.dispose();
   }
+  return results;
+}
+
+/**
+ * A tests lesson: the learner's suite runs against every check's server at once (run-suite.ts);
+ * a check whose needs failed is skipped all the same, its verdict set aside.
+ */
+async function runSuiteChecks(lesson: Lesson, definition: TestsLesson, source: ProgramSource): Promise<CheckResult[]> {
+  if (source.kind !== 'file') throw new UsageError(`Lesson ${lesson.id} checks a test file, ${displayPath(lesson.exerciseFile)}; it cannot check a command.`);
+  const verdicts = suiteVerdicts(definition.checks, await runSuite(source.file, planRuns(definition.checks)), Number(lesson.id));
+  const results: CheckResult[] = [];
+  for (const [index, check] of definition.checks.entries()) results.push(unmetNeed(check, results) ?? verdicts[index]!);
   return results;
 }
 
