@@ -1,5 +1,5 @@
 import { allocatePort, releasePort } from './ports.ts';
-import { RunningProgram, type ProgramSource } from './program.ts';
+import { RunningProgram, type StartableProgram } from './program.ts';
 import type { LoopbackHost } from './readiness.ts';
 import { ScriptedClient } from './scripted-client.ts';
 import { ScriptedServer } from './scripted-server.ts';
@@ -87,7 +87,7 @@ export class ClientCheckContext {
   private disposed = false;
 
   constructor(
-    private readonly source: ProgramSource,
+    private readonly startable: StartableProgram,
     private readonly cwd: string,
     readonly transcript: Transcript,
   ) {}
@@ -104,7 +104,7 @@ export class ClientCheckContext {
   /** Starts the learner's client with WS_URL set to `url` (and any extra environment). */
   launch(url: string, env: Record<string, string> = {}): RunningProgram {
     assertNotEnded(this.disposed);
-    const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...env }, cwd: this.cwd, label: 'client' });
+    const program = RunningProgram.start(this.startable, { env: { WS_URL: url, ...env }, cwd: this.cwd, label: 'client' });
     program.transcript = this.transcript;
     this.programs.push(program);
     for (const server of this.servers) server.program ??= program;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { colors as pc } from './colors.ts';
 import { findLesson, listLessons, loadLesson, type Lesson } from './lessons.ts';
-import { RunningProgram } from './program.ts';
+import { prepareProgram, RunningProgram } from './program.ts';
 import { waitUntilListening } from './readiness.ts';
 import { CheckFailure } from './errors.ts';
 
@@ -12,7 +12,8 @@ import { CheckFailure } from './errors.ts';
  */
 export async function startReferenceServer(lessonQuery: string, port: number, demoLesson = lessonQuery): Promise<RunningProgram> {
   const lesson = await loadLesson(findLesson(lessonQuery));
-  const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { PORT: String(port) }, cwd: lesson.solutionDir, label: 'server' });
+  const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
+  const program = RunningProgram.start(solution, { env: { PORT: String(port) }, cwd: lesson.solutionDir, label: 'server' });
   program.onOutput = (line) => console.log(pc.dim(`  server │ ${line.text}`));
   try {
     await waitUntilListening(program, port);
@@ -29,8 +30,9 @@ export async function startReferenceServer(lessonQuery: string, port: number, de
  * `typing`, the lines typed here go to its standard input, and Ctrl-D ends that input. (The
  * program runs in its own process group, which may not read the terminal itself.)
  */
-export function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): RunningProgram {
-  const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
+export async function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): Promise<RunningProgram> {
+  const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
+  const program = RunningProgram.start(solution, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
   program.onOutput = (line) => (line.stream === 'stdout' ? console.log(line.text) : console.error(line.text));
   if (options.typing) {
     const typed = createInterface({ input: process.stdin, terminal: false });
@@ -65,7 +67,7 @@ export async function runClientDemo(options: { client: string; server: string; p
     return 1;
   }
   if (options.intro) console.log(pc.dim(options.intro));
-  const program = startReferenceClient(client, url, { typing: options.typing });
+  const program = await startReferenceClient(client, url, { typing: options.typing });
   const exit = await program.exited;
   await serverProgram.stop();
   return exit.code ?? 1;

@@ -7,7 +7,7 @@ import { startLearnerServer, type LearnerServer } from './learner-server.ts';
 import type { ClientLesson, ServerLesson } from './lesson-api.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
-import { describeExit, RunningProgram, type ProgramSource } from './program.ts';
+import { describeExit, prepareProgram, RunningProgram, type ProgramSource, type StartableProgram } from './program.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
 import { Transcript } from './transcript.ts';
 import { displayPath } from './paths.ts';
@@ -128,7 +128,7 @@ function needsOwnServer(check: ServerLesson['checks'][number], index: number): b
 /**
  * How many fresh checks ahead have their server starting. Measured on two cores, a lesson of
  * nine fresh checks: one ahead took 2.7 s instead of 3.4 s; two or three ahead were no faster
- * (starting Node.js with tsx is processor work, and the processor is then the limit).
+ * (starting Node.js is processor work, and the processor is then the limit; measured when programs ran under tsx).
  */
 const FRESH_AHEAD = 1;
 
@@ -176,6 +176,15 @@ class FreshServers {
 
 async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  let program: StartableProgram;
+  try {
+    program = await prepareProgram(source);
+  } catch (failure) {
+    // A program that does not compile fails the first check, which is where it would have started.
+    const [first, ...rest] = lesson.checks;
+    if (!first) return results;
+    return [await timed(first, new Transcript(), () => Promise.reject(failure)), ...rest.map((check) => skipped(check, 'Not run: your program does not compile (see the first check).'))];
+  }
   // The run of the last check, while the next check may continue it.
   let carried: ClientCheckContext | undefined;
   try {
@@ -188,7 +197,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
         results.push(blocker);
         continue;
       }
-      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript());
+      const ctx = continued ?? new ClientCheckContext(program, cwd, new Transcript());
       if (continued) ctx.note('the next check starts here, on the same run of your client');
       const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
