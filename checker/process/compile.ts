@@ -49,6 +49,15 @@ export function compileProgram(file: string): Promise<CompiledProgram> {
   return pending;
 }
 
+/**
+ * Loads the compiler and starts its service ahead (about 50 ms), for a checker that is about to
+ * compile: in watch mode, the next save.
+ */
+export async function warmUpCompiler(): Promise<void> {
+  const esbuild = await import('esbuild');
+  await esbuild.transform('');
+}
+
 /** The build of `file` whose inputs all still have the content it was made from, if there is one. */
 function findBuild(file: string): CompiledProgram | undefined {
   const manifestFile = manifestFor(file);
