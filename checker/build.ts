@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { displayPath, projectRoot } from './paths.ts';
+import { displayPath, projectRoot } from './core/paths.ts';
 import { publishBuild, pruneBuilds, temporaryBuildDir } from './process/build-cache.ts';
 import { bundle } from './process/bundle.ts';
 

@@ -1,5 +1,5 @@
-import { cleanUpEverything, installExitCleanup } from './cleanup.ts';
-import { describeError, UsageError } from './errors.ts';
+import { cleanUpEverything, installExitCleanup } from './process/cleanup.ts';
+import { describeError, UsageError } from './core/errors.ts';
 
 /**
  * The workbook's command line: `npm run <command> -- [arguments]` runs
@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   reset: () => import('./commands/reset.ts'),
   demo: () => import('./commands/demo.ts'),
   client: () => import('./commands/client.ts'),
+  'new-lesson': () => import('./commands/new-lesson.ts'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,73 +1,23 @@
-import type { ClientCheckContext, ServerCheckContext } from './check-context.ts';
-
 /**
- * What a lesson's `lesson.ts` exports (as default, through defineLesson). The lesson's folder
- * name gives its number and slug; this gives everything else.
+ * The one module a lesson's `lesson.ts` imports: how a lesson is defined, what its checks work
+ * with, the shared checks, and the helpers checks use to explain a failure. Nothing else in
+ * checker/ is for lessons (a test keeps it so).
  */
-interface CheckBase {
-  /** A short stable name used by reports, mutants and --json (e.g. "empty-message"). */
-  id: string;
-  /** What the check proves, as a learner reads it (e.g. "replies to the empty message"). */
-  name: string;
-  /** Its own deadline in milliseconds (scaled), when the default is not enough. */
-  ms?: number;
-  /**
-   * Checks (by id) that must pass first. When one has failed, this check is skipped and says
-   * so: "replies to a message" failing makes twenty more failures about replies only noise.
-   */
-  needs?: string[];
-}
-
-export interface ServerCheck extends CheckBase {
-  /**
-   * Runs on a server no other check has used, for checks that depend on the server's state: a
-   * process of its own, or, for the lesson's first check, the lesson's server itself.
-   */
-  fresh?: boolean;
-  run(ctx: ServerCheckContext): Promise<void>;
-}
-
-export interface ClientCheck extends CheckBase {
-  /**
-   * Takes over the run of the check before it when that check passed (the same client, its
-   * connection and its transcript) instead of starting the learner's client again; starting a
-   * program is the slowest part of a check. When the check before did not pass, this one starts
-   * a run of its own, so its verdict never depends on another check's. Its `run` must work both
-   * ways: the steps it shares with the check before are written with `stage()`
-   * (checks/client-program.ts), which does a step once per run.
-   */
-  continues?: boolean;
-  run(ctx: ClientCheckContext): Promise<void>;
-}
-
-interface LessonBase {
-  title: string;
-  /** Progressive hints, shown one at a time by `npm run hint`. */
-  hints: string[];
-  /**
-   * What `npm run demo` does, when the default (the reference server on the port, and an
-   * interactive client connected to it) does not suit the lesson. Returns the exit status.
-   */
-  demo?: (port: number) => Promise<number>;
-}
-
-export interface ServerLesson extends LessonBase {
-  kind: 'server';
-  /** The learner's file in the exercise folder. */
-  entry: 'server.ts';
-  checks: ServerCheck[];
-}
-
-export interface ClientLesson extends LessonBase {
-  kind: 'client';
-  entry: 'client.ts';
-  checks: ClientCheck[];
-  /** The lesson whose reference server `npm run demo` starts for this client to talk to. */
-  demoServer?: string;
-}
-
-export type LessonDefinition = ServerLesson | ClientLesson;
-
-export function defineLesson<T extends LessonDefinition>(lesson: T): T {
-  return lesson;
-}
+export { defineLesson } from './running/lesson-definition.ts';
+/** @public The types a lesson author may want to name. */
+export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLesson } from './running/lesson-definition.ts';
+export type { ClientCheckContext, ServerCheckContext } from './running/check-context.ts';
+export type { CloseInfo, Message } from './peers/scripted-peer.ts';
+export type { ScriptedClient } from './peers/scripted-client.ts';
+export type { OutputLine, RunningProgram } from './process/program.ts';
+export { CheckFailure, explained } from './core/errors.ts';
+export { explain } from './core/explanations.ts';
+export { quoteText } from './core/transcript.ts';
+export { chatText } from './core/chat-lines.ts';
+export { scaled, seconds } from './core/deadlines.ts';
+export { colors } from './terminal/colors.ts';
+export * from './checks/index.ts';
+export { runChatDemo } from './demos/chat-demo.ts';
+export { runClientDemo, withReferenceServer } from './demos/demo.ts';
+export { runOperatorDemo } from './demos/operator-demo.ts';
+export { startChatBot } from './demos/chat-bot.ts';

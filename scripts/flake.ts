@@ -10,8 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../checker/paths.ts';
-import type { Report } from '../checker/results.ts';
+import { projectRoot } from '../checker/core/paths.ts';
+import type { Report } from '../checker/running/results.ts';
 
 interface Run {
   /** "01-echo replies" → "passed" */
@@ -87,7 +87,9 @@ async function main(): Promise<number> {
   const total = parseRuns();
   const cores = availableParallelism();
   const hogs = startBusyLoops(cores);
-  const stopHogs = () => hogs.forEach((hog) => hog.kill('SIGKILL'));
+  const stopHogs = () => {
+    for (const hog of hogs) hog.kill('SIGKILL');
+  };
   process.on('exit', stopHogs);
   process.once('SIGINT', () => process.exit(130));
   console.log(`Checking the reference solutions ${total} times, with ${cores} busy loops keeping every core busy.`);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { listLessons } from '../checker/lessons.ts';
-import type { LessonResult } from '../checker/results.ts';
+import { listLessons } from '../checker/running/lessons.ts';
+import type { LessonResult } from '../checker/running/results.ts';
 import { runCli } from './run-cli.ts';
 
 /**

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CHROMIUM_VARIABLE, DEBIAN_CHROMIUMS, findChromium } from '../checker/browser.ts';
-import type { LessonResult } from '../checker/results.ts';
+import { CHROMIUM_VARIABLE, DEBIAN_CHROMIUMS, findChromium } from '../checker/peers/browser.ts';
+import type { LessonResult } from '../checker/running/results.ts';
 import { failures, runCommand } from './helpers.ts';
 
 /**

@@ -190,3 +190,24 @@ describe('npm run client and npm run demo', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('npm run new-lesson', () => {
+  it('scaffolds a lesson that is listed, runs, and fails its placeholder check', () => {
+    const made = run('new-lesson', '42', 'presence', 'server', 'Who is online');
+    expect(made.status).toBe(0);
+    for (const file of ['lessons/42-presence/README.md', 'lessons/42-presence/lesson.ts', 'lessons/42-presence/starter/server.ts', 'exercises/42-presence/server.ts', 'solutions/42-presence/server.ts']) {
+      expect(existsSync(path.join(workbook.root, file)), file).toBe(true);
+    }
+    expect(readFileSync(path.join(workbook.root, 'README.md'), 'utf8')).toContain('| 42 | Who is online |');
+    expect(run('lesson').stdout).toContain('Who is online');
+    const checked = run('check', '42');
+    expect(checked.stdout).toContain('Lesson 42 · Who is online');
+    expect(checked.status).toBe(1);
+  });
+
+  it('refuses a number that is taken, in one line with status 2', () => {
+    const result = run('new-lesson', '1', 'again', 'server');
+    expect(result.stderr.trim()).toBe('new-lesson: lesson 01 exists already (01-echo).');
+    expect(result.status).toBe(2);
+  });
+});

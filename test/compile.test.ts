@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../checker/paths.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 import { compileProgram } from '../checker/process/compile.ts';
-import type { CheckResult, LessonResult } from '../checker/results.ts';
+import type { CheckResult, LessonResult } from '../checker/running/results.ts';
 import { checkProgram, failures, runCommand } from './helpers.ts';
 import { copyWorkbook } from './workbook-copy.ts';
 

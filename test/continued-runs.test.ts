@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import type { ClientCheckContext } from '../checker/check-context.ts';
+import type { ClientCheckContext } from '../checker/running/check-context.ts';
 import { stage } from '../checker/checks/client-program.ts';
-import { CheckFailure } from '../checker/errors.ts';
-import { defineLesson, type ClientCheck } from '../checker/lesson-api.ts';
-import type { Lesson } from '../checker/lessons.ts';
-import { projectRoot } from '../checker/paths.ts';
-import type { RunningProgram } from '../checker/program.ts';
-import { runLesson } from '../checker/run-lesson.ts';
+import { CheckFailure } from '../checker/core/errors.ts';
+import { defineLesson, type ClientCheck } from '../checker/running/lesson-definition.ts';
+import type { Lesson } from '../checker/running/lessons.ts';
+import { projectRoot } from '../checker/core/paths.ts';
+import type { RunningProgram } from '../checker/process/program.ts';
+import { runLesson } from '../checker/running/run-lesson.ts';
 import { eventually, processesMentioning } from './processes.ts';
 
 /**
@@ -33,9 +33,7 @@ const records = (id: string, extra: Partial<ClientCheck> = {}): ClientCheck => (
 });
 
 const definition = defineLesson({
-  title: 'Continued runs',
   kind: 'client',
-  entry: 'client.ts',
   hints: [],
   checks: [
     records('first'),
@@ -53,6 +51,7 @@ const file = path.join(projectRoot, 'test', 'continued-runs.test.ts');
 const lesson: Lesson = {
   id: '98',
   slug: 'continued-runs',
+  title: 'Continued runs',
   folder: '98-continued-runs',
   readmePath: '',
   exerciseDir: path.dirname(file),

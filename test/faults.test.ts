@@ -3,9 +3,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deadline } from '../checker/deadlines.ts';
-import { livingMembers } from '../checker/process-group.ts';
-import type { CheckResult, LessonResult } from '../checker/results.ts';
+import { deadline } from '../checker/core/deadlines.ts';
+import { livingMembers } from '../checker/process/process-group.ts';
+import type { CheckResult, LessonResult } from '../checker/running/results.ts';
 import { startCli, type CliRun } from './run-cli.ts';
 
 /**

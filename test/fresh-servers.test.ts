@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import type { ServerCheckContext } from '../checker/check-context.ts';
-import { CheckFailure } from '../checker/errors.ts';
-import { defineLesson, type ServerCheck } from '../checker/lesson-api.ts';
-import type { Lesson } from '../checker/lessons.ts';
-import { projectRoot } from '../checker/paths.ts';
+import type { ServerCheckContext } from '../checker/running/check-context.ts';
+import { CheckFailure } from '../checker/core/errors.ts';
+import { defineLesson, type ServerCheck } from '../checker/running/lesson-definition.ts';
+import type { Lesson } from '../checker/running/lessons.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 import { compileProgram } from '../checker/process/compile.ts';
-import { runLesson } from '../checker/run-lesson.ts';
+import { runLesson } from '../checker/running/run-lesson.ts';
 import { eventually, processesMentioning } from './processes.ts';
 
 /**
@@ -54,9 +54,7 @@ const failing: ServerCheck = {
 };
 
 const definition = defineLesson({
-  title: 'Fresh servers',
   kind: 'server',
-  entry: 'server.ts',
   hints: [],
   checks: [firstConnection('a'), seesOneAhead, firstConnection('b'), failing, firstConnection('skipped', ['fails']), firstConnection('c')],
 });
@@ -64,6 +62,7 @@ const definition = defineLesson({
 const lesson: Lesson = {
   id: '99',
   slug: 'fresh-servers',
+  title: 'Fresh servers',
   folder: '99-fresh-servers',
   readmePath: '',
   exerciseDir: path.dirname(server),

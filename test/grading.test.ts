@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LessonResult } from '../checker/results.ts';
+import type { LessonResult } from '../checker/running/results.ts';
 import { runCli } from './run-cli.ts';
 import { parseXml, type XmlElement } from './xml.ts';
 

@@ -4,15 +4,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CheckFailure } from '../checker/errors.ts';
-import { defineLesson, type ClientCheck, type LessonDefinition, type ServerCheck } from '../checker/lesson-api.ts';
-import type { Lesson } from '../checker/lessons.ts';
-import { allocatePort, releasePort } from '../checker/ports.ts';
-import { groupExiting, livingMembers } from '../checker/process-group.ts';
-import { RunningProgram, type ProgramSource } from '../checker/program.ts';
-import { waitUntilListening } from '../checker/readiness.ts';
-import { runLesson } from '../checker/run-lesson.ts';
-import { projectRoot } from '../checker/paths.ts';
+import { CheckFailure } from '../checker/core/errors.ts';
+import { defineLesson, type ClientCheck, type LessonDefinition, type ServerCheck } from '../checker/running/lesson-definition.ts';
+import type { Lesson } from '../checker/running/lessons.ts';
+import { allocatePort, releasePort } from '../checker/process/ports.ts';
+import { groupExiting, livingMembers } from '../checker/process/process-group.ts';
+import { RunningProgram, type ProgramSource } from '../checker/process/program.ts';
+import { waitUntilListening } from '../checker/process/readiness.ts';
+import { runLesson } from '../checker/running/run-lesson.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 import { checkProgram } from './helpers.ts';
 
 /**
@@ -30,6 +30,7 @@ function lesson(definition: LessonDefinition): Lesson {
   return {
     id: '99',
     slug: 'made-up',
+    title: 'Made up',
     folder: '99-made-up',
     readmePath: none,
     exerciseDir: none,
@@ -43,8 +44,8 @@ function lesson(definition: LessonDefinition): Lesson {
 }
 
 /** A made-up lesson of these checks. */
-const serverLesson = (checks: ServerCheck[]) => lesson(defineLesson({ title: 'made up', kind: 'server', entry: 'server.ts', hints: [], checks }));
-const clientLesson = (checks: ClientCheck[]) => lesson(defineLesson({ title: 'made up', kind: 'client', entry: 'client.ts', hints: [], checks }));
+const serverLesson = (checks: ServerCheck[]) => lesson(defineLesson({ kind: 'server', hints: [], checks }));
+const clientLesson = (checks: ClientCheck[]) => lesson(defineLesson({ kind: 'client', hints: [], checks }));
 
 /** A fault program as a command, recording its processes in a file of its own. */
 function fault(name: string): { source: ProgramSource; groups: () => number[] } {

@@ -1,10 +1,10 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import path from 'node:path';
-import { findLesson, loadLesson } from '../checker/lessons.ts';
-import { projectRoot } from '../checker/paths.ts';
-import type { ProgramSource } from '../checker/program.ts';
-import type { CheckResult, LessonResult } from '../checker/results.ts';
-import { runLesson } from '../checker/run-lesson.ts';
+import { findLesson, loadLesson } from '../checker/running/lessons.ts';
+import { projectRoot } from '../checker/core/paths.ts';
+import type { ProgramSource } from '../checker/process/program.ts';
+import type { CheckResult, LessonResult } from '../checker/running/results.ts';
+import { runLesson } from '../checker/running/run-lesson.ts';
 
 /** Runs lesson `query` against a program, in this process, as `npm run check` would. */
 export async function checkProgram(query: string, source: ProgramSource | string): Promise<LessonResult> {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listLessons, loadLesson } from '../checker/lessons.ts';
+import { listLessons, loadLesson } from '../checker/running/lessons.ts';
 import { checkProgram, failures } from './helpers.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listLessons } from '../checker/lessons.ts';
-import { projectRoot } from '../checker/paths.ts';
+import { listLessons } from '../checker/running/lessons.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 import { checkNamed, checkProgram } from './helpers.ts';
 
 /**

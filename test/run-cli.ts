@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { projectRoot } from '../checker/paths.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 
 export interface CliRun {
   status: number | null;

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { Transcript } from '../checker/transcript.ts';
+import { Transcript } from '../checker/core/transcript.ts';
 
 /**
  * The checker's own WebSocket server (for client lessons) binds a port that was free when it
@@ -9,8 +9,8 @@ import { Transcript } from '../checker/transcript.ts';
  * first; everything else is real.
  */
 const taken = vi.hoisted(() => ({ port: 0 }));
-vi.mock('../checker/ports.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../checker/ports.ts')>();
+vi.mock('../checker/process/ports.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../checker/process/ports.ts')>();
   let first = true;
   return {
     ...real,
@@ -24,7 +24,7 @@ vi.mock('../checker/ports.ts', async (importOriginal) => {
   };
 });
 
-const { ScriptedServer } = await import('../checker/scripted-server.ts');
+const { ScriptedServer } = await import('../checker/peers/scripted-server.ts');
 
 describe('the scripted server', () => {
   it('starts on another port when the one handed out was taken meanwhile', async () => {

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../checker/paths.ts';
+import { projectRoot } from '../checker/core/paths.ts';
 
 /**
  * A throwaway copy of the workbook, so command tests can edit exercises, reset them and write
@@ -9,7 +9,7 @@ import { projectRoot } from '../checker/paths.ts';
  */
 export function copyWorkbook(): { root: string; remove: () => void } {
   const root = mkdtempSync(path.join(tmpdir(), 'workbook-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'checker', 'lessons', 'exercises', 'solutions']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'checker', 'lessons', 'exercises', 'solutions']) {
     cpSync(path.join(projectRoot, entry), path.join(root, entry), { recursive: true });
   }
   symlinkSync(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');

@@ -1,14 +1,15 @@
-import { withBrowserPages, type BrowserPages, type WatchedPage } from '../browser.ts';
-import type { ServerCheckContext } from '../check-context.ts';
-import { deadline, seconds } from '../deadlines.ts';
-import { CheckFailure, describeError } from '../errors.ts';
-import { explain } from '../explanations.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import { quoteText } from '../transcript.ts';
-import { chatRoom, chatText } from './chat.ts';
+import { withBrowserPages, type BrowserPages, type WatchedPage } from '../peers/browser.ts';
+import type { ServerCheckContext } from '../running/check-context.ts';
+import { deadline, seconds } from '../core/deadlines.ts';
+import { CheckFailure, describeError } from '../core/errors.ts';
+import { explain } from '../core/explanations.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import { quoteText } from '../core/transcript.ts';
+import { chatText } from '../core/chat-lines.ts';
+import { chatRoom } from './chat.ts';
 
 /** A chat message that is also HTML: parsed as HTML it becomes an <img> whose onerror runs alert(1). */
-export const HTML_PAYLOAD = '<img src=x onerror=alert(1)>';
+const HTML_PAYLOAD = '<img src=x onerror=alert(1)>';
 
 const ELEMENTS = '<input id="message">, <button id="send">, a list <ul id="messages"> and <span id="status">';
 

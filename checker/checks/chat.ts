@@ -1,11 +1,12 @@
-import type { ServerCheckContext } from '../check-context.ts';
-import { scaled, seconds, withDeadline } from '../deadlines.ts';
-import { CheckFailure } from '../errors.ts';
-import { explain } from '../explanations.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import type { ScriptedClient } from '../scripted-client.ts';
-import type { Message } from '../scripted-peer.ts';
-import { quoteText } from '../transcript.ts';
+import type { ServerCheckContext } from '../running/check-context.ts';
+import { scaled, seconds } from '../core/deadlines.ts';
+import { chatText } from '../core/chat-lines.ts';
+import { CheckFailure, explained } from '../core/errors.ts';
+import { explain } from '../core/explanations.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import type { ScriptedClient } from '../peers/scripted-client.ts';
+import type { Message } from '../peers/scripted-peer.ts';
+import { quoteText } from '../core/transcript.ts';
 import type { Served } from './robustness.ts';
 
 /**
@@ -23,13 +24,6 @@ import type { Served } from './robustness.ts';
  */
 
 /** Every line the server sends, built in one place. */
-export const chatText = {
-  welcome: (name: string) => `[Server]: Welcome, ${name}!`,
-  joined: (name: string) => `[Server]: ${name} has joined the chat.`,
-  left: (name: string) => `[Server]: ${name} has left the chat.`,
-  emptyName: '[Server]: Name cannot be empty.',
-  line: (sender: string, message: string) => `[${sender}]: ${message}`,
-};
 
 export interface ChatOptions {
   /** The path chat clients connect to, when the server does not take them on "/". */
@@ -88,7 +82,7 @@ async function joinEachInTurn(names: string[], open: (name: string) => ScriptedC
   for (const name of names) {
     const newcomer = sendName(open(name), name);
     for (const user of users) expectChat(user, chatText.joined(name));
-    await explaining(
+    await explained(
       Promise.all([newcomer, ...users]),
       `When ${name} joins, ${name} receives ${quoteText(chatText.welcome(name))} and every other joined user receives ${quoteText(chatText.joined(name))}.`,
     );
@@ -105,7 +99,7 @@ function sendName(user: ScriptedClient, name: string, typed = name): ScriptedCli
 }
 
 /** Queues the expectation that `user`'s next message is `expected`, naming the likely mistake when it is not. */
-export function expectChat(user: ScriptedClient, expected: string, more?: Explainer): ScriptedClient {
+function expectChat(user: ScriptedClient, expected: string, more?: Explainer): ScriptedClient {
   return user.expectText(expected, {
     explain: (received) => (received.isBinary ? undefined : (more?.(received.text) ?? explainChat(user.name, expected, received.text))),
   });
@@ -120,7 +114,7 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
       id: 'welcome',
       name: 'welcomes a user by the name it sends first',
       run: async (ctx) => {
-        await explaining(room(ctx, ['Nora']).join('Nora'), `A client's first message is its name: answer it with ${quoteText(chatText.welcome('Nora'))}.`);
+        await explained(room(ctx, ['Nora']).join('Nora'), `A client's first message is its name: answer it with ${quoteText(chatText.welcome('Nora'))}.`);
       },
     },
     {
@@ -141,7 +135,7 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
         const grace = here.connect('Grace');
         for (const blank of ['   ', '']) expectChat(grace.send(blank), chatText.emptyName);
         expectChat(grace.send('Grace'), chatText.welcome('Grace'));
-        await explaining(
+        await explained(
           grace,
           `A name that is empty after trim() is answered with ${quoteText(chatText.emptyName)}, and the connection stays open, ` +
             'still waiting for a name: the next message is the next try.',
@@ -174,7 +168,7 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
         const rule = `Every message from Judy after her name goes to every other joined user as ${quoteText(chatText.line('Judy', 'message'))}.`;
         for (const text of ['Hello, everyone!', '  spaces kept  ']) {
           judy!.send(text);
-          await explaining(Promise.all([ken!, liam!].map((user) => expectChat(user, chatText.line('Judy', text)))), rule);
+          await explained(Promise.all([ken!, liam!].map((user) => expectChat(user, chatText.line('Judy', text)))), rule);
         }
       },
     },
@@ -268,8 +262,7 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
           ctx.note("Ghost and Shade never joined, and have gone. Zoe joins: any notice about them would reach Xavier and Yara before Zoe's.");
           await Promise.all([here.join('Zoe'), ...[xavier!, yara!].map((user) => expectChat(user, chatText.joined('Zoe'), quiet))]);
         };
-        await ifItStops(
-          ctx,
+        await ctx.keepsServing(
           leaveAndJoin(),
           'a client that never joined left',
           "In the 'close' handler, look the name up first: a connection that never sent a name has none (users.get(socket) is undefined) and nothing to announce.",
@@ -474,32 +467,10 @@ function outOfOrder(sender: string, due: string, got: string): string {
 
 async function expectLeave(ctx: ServerCheckContext, name: string, others: ScriptedClient[], how = ''): Promise<void> {
   ctx.note(`${name} has gone; every remaining joined user must be told.`);
-  await explaining(
+  await explained(
     Promise.all(others.map((user) => expectChat(user, chatText.left(name)))),
-    `${quoteText(chatText.left(name))} must reach every remaining joined user. ${how}` + explain.closedClientNotRemoved,
+    `${quoteText(chatText.left(name))} must reach every remaining joined user. ${how}${explain.closedClientNotRemoved}`,
   );
-}
-
-/** Awaits `work`; when it fails because the server stopped, says the server stopped when `what`, and `why`. */
-async function ifItStops(ctx: ServerCheckContext, work: Promise<unknown>, what: string, why: string): Promise<void> {
-  try {
-    await work;
-  } catch (failure) {
-    // A connection can end a moment before the exit of the process is reported.
-    await withDeadline(ctx.server.exited, scaled(300), () => new Error('still running')).catch(() => {});
-    if (ctx.server.running) throw failure;
-    throw new CheckFailure(`Your server stopped when ${what}. It must keep serving everyone else.`, { received: ctx.server.outputSummary(), explanation: why });
-  }
-}
-
-/** Adds `explanation` to a failure that names no mistake of its own (a silence, say). */
-async function explaining(work: PromiseLike<unknown>, explanation: string): Promise<void> {
-  try {
-    await work;
-  } catch (failure) {
-    if (failure instanceof CheckFailure) failure.details.explanation ??= explanation;
-    throw failure;
-  }
 }
 
 const squeeze = (text: string) => text.replace(/\s+/g, '');

@@ -1,11 +1,11 @@
-import type { ClientCheckContext } from '../check-context.ts';
-import { deadline, scaled, seconds, withDeadline } from '../deadlines.ts';
-import { CheckFailure } from '../errors.ts';
-import { explain, explainCrash } from '../explanations.ts';
-import type { ClientCheck } from '../lesson-api.ts';
-import { describeExit, type OutputLine, type RunningProgram } from '../program.ts';
-import type { ScriptedServer, ServerConnection } from '../scripted-server.ts';
-import { describeFrame, quoteText } from '../transcript.ts';
+import type { ClientCheckContext } from '../running/check-context.ts';
+import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explain, explainCrash } from '../core/explanations.ts';
+import type { ClientCheck } from '../running/lesson-definition.ts';
+import { describeExit, type OutputLine, type RunningProgram } from '../process/program.ts';
+import type { ScriptedServer, ServerConnection } from '../peers/scripted-server.ts';
+import { describeFrame, quoteText } from '../core/transcript.ts';
 
 /**
  * What the checks of client lessons (03, 07) share: starting the learner's client against the
@@ -89,7 +89,7 @@ export async function expectNormalClose({ connection, client }: Conversation, ru
   }
   if (info.code === 1006) {
     // The connection ended without a close frame: the usual reason is that the program exited.
-    await withDeadline(client.exited, scaled(500), () => new Error('still running')).catch(() => {});
+    await settlesWithin(client.exited, scaled(500));
     throw new CheckFailure(`Your client ended the connection ${rule.after} without a close frame (the checker saw code 1006).`, {
       expected: 'a close frame with code 1000',
       received: client.running ? 'the TCP connection dropped, with no close frame' : `no close frame; your client exited ${describeExit(client.exitInfo!)}`,

@@ -1,11 +1,11 @@
-import { CheckFailure } from '../errors.ts';
-import { explain } from '../explanations.ts';
-import { httpGet, type HttpResponse } from '../http-request.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import { quoteText } from '../transcript.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explain } from '../core/explanations.ts';
+import { httpGet, type HttpResponse } from '../peers/http-request.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import { quoteText } from '../core/transcript.ts';
 
 /** A path no page lives at. */
-export const UNKNOWN_PATH = '/no-such-page';
+const UNKNOWN_PATH = '/no-such-page';
 
 /**
  * Checks for a server that does two jobs on one port: it serves a web page over plain HTTP

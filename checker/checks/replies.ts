@@ -1,7 +1,7 @@
-import { explained } from '../errors.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import type { ScriptedClient } from '../scripted-client.ts';
-import type { Message } from '../scripted-peer.ts';
+import { explained } from '../core/errors.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import type { ScriptedClient } from '../peers/scripted-client.ts';
+import type { Message } from '../peers/scripted-peer.ts';
 import type { Served } from './robustness.ts';
 
 /**

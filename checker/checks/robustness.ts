@@ -1,8 +1,7 @@
-import type { ServerCheckContext } from '../check-context.ts';
-import { CheckFailure } from '../errors.ts';
-import { explain } from '../explanations.ts';
-import type { ServerCheck } from '../lesson-api.ts';
-import type { ScriptedClient } from '../scripted-client.ts';
+import type { ServerCheckContext } from '../running/check-context.ts';
+import { explain } from '../core/explanations.ts';
+import type { ServerCheck } from '../running/lesson-definition.ts';
+import type { ScriptedClient } from '../peers/scripted-client.ts';
 
 /**
  * The rules every server lesson shares: the server keeps running, and keeps serving everyone,
@@ -58,18 +57,12 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
 
 /** After one client misbehaved or left: a new client and an old one are both still served. */
 async function survived(ctx: ServerCheckContext, served: Served, oldClient: ScriptedClient, what: string, why: string): Promise<void> {
-  try {
-    await served.open(ctx, 'dave');
-    await served.again(oldClient, 2);
-  } catch (failure) {
-    // A refused connection can be seen a moment before the exit of the process is reported.
-    await ctx.server.settleIfExiting();
-    if (!ctx.server.running) {
-      throw new CheckFailure(`Your server stopped after a client ${what}. It must keep serving everyone else.`, {
-        received: ctx.server.outputSummary(),
-        explanation: why,
-      });
-    }
-    throw failure;
-  }
+  await ctx.keepsServing(
+    (async () => {
+      await served.open(ctx, 'dave');
+      await served.again(oldClient, 2);
+    })(),
+    `a client ${what}`,
+    why,
+  );
 }

@@ -1,38 +1,15 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../deadlines.ts';
-import { mapConcurrently } from '../concurrency.ts';
-import { UsageError } from '../errors.ts';
-import { findLesson, listLessons, loadLesson, type Lesson } from '../lessons.ts';
-import { PendingServer } from '../pending-server.ts';
-import type { ProgramSource } from '../program.ts';
-import { updateProgress } from '../progress.ts';
-import { jsonReport } from '../reporters/json.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../core/deadlines.ts';
+import { UsageError } from '../core/errors.ts';
+import { findLesson, listLessons, loadLesson } from '../running/lessons.ts';
+import { PendingServer } from '../running/pending-server.ts';
 import { junitReport } from '../reporters/junit.ts';
-import { formatLesson, formatSummary } from '../reporters/terminal.ts';
-import { summarize, type LessonResult, type Report } from '../results.ts';
+import type { Report } from '../running/results.ts';
+import { CONCURRENT_LESSONS, exitStatus, formatReport, runChecks, type CheckRequest } from './run-checks.ts';
 
 const USAGE = 'npm run check -- [lesson] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--junit <file>] [--timeout-scale <n>]';
-
-/** What to check and how to report it, from the command line. */
-export interface CheckRequest {
-  lessons: Lesson[];
-  /** Which program plays the learner's part, per lesson. */
-  sourceFor: (lesson: Lesson) => ProgramSource;
-  /** Only the learner's own exercises count towards progress. */
-  recordsProgress: boolean;
-  json: boolean;
-  /** Where to write a JUnit XML report as well, if anywhere. */
-  junit: string | undefined;
-  single: boolean;
-  /** Check again on every save of the lesson's folder (exactly one lesson). */
-  watch: boolean;
-}
-
-/** How many lessons are checked at a time: as many as there are cores, at least two. */
-const CONCURRENT_LESSONS = Math.max(2, availableParallelism());
 
 /** The command line, read and checked before any lesson's checks are loaded. */
 type CheckOptions = ReturnType<typeof parseCheckOptions>;
@@ -112,43 +89,12 @@ async function loadCheckRequest({ values, query, command, infos }: CheckOptions)
   };
 }
 
-/**
- * Runs the requested lessons, concurrently up to the number of cores. The first server lessons'
- * servers are those `startedAhead` (by lesson folder), or else start now, while the checker
- * loads the code that runs the checks.
- */
-export async function runChecks(request: CheckRequest, startedAhead = new Map<string, PendingServer>()): Promise<Report> {
-  const early = new Map(
-    request.lessons
-      .slice(0, CONCURRENT_LESSONS)
-      .filter((lesson) => lesson.definition.kind === 'server')
-      .map((lesson) => [lesson, startedAhead.get(lesson.folder) ?? new PendingServer(request.sourceFor(lesson))]),
-  );
-  const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
-  await Promise.all(unused.map((server) => server.stop()));
-  const { runLesson } = await import('../run-lesson.ts');
-  const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
-    runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson) }),
-  );
-  if (request.recordsProgress) recordProgress(results);
-  return summarize(results);
-}
-
-export function formatReport(request: CheckRequest, report: Report): string {
-  if (request.json) return jsonReport(report);
-  return request.single ? formatLesson(report.lessons[0]!) : formatSummary(report);
-}
-
-export function exitStatus(report: Report): number {
-  return report.summary.failed > 0 ? 1 : 0;
-}
-
-export async function checkCommand(args: string[]): Promise<number> {
+async function checkCommand(args: string[]): Promise<number> {
   const options = parseCheckOptions(args);
   // Should loading end in a usage error, the exit's clean-up stops these.
   const startedAhead = startServersAhead(options);
   const request = await loadCheckRequest(options);
-  if (request.watch) return (await import('../watch.ts')).watchLesson(request);
+  if (request.watch) return (await import('./watch.ts')).watchLesson(request);
   const report = await runChecks(request, startedAhead);
   console.log(formatReport(request, report));
   if (request.junit !== undefined) writeJunit(request.junit, report);
@@ -165,14 +111,4 @@ function writeJunit(file: string, report: Report): void {
   }
 }
 
-function recordProgress(results: LessonResult[]): void {
-  const checkedAt = new Date().toISOString();
-  updateProgress((progress) => {
-    for (const result of results) {
-      if (result.status === 'skipped') continue;
-      const key = `${result.id}-${result.slug}`;
-      progress.lessons[key] = { ...progress.lessons[key], status: result.status, checkedAt };
-    }
-  });
-}
 export default checkCommand;

@@ -1,6 +1,6 @@
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { UsageError } from '../errors.ts';
-import { runInteractiveClient } from '../interactive-client.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { UsageError } from '../core/errors.ts';
+import { runInteractiveClient } from '../demos/interactive-client.ts';
 
 const USAGE = 'npm run client -- ws://localhost:8080';
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
-import { colors as pc } from '../colors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { confirm } from '../confirm.ts';
-import { UsageError } from '../errors.ts';
-import { findLesson, loadLesson, type Lesson } from '../lessons.ts';
-import { displayPath } from '../paths.ts';
-import { readProgress } from '../progress.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { confirm } from '../terminal/confirm.ts';
+import { UsageError } from '../core/errors.ts';
+import { findLesson, loadLesson, type Lesson } from '../running/lessons.ts';
+import { displayPath } from '../core/paths.ts';
+import { readProgress } from '../running/progress.ts';
 
 const USAGE = 'npm run compare -- <lesson> [--yes]';
 

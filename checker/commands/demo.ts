@@ -1,9 +1,9 @@
-import { colors as pc } from '../colors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { startReferenceServer } from '../demo.ts';
-import { UsageError } from '../errors.ts';
-import { runInteractiveClient } from '../interactive-client.ts';
-import { findLesson, loadLesson } from '../lessons.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { withReferenceServer } from '../demos/demo.ts';
+import { UsageError } from '../core/errors.ts';
+import { runInteractiveClient } from '../demos/interactive-client.ts';
+import { findLesson, loadLesson } from '../running/lessons.ts';
 
 const USAGE = 'npm run demo -- <lesson> [--port 8080]';
 
@@ -22,16 +22,9 @@ export default async function demoCommand(args: string[]): Promise<number> {
   if (lesson.definition.demo) return lesson.definition.demo(port);
   if (lesson.definition.kind !== 'server') throw new UsageError(`demo: lesson ${lesson.id} has no demo.`);
 
-  console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.definition.title}: the reference solution, running on ws://localhost:${port}`));
-  let server;
-  try {
-    server = await startReferenceServer(lesson.id, port);
-  } catch (error) {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
-    return 1;
-  }
-  console.log(pc.dim(`Open more terminals and run \`npm run client -- ws://localhost:${port}\` to add clients.`));
-  const status = await runInteractiveClient(`ws://localhost:${port}`);
-  await server.stop();
-  return status;
+  console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.title}: the reference solution, running on ws://localhost:${port}`));
+  return withReferenceServer(lesson.id, port, () => {
+    console.log(pc.dim(`Open more terminals and run \`npm run client -- ws://localhost:${port}\` to add clients.`));
+    return runInteractiveClient(`ws://localhost:${port}`);
+  });
 }

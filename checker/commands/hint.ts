@@ -1,8 +1,8 @@
-import { colors as pc } from '../colors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { UsageError } from '../errors.ts';
-import { findLesson, loadLesson } from '../lessons.ts';
-import { readProgress, updateProgress } from '../progress.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { UsageError } from '../core/errors.ts';
+import { findLesson, loadLesson } from '../running/lessons.ts';
+import { readProgress, updateProgress } from '../running/progress.ts';
 
 const USAGE = 'npm run hint -- <lesson>';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { colors as pc } from '../colors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { findLesson, listLessons, readmeTitle, type LessonInfo } from '../lessons.ts';
-import { displayPath } from '../paths.ts';
-import { readProgress } from '../progress.ts';
-import { isInteractive } from '../terminal.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { findLesson, listLessons, readmeTitle, type LessonInfo } from '../running/lessons.ts';
+import { displayPath } from '../core/paths.ts';
+import { readProgress } from '../running/progress.ts';
+import { isInteractive } from '../terminal/interactive.ts';
 
 const USAGE = 'npm run lesson [lesson]';
 
@@ -23,7 +23,7 @@ export default async function lessonCommand(args: string[]): Promise<number> {
     if (!lesson) return 0;
   }
   // Loaded only now: the Markdown renderer takes longer to load than the lesson list takes to show.
-  const { renderMarkdown } = await import('../markdown.ts');
+  const { renderMarkdown } = await import('../terminal/markdown.ts');
   while (lesson) {
     console.log(renderMarkdown(readFileSync(lesson.readmePath, 'utf8')));
     console.log(whereToWork(lesson));

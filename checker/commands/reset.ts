@@ -1,11 +1,11 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { colors as pc } from '../colors.ts';
-import { onePositional, parseCommandArgs } from '../args.ts';
-import { confirm } from '../confirm.ts';
-import { UsageError } from '../errors.ts';
-import { findLesson, type LessonInfo } from '../lessons.ts';
-import { displayPath, projectRoot } from '../paths.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { onePositional, parseCommandArgs } from './args.ts';
+import { confirm } from '../terminal/confirm.ts';
+import { UsageError } from '../core/errors.ts';
+import { findLesson, type LessonInfo } from '../running/lessons.ts';
+import { displayPath, projectRoot } from '../core/paths.ts';
 
 const USAGE = 'npm run reset -- <lesson> [--yes]';
 export const BACKUPS_DIR = '.workbook-backups';

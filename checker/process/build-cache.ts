@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../paths.ts';
+import { projectRoot } from '../core/paths.ts';
 
 /**
  * Where compiled builds are kept: inside node_modules, which git ignores and a fresh clone

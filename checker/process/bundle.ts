@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFailure, Loader, Message, Plugin } from 'esbuild';
-import { displayPath, projectRoot } from '../paths.ts';
+import { displayPath, projectRoot } from '../core/paths.ts';
 import { hashOf } from './build-cache.ts';
 import { characterColumn, codeFrame } from './code-frame.ts';
 

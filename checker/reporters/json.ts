@@ -1,4 +1,4 @@
-import type { Report } from '../results.ts';
+import type { Report } from '../running/results.ts';
 
 /**
  * The machine-readable report for graders and CI: one JSON document on stdout, its schema

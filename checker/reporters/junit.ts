@@ -1,4 +1,4 @@
-import type { CheckResult, LessonResult, Report } from '../results.ts';
+import type { CheckResult, LessonResult, Report } from '../running/results.ts';
 
 /**
  * The report as JUnit XML, which CI systems and graders read: one <testsuite> per lesson, one

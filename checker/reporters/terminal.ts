@@ -1,11 +1,11 @@
-import { colors as pc } from '../colors.ts';
-import type { CheckResult, LessonResult, Report, Status } from '../results.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import type { CheckResult, LessonResult, Report, Status } from '../running/results.ts';
 
 /** How results read in a terminal: a line per check, and on failure what to look at. */
 
 const MARK: Record<Status, string> = { passed: pc.green('✓'), failed: pc.red('✗'), skipped: pc.dim('–') };
 
-export function lessonHeading(lesson: Pick<LessonResult, 'id' | 'title'>): string {
+function lessonHeading(lesson: Pick<LessonResult, 'id' | 'title'>): string {
   return pc.bold(`Lesson ${lesson.id} · ${lesson.title}`);
 }
 

@@ -2,7 +2,7 @@
 // Greet every client with the number of clients online, answer "count", close the
 // connection on "bye", and stop counting every connection that ends.
 // Run `npm run lesson 4` to read the lesson, `npm run check -- 4` to check your work.
-import { WebSocketServer, WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 const port = Number(process.env.PORT ?? 8080);
 const wss = new WebSocketServer({ host: '127.0.0.1', port });

@@ -1,6 +1,10 @@
-import { replyChecks, servedByReplies, type ReplyRule } from '../../checker/checks/replies.ts';
-import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
+import {
+  defineLesson,
+  replyChecks,
+  type ReplyRule,
+  robustnessChecks,
+  servedByReplies,
+} from '../../checker/lesson-api.ts';
 
 const echo: ReplyRule = {
   reply: (message) => `Echo: ${message}`,
@@ -14,9 +18,7 @@ const echo: ReplyRule = {
 };
 
 export default defineLesson({
-  title: 'Echo server',
   kind: 'server',
-  entry: 'server.ts',
   checks: [...replyChecks(echo), ...robustnessChecks(servedByReplies(echo), ['replies'])],
   hints: [
     "Everything happens inside wss.on('connection', (socket) => { ... }). The socket is one client's connection; whatever you send on it goes to that client only.",

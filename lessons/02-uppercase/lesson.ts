@@ -1,6 +1,10 @@
-import { replyChecks, servedByReplies, type ReplyRule } from '../../checker/checks/replies.ts';
-import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
+import {
+  defineLesson,
+  replyChecks,
+  type ReplyRule,
+  robustnessChecks,
+  servedByReplies,
+} from '../../checker/lesson-api.ts';
 
 const uppercase: ReplyRule = {
   reply: (message) => message.toUpperCase(),
@@ -20,9 +24,7 @@ const uppercase: ReplyRule = {
 };
 
 export default defineLesson({
-  title: 'Uppercase server',
   kind: 'server',
-  entry: 'server.ts',
   checks: [...replyChecks(uppercase), ...robustnessChecks(servedByReplies(uppercase), ['replies'])],
   hints: [
     'Start from your echo server: the shape is the same, only the reply changes.',

@@ -1,19 +1,19 @@
-import type { ClientCheckContext } from '../../checker/check-context.ts';
 import {
-  couldNotConnectCheck,
-  expectCleanExit,
-  expectNormalClose,
-  stage,
-  startConversation,
+  type ClientCheckContext,
   type CloseRule,
   type Conversation,
-} from '../../checker/checks/client-program.ts';
-import { runClientDemo } from '../../checker/demo.ts';
-import { explained } from '../../checker/errors.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { OutputLine } from '../../checker/program.ts';
-import type { Message } from '../../checker/scripted-peer.ts';
-import { quoteText } from '../../checker/transcript.ts';
+  couldNotConnectCheck,
+  defineLesson,
+  expectCleanExit,
+  expectNormalClose,
+  explained,
+  type Message,
+  type OutputLine,
+  quoteText,
+  runClientDemo,
+  stage,
+  startConversation,
+} from '../../checker/lesson-api.ts';
 
 const HELLO = 'Hello, Server!';
 
@@ -94,9 +94,7 @@ const replyAndClose = stage(async (ctx: ClientCheckContext): Promise<Conversatio
 });
 
 export default defineLesson({
-  title: 'Your first client',
   kind: 'client',
-  entry: 'client.ts',
   checks: [
     {
       id: 'hello',

@@ -1,12 +1,17 @@
-import type { ServerCheckContext } from '../../checker/check-context.ts';
-import { explained } from '../../checker/errors.ts';
-import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
-import { scaled, seconds, withDeadline } from '../../checker/deadlines.ts';
-import { CheckFailure } from '../../checker/errors.ts';
-import { explain } from '../../checker/explanations.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { ScriptedClient } from '../../checker/scripted-client.ts';
-import type { CloseInfo, Message } from '../../checker/scripted-peer.ts';
+import {
+  CheckFailure,
+  type CloseInfo,
+  defineLesson,
+  explain,
+  explained,
+  type Message,
+  robustnessChecks,
+  scaled,
+  type ScriptedClient,
+  seconds,
+  type Served,
+  type ServerCheckContext,
+} from '../../checker/lesson-api.ts';
 
 const WELCOME = /^Welcome! Clients online: (\d+)$/;
 const COUNT = /^Clients online: (\d+)$/;
@@ -111,28 +116,16 @@ function explainGoodbye(info: CloseInfo | undefined): string {
   return 'The reason is exactly "Goodbye!" (capital G, an exclamation mark): socket.close(1000, \'Goodbye!\').';
 }
 
-/** Whether the server has stopped, allowing for its exit to be reported a moment after its connections end. */
-async function serverStopped(ctx: ServerCheckContext): Promise<boolean> {
-  await withDeadline(ctx.server.exited, scaled(300), () => new Error('still running')).catch(() => {});
-  return !ctx.server.running;
-}
-
-function stoppedAfter(ctx: ServerCheckContext, what: string): CheckFailure {
-  return new CheckFailure(`Your server stopped after ${what}. It must keep serving everyone else.`, {
-    received: ctx.server.outputSummary(),
-    explanation: byeStopsServer,
-  });
-}
-
 /** After a client left: the server still serves an old client and a new one. */
 async function stillServing(ctx: ServerCheckContext, oldClient: ScriptedClient, afterWhat: string): Promise<void> {
-  try {
-    await counted(oldClient);
-    await greeted(ctx.connect('dave'));
-  } catch (failure) {
-    if (await serverStopped(ctx)) throw stoppedAfter(ctx, afterWhat);
-    throw failure;
-  }
+  await ctx.keepsServing(
+    (async () => {
+      await counted(oldClient);
+      await greeted(ctx.connect('dave'));
+    })(),
+    afterWhat,
+    byeStopsServer,
+  );
 }
 
 /** How the shared robustness checks prove a client is served: its welcome, then a "count". */
@@ -180,9 +173,7 @@ const leavings: Leaving[] = [
 ];
 
 export default defineLesson({
-  title: 'Connections and disconnections',
   kind: 'server',
-  entry: 'server.ts',
   checks: [
     {
       id: 'counts',
@@ -232,15 +223,8 @@ export default defineLesson({
         const bob = greeted(ctx.connect('bob'));
         const alice = greeted(ctx.connect('alice'));
         await Promise.all([bob, alice]);
-        const goodbye = async () => {
-          try {
-            await alice.send('bye').expectClose({ code: 1000, reason: 'Goodbye!' });
-          } catch (failure) {
-            if (await serverStopped(ctx)) throw stoppedAfter(ctx, 'alice said "bye"');
-            throw failure;
-          }
-        };
-        await explained(goodbye(), () => explainGoodbye(alice.closeInfo));
+        const goodbye = ctx.keepsServing(alice.send('bye').expectClose({ code: 1000, reason: 'Goodbye!' }), 'alice said "bye"', byeStopsServer);
+        await explained(goodbye, () => explainGoodbye(alice.closeInfo));
         await stillServing(ctx, bob, 'alice said "bye"');
       },
     },

@@ -1,13 +1,16 @@
-import type { ServerCheckContext } from '../../checker/check-context.ts';
-import { explained } from '../../checker/errors.ts';
-import { UNICODE_MESSAGE } from '../../checker/checks/replies.ts';
-import { robustnessChecks, type Served } from '../../checker/checks/robustness.ts';
-import { CheckFailure } from '../../checker/errors.ts';
-import { explain } from '../../checker/explanations.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import { runOperatorDemo } from '../../checker/operator-demo.ts';
-import type { ScriptedClient } from '../../checker/scripted-client.ts';
-import type { Message } from '../../checker/scripted-peer.ts';
+import {
+  CheckFailure,
+  defineLesson,
+  explain,
+  explained,
+  type Message,
+  robustnessChecks,
+  runOperatorDemo,
+  type ScriptedClient,
+  type Served,
+  type ServerCheckContext,
+  UNICODE_MESSAGE,
+} from '../../checker/lesson-api.ts';
 
 const said = (text: string) => `You said: ${text}`;
 const heard = (text: string) => `Someone says: ${text}`;
@@ -122,9 +125,7 @@ const served: Served = {
 };
 
 export default defineLesson({
-  title: 'Broadcast, and a server that talks',
   kind: 'server',
-  entry: 'server.ts',
   checks: [
     {
       id: 'you-said',

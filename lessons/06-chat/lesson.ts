@@ -1,12 +1,13 @@
-import { chatChecks, servedByChat } from '../../checker/checks/chat.ts';
-import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { runChatDemo } from '../../checker/chat-demo.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
+import {
+  chatChecks,
+  defineLesson,
+  robustnessChecks,
+  runChatDemo,
+  servedByChat,
+} from '../../checker/lesson-api.ts';
 
 export default defineLesson({
-  title: 'Multi-user chat',
   kind: 'server',
-  entry: 'server.ts',
   checks: [...chatChecks(), ...robustnessChecks(servedByChat(), ['blank-name'])],
   hints: [
     'A connection is in one of two states: waiting for a name, or joined. Keep the joined ones in a Map from connection to name: users.get(socket) is undefined while the connection is still waiting for its name.',

@@ -1,27 +1,28 @@
-import type { ClientCheckContext } from '../../checker/check-context.ts';
 import {
-  couldNotConnectCheck,
-  expectCleanExit,
-  expectNormalClose,
-  stage,
-  startConversation,
+  chatText,
+  type ClientCheckContext,
   type CloseRule,
   type Conversation,
-} from '../../checker/checks/client-program.ts';
-import { runClientDemo } from '../../checker/demo.ts';
-import { explain } from '../../checker/explanations.ts';
-import { explained } from '../../checker/errors.ts';
-import { defineLesson } from '../../checker/lesson-api.ts';
-import type { RunningProgram } from '../../checker/program.ts';
-import type { Message } from '../../checker/scripted-peer.ts';
-import { quoteText } from '../../checker/transcript.ts';
+  couldNotConnectCheck,
+  defineLesson,
+  expectCleanExit,
+  expectNormalClose,
+  explain,
+  explained,
+  type Message,
+  quoteText,
+  runClientDemo,
+  type RunningProgram,
+  stage,
+  startConversation,
+} from '../../checker/lesson-api.ts';
 
 /**
  * The checker plays the lesson 06 chat server, and types as Alice on the client's standard
  * input. What the server says looks like the real chat, so a transcript reads like one.
  */
 const NAME = 'Alice';
-const WELCOME = `[Server]: Welcome, ${NAME}!`;
+const WELCOME = chatText.welcome(NAME);
 
 function explainSentLine(typed: string) {
   return (received: Message): string => {
@@ -91,9 +92,7 @@ const endOfInputRule: CloseRule = {
 };
 
 export default defineLesson({
-  title: 'An interactive terminal chat client',
   kind: 'client',
-  entry: 'client.ts',
   checks: [
     {
       id: 'sends-lines',
@@ -132,7 +131,7 @@ export default defineLesson({
         const { connection, client } = await join(ctx);
         const welcomed = await expectPrinted(client, WELCOME);
         ctx.note('nothing more is typed: your client is waiting for input while these messages arrive');
-        const joined = '[Server]: Bob has joined the chat.';
+        const joined = chatText.joined('Bob');
         const said = '[Bob]: Hi Alice! 😀';
         await connection.send(joined).send(said);
         const at = await expectPrinted(client, joined, welcomed + 1);

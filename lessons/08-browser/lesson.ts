@@ -1,12 +1,15 @@
-import { colors as pc } from '../../checker/colors.ts';
-import { chatChecks, servedByChat } from '../../checker/checks/chat.ts';
-import { chatPageChecks } from '../../checker/checks/chat-page.ts';
-import { pageServerChecks } from '../../checker/checks/http-page.ts';
-import { robustnessChecks } from '../../checker/checks/robustness.ts';
-import { startChatBot } from '../../checker/chat-bot.ts';
-import { startReferenceServer } from '../../checker/demo.ts';
-import { describeError } from '../../checker/errors.ts';
-import { defineLesson, type ServerCheck } from '../../checker/lesson-api.ts';
+import {
+  chatChecks,
+  chatPageChecks,
+  colors as pc,
+  defineLesson,
+  pageServerChecks,
+  robustnessChecks,
+  servedByChat,
+  type ServerCheck,
+  startChatBot,
+  withReferenceServer,
+} from '../../checker/lesson-api.ts';
 
 /**
  * The lesson 06 chat, spoken over connections to the page's own port: nothing to check there
@@ -18,9 +21,7 @@ const protocolChecks = chatChecks()
   .map((check): ServerCheck => ({ ...check, needs: [...(check.needs ?? []), 'same-port'] }));
 
 export default defineLesson({
-  title: 'A chat page in the browser',
   kind: 'server',
-  entry: 'server.ts',
   checks: [
     ...pageServerChecks(),
     ...protocolChecks,
@@ -36,17 +37,12 @@ export default defineLesson({
   ],
   demo: async (port) => {
     console.log(pc.bold(`Lesson 08 · A chat page in the browser: the reference solution, with Bot in the chat`));
-    let server;
-    try {
-      server = await startReferenceServer('08', port);
-    } catch (error) {
-      console.error(pc.red(describeError(error)));
-      return 1;
-    }
-    const bot = await startChatBot(`ws://localhost:${port}`).catch(() => undefined);
-    console.log(`Open ${pc.cyan(`http://localhost:${port}`)} in your browser, type a name, and chat${bot ? ` with ${bot.name}` : ''}.`);
-    console.log(pc.dim(`Open a second tab (or run \`npm run client -- ws://localhost:${port}\`) for more people. Ctrl-C stops the server.`));
-    const exit = await server.exited;
-    return exit.code === 0 ? 0 : 1;
+    return withReferenceServer('08', port, async (server) => {
+      const bot = await startChatBot(`ws://localhost:${port}`).catch(() => undefined);
+      console.log(`Open ${pc.cyan(`http://localhost:${port}`)} in your browser, type a name, and chat${bot ? ` with ${bot.name}` : ''}.`);
+      console.log(pc.dim(`Open a second tab (or run \`npm run client -- ws://localhost:${port}\`) for more people. Ctrl-C stops the server.`));
+      const exit = await server.exited;
+      return exit.code === 0 ? 0 : 1;
+    });
   },
 });

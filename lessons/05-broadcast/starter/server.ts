@@ -3,7 +3,7 @@
 // every line typed in this server's terminal to every client as "Server: <line>".
 // Run `npm run lesson 5` to read the lesson, `npm run check -- 5` to check your work.
 import { createInterface } from 'node:readline';
-import { WebSocketServer, WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 const port = Number(process.env.PORT ?? 8080);
 const wss = new WebSocketServer({ host: '127.0.0.1', port });

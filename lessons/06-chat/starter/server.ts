@@ -2,7 +2,7 @@
 // A client's first message is its name; after that, pass each of its messages on to the
 // other joined users as "[Name]: message", and announce who joins and who leaves.
 // Run `npm run lesson 6` to read the lesson, `npm run check -- 6` to check your work.
-import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 
 const port = Number(process.env.PORT ?? 8080);
 const wss = new WebSocketServer({ host: '127.0.0.1', port });

@@ -1,6 +1,6 @@
 // mutant: the 'close' handler assumes every connection has joined, and throws when one that never sent a name leaves
 // fails: leave-unjoined
-// message: /stopped when a client that never joined left.*look the name up first/s
+// message: /stopped after a client that never joined left.*look the name up first/s
 // passes: leave-clean, leave-abrupt
 import { WebSocketServer, WebSocket } from 'ws';
 

@@ -1,6 +1,6 @@
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import { RunningProgram, type ProgramSource } from './program.ts';
-import { Transcript } from './transcript.ts';
+import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import { Transcript } from '../core/transcript.ts';
 
 /**
  * A learner's server started ahead of the check that will use it. A new process takes about

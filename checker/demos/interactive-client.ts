@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from 'node:readline';
 import WebSocket from 'ws';
-import { colors as pc } from './colors.ts';
+import { colors as pc } from '../terminal/colors.ts';
 
 export interface InteractiveClientOptions {
   /** What to tell the person once connected (by default: type a message, /quit to leave). */

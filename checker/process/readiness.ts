@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { deadline, scaled, seconds } from './deadlines.ts';
-import { CheckFailure } from './errors.ts';
+import { deadline, scaled, seconds } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
 import { listeningPorts, listensOn } from './listening-ports.ts';
 import { describeExit, type RunningProgram } from './program.ts';
 

@@ -1,6 +1,6 @@
-import pc from 'picocolors';
+import { colors as pc } from '../terminal/colors.ts';
 import { startChatBot } from './chat-bot.ts';
-import { startReferenceServer } from './demo.ts';
+import { withReferenceServer } from './demo.ts';
 import { runInteractiveClient } from './interactive-client.ts';
 
 /**
@@ -10,24 +10,12 @@ import { runInteractiveClient } from './interactive-client.ts';
 export async function runChatDemo(lessonId: string, port: number): Promise<number> {
   const url = `ws://localhost:${port}`;
   console.log(pc.bold(`Lesson ${lessonId}: the reference chat server, running on ${url}, with Bot in the room.`));
-  let server;
-  try {
-    server = await startReferenceServer(lessonId, port);
-  } catch (error) {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
-    return 1;
-  }
-  try {
+  return withReferenceServer(lessonId, port, async () => {
     const bot = await startChatBot(url);
     console.log(pc.dim(`Type your name and press Enter to join; then every line you type goes to everyone else. ${bot.name} answers everything.`));
     console.log(pc.dim(`More people: open another terminal and run \`npm run client -- ${url}\`.`));
     const status = await runInteractiveClient(url);
     await bot.stop();
     return status;
-  } catch (error) {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
-    return 1;
-  } finally {
-    await server.stop();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import type { FailureDetails } from './errors.ts';
+import type { FailureDetails } from '../core/errors.ts';
 
 export type Status = 'passed' | 'failed' | 'skipped';
 

@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { trackCloser } from './cleanup.ts';
-import { colors as pc } from './colors.ts';
-import { formatReport, runChecks, type CheckRequest } from './commands/check.ts';
-import { nextHint } from './commands/hint.ts';
-import { describeError } from './errors.ts';
-import { listLessons, loadLesson, type Lesson } from './lessons.ts';
-import { displayPath } from './paths.ts';
-import { warmUpCompiler } from './process/compile.ts';
-import type { Status } from './results.ts';
-import { isInteractive } from './terminal.ts';
+import { trackCloser } from '../process/cleanup.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { formatReport, runChecks, type CheckRequest } from './run-checks.ts';
+import { nextHint } from './hint.ts';
+import { describeError } from '../core/errors.ts';
+import { listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
+import { displayPath } from '../core/paths.ts';
+import { warmUpCompiler } from '../process/compile.ts';
+import type { Status } from '../running/results.ts';
+import { isInteractive } from '../terminal/interactive.ts';
 
 /** Changes closer together than this are one save: editors write a file in several steps. */
 const DEBOUNCE_MS = 30;
@@ -110,7 +110,7 @@ class Watch {
     console.clear();
     if (this.runs++ > 0 && !process.stdout.isTTY) console.log('');
     if (intro) console.log(intro);
-    console.log(pc.bold(`Checking lesson ${Number(this.lesson.id)} · ${this.lesson.definition.title}…`));
+    console.log(pc.bold(`Checking lesson ${Number(this.lesson.id)} · ${this.lesson.title}…`));
     try {
       const report = await runChecks(this.request);
       if (this.closed) return;
@@ -145,10 +145,12 @@ class Watch {
   private readonly onKey = (key: string): void => {
     switch (key.toLowerCase()) {
       case 'q':
-        return this.finish(0);
+        this.finish(0);
+        return;
       case '\u0003':
         // Ctrl-C arrives as a key in raw mode, not as SIGINT.
-        return this.finish(130);
+        this.finish(130);
+        return;
       case 'h':
         console.log(`\n${nextHint(this.lesson.folder, this.lesson.definition.hints, Number(this.lesson.id))}\n`);
         return;
@@ -171,7 +173,7 @@ class Watch {
       console.log(pc.dim(`\nThe comparison opens here once lesson ${n} passes. Stuck? h shows a hint (and \`npm run compare -- ${n}\` shows the solution now).\n`));
       return;
     }
-    const { compareWithSolution } = await import('./commands/compare.ts');
+    const { compareWithSolution } = await import('./compare.ts');
     console.log(`\n${compareWithSolution(this.lesson)}\n`);
   }
 

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
-import { watchBusy, type BusyWatch } from './cpu-usage.ts';
-import { CheckFailure, type FailureDetails } from './errors.ts';
-import { explain, explainCrash } from './explanations.ts';
-import { describeExit, type RunningProgram } from './program.ts';
-import { describeFrame, quoteText, type Transcript } from './transcript.ts';
+import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
+import { watchBusy, type BusyWatch } from '../process/cpu-usage.ts';
+import { CheckFailure, type FailureDetails } from '../core/errors.ts';
+import { explain, explainCrash } from '../core/explanations.ts';
+import { describeExit, type RunningProgram } from '../process/program.ts';
+import { describeFrame, quoteText, type Transcript } from '../core/transcript.ts';
 
 /** One message as it was received. */
 export interface Message {

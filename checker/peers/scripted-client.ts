@@ -1,10 +1,10 @@
 import WebSocket, { type ClientOptions } from 'ws';
-import { deadline, withDeadline } from './deadlines.ts';
-import { CheckFailure } from './errors.ts';
-import { explain, explainConnectError } from './explanations.ts';
-import type { RunningProgram } from './program.ts';
+import { deadline, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explain, explainConnectError } from '../core/explanations.ts';
+import type { RunningProgram } from '../process/program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
-import type { Transcript } from './transcript.ts';
+import type { Transcript } from '../core/transcript.ts';
 
 export interface ScriptedClientOptions {
   name: string;

@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { removeTempPath, trackCloser, trackTempPath } from './cleanup.ts';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
-import { CheckSkipped, describeError } from './errors.ts';
-import { quoteText, type Transcript } from './transcript.ts';
+import { removeTempPath, trackCloser, trackTempPath } from '../process/cleanup.ts';
+import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckSkipped, describeError } from '../core/errors.ts';
+import { quoteText, type Transcript } from '../core/transcript.ts';
 
 /**
  * Real browser pages for checks, driven by playwright-core through the system's Chromium

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { deadline } from './deadlines.ts';
+import { deadline } from '../core/deadlines.ts';
 import { signalGroup, stopGroup } from './process-group.ts';
 
 /**

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { ClientCheckContext, ServerCheckContext } from './check-context.ts';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
-import { CheckFailure, CheckSkipped, describeError } from './errors.ts';
-import { explainCrash } from './explanations.ts';
+import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure, CheckSkipped, describeError } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import type { ClientLesson, ServerLesson } from './lesson-api.ts';
+import type { ClientLesson, ServerLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
-import { describeExit, prepareProgram, RunningProgram, type ProgramSource, type StartableProgram } from './program.ts';
+import { describeExit, prepareProgram, RunningProgram, type ProgramSource, type StartableProgram } from '../process/program.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
-import { Transcript } from './transcript.ts';
-import { displayPath } from './paths.ts';
+import { Transcript } from '../core/transcript.ts';
+import { displayPath } from '../core/paths.ts';
 
 /** The check every server lesson starts with: the program starts and its port accepts. */
 export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the port given in PORT' } as const;
@@ -40,7 +40,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   return {
     id: lesson.id,
     slug: lesson.slug,
-    title: definition.title,
+    title: lesson.title,
     status: lessonStatus(checks),
     durationMs: Math.round(performance.now() - startedAt),
     checks,

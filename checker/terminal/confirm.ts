@@ -1,4 +1,4 @@
-import { isInteractive } from './terminal.ts';
+import { isInteractive } from './interactive.ts';
 
 /**
  * Asks a yes/no question in a terminal. Without a terminal, or with --yes, nothing is asked

@@ -1,12 +1,12 @@
 import { WebSocketServer, type WebSocket } from 'ws';
-import { trackCloser } from './cleanup.ts';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
-import { CheckFailure } from './errors.ts';
-import { explainCrash } from './explanations.ts';
-import { allocatePort, releasePort } from './ports.ts';
-import type { RunningProgram } from './program.ts';
+import { trackCloser } from '../process/cleanup.ts';
+import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
+import { allocatePort, releasePort } from '../process/ports.ts';
+import type { RunningProgram } from '../process/program.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
-import type { Transcript } from './transcript.ts';
+import type { Transcript } from '../core/transcript.ts';
 
 /** The checker's end of one connection that the learner's client opened. */
 export class ServerConnection extends ScriptedPeer {}

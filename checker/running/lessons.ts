@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './errors.ts';
-import type { LessonDefinition } from './lesson-api.ts';
-import { exercisesDir, lessonsDir, solutionsDir } from './paths.ts';
+import { UsageError } from '../core/errors.ts';
+import { ENTRY_FILE, type LessonDefinition } from './lesson-definition.ts';
+import { exercisesDir, lessonsDir, solutionsDir } from '../core/paths.ts';
 
 /**
  * Lessons are discovered from the folders in lessons/: a folder named NN-slug with a
@@ -23,6 +23,8 @@ export interface LessonInfo {
 }
 
 export interface Lesson extends LessonInfo {
+  /** From the first heading of the lesson's README, the one place a title is written. */
+  title: string;
   definition: LessonDefinition;
   exerciseFile: string;
   solutionFile: string;
@@ -66,19 +68,17 @@ export function findLesson(query: string): LessonInfo {
 
 export async function loadLesson(info: LessonInfo): Promise<Lesson> {
   // A relative pattern, which esbuild follows: the checker's build (start.mjs) holds every lesson.
-  const module = (await import(`../lessons/${info.folder}/lesson.ts`)) as { default: LessonDefinition };
+  const module = (await import(`../../lessons/${info.folder}/lesson.ts`)) as { default: LessonDefinition };
   const definition = module.default;
+  const entry = ENTRY_FILE[definition.kind];
   return {
     ...info,
+    title: readmeTitle(info),
     definition,
-    exerciseFile: path.join(info.exerciseDir, definition.entry),
-    solutionFile: path.join(info.solutionDir, definition.entry),
-    starterFile: path.join(info.starterDir, definition.entry),
+    exerciseFile: path.join(info.exerciseDir, entry),
+    solutionFile: path.join(info.solutionDir, entry),
+    starterFile: path.join(info.starterDir, entry),
   };
-}
-
-export function loadAllLessons(): Promise<Lesson[]> {
-  return Promise.all(listLessons().map(loadLesson));
 }
 
 /** The lesson's title, read from the first heading of its README without loading lesson.ts. */

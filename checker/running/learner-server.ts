@@ -1,7 +1,7 @@
-import { allocatePort, portTaken, releasePort } from './ports.ts';
-import { prepareProgram, RunningProgram, type ProgramSource } from './program.ts';
-import { PortTakenFailure, waitUntilListening, type LoopbackHost } from './readiness.ts';
-import type { Transcript } from './transcript.ts';
+import { allocatePort, portTaken, releasePort } from '../process/ports.ts';
+import { prepareProgram, RunningProgram, type ProgramSource } from '../process/program.ts';
+import { PortTakenFailure, waitUntilListening, type LoopbackHost } from '../process/readiness.ts';
+import type { Transcript } from '../core/transcript.ts';
 
 /** A learner's server that has started and is accepting connections. */
 export interface LearnerServer {

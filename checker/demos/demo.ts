@@ -1,16 +1,16 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { colors as pc } from './colors.ts';
-import { findLesson, listLessons, loadLesson, type Lesson } from './lessons.ts';
-import { prepareProgram, RunningProgram } from './program.ts';
-import { waitUntilListening } from './readiness.ts';
-import { CheckFailure } from './errors.ts';
+import { colors as pc } from '../terminal/colors.ts';
+import { findLesson, listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
+import { prepareProgram, RunningProgram } from '../process/program.ts';
+import { waitUntilListening } from '../process/readiness.ts';
+import { CheckFailure, describeError } from '../core/errors.ts';
 
 /**
  * Building blocks for `npm run demo`: running a lesson's reference solution on a fixed port
  * for a person to play with, its output shown dimmed.
  */
-export async function startReferenceServer(lessonQuery: string, port: number, demoLesson = lessonQuery): Promise<RunningProgram> {
+async function startReferenceServer(lessonQuery: string, port: number, demoLesson = lessonQuery): Promise<RunningProgram> {
   const lesson = await loadLesson(findLesson(lessonQuery));
   const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
   const program = RunningProgram.start(solution, { env: { PORT: String(port) }, cwd: lesson.solutionDir, label: 'server' });
@@ -26,11 +26,39 @@ export async function startReferenceServer(lessonQuery: string, port: number, de
 }
 
 /**
+ * Runs `use` with lesson `lessonQuery`'s reference server on the port, and stops the server
+ * afterwards. When the server cannot start (the port is taken, say), or `use` fails, says why in
+ * one line and resolves with 1; otherwise with what `use` resolved with.
+ */
+export async function withReferenceServer(
+  lessonQuery: string,
+  port: number,
+  use: (server: RunningProgram) => Promise<number>,
+  demoLesson = lessonQuery,
+): Promise<number> {
+  let server: RunningProgram;
+  try {
+    server = await startReferenceServer(lessonQuery, port, demoLesson);
+  } catch (error) {
+    console.error(pc.red(describeError(error)));
+    return 1;
+  }
+  try {
+    return await use(server);
+  } catch (error) {
+    console.error(pc.red(describeError(error)));
+    return 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
  * Starts a reference client program (lessons 03 and 07) attached to this terminal. With
  * `typing`, the lines typed here go to its standard input, and Ctrl-D ends that input. (The
  * program runs in its own process group, which may not read the terminal itself.)
  */
-export async function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): Promise<RunningProgram> {
+async function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): Promise<RunningProgram> {
   const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
   const program = RunningProgram.start(solution, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
   program.onOutput = (line) => (line.stream === 'stdout' ? console.log(line.text) : console.error(line.text));
@@ -58,17 +86,15 @@ export async function runClientDemo(options: { client: string; server: string; p
     return 1;
   }
   const url = `ws://localhost:${options.port}`;
-  console.log(pc.bold(`Lesson ${client.id} · ${client.definition.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
-  let serverProgram: RunningProgram;
-  try {
-    serverProgram = await startReferenceServer(server.id, options.port, client.id);
-  } catch (error) {
-    console.error(pc.red(error instanceof Error ? error.message : String(error)));
-    return 1;
-  }
-  if (options.intro) console.log(pc.dim(options.intro));
-  const program = await startReferenceClient(client, url, { typing: options.typing });
-  const exit = await program.exited;
-  await serverProgram.stop();
-  return exit.code ?? 1;
+  console.log(pc.bold(`Lesson ${client.id} · ${client.title}: the reference client, talking to lesson ${server.id}'s reference server on ${url}`));
+  return withReferenceServer(
+    server.id,
+    options.port,
+    async () => {
+      if (options.intro) console.log(pc.dim(options.intro));
+      const exit = await (await startReferenceClient(client, url, { typing: options.typing })).exited;
+      return exit.code ?? 1;
+    },
+    client.id,
+  );
 }

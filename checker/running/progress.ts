@@ -1,14 +1,14 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Status } from './results.ts';
-import { projectRoot } from './paths.ts';
+import { projectRoot } from '../core/paths.ts';
 
 /**
  * The learner's progress: which lessons passed, and how many hints each has shown. One JSON
  * file at the project root, ignored by git, written atomically; if it is lost or unreadable
  * the workbook starts from empty and a full `npm run check` rebuilds it.
  */
-export interface LessonProgress {
+interface LessonProgress {
   status?: Exclude<Status, 'skipped'>;
   checkedAt?: string;
   hintsShown?: number;
@@ -19,9 +19,9 @@ export interface Progress {
   lessons: Record<string, LessonProgress>;
 }
 
-export const PROGRESS_FILE = '.workbook-progress.json';
+const PROGRESS_FILE = '.workbook-progress.json';
 
-export function progressPath(): string {
+function progressPath(): string {
   return process.env.WORKBOOK_PROGRESS_FILE ?? path.join(projectRoot, PROGRESS_FILE);
 }
 

@@ -1,10 +1,8 @@
-import { CheckFailure } from './errors.ts';
-
 /**
  * Every wait in the checker has a deadline. The base values suit a modest laptop; slow
  * machines multiply them all with WORKBOOK_TIMEOUT_SCALE (or `--timeout-scale`).
  */
-export const baseDeadlines = {
+const baseDeadlines = {
   /** From starting the learner's program to its port accepting connections. */
   start: 5_000,
   /** From sending a message (or connecting) to the expected reply. */
@@ -25,7 +23,7 @@ export type DeadlineName = keyof typeof baseDeadlines;
 
 export const TIMEOUT_SCALE_VARIABLE = 'WORKBOOK_TIMEOUT_SCALE';
 
-export function timeoutScale(): number {
+function timeoutScale(): number {
   const raw = process.env[TIMEOUT_SCALE_VARIABLE];
   return (raw === undefined ? undefined : parseTimeoutScale(raw)) ?? 1;
 }
@@ -58,10 +56,15 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () =
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+/** Waits for `promise` to settle, at most `ms`; true when it did. Never rejects. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return withDeadline(settled, ms, () => new Error('still pending')).catch(() => false);
 }
 
-export function timeoutFailure(what: string, ms: number, explanation?: string): CheckFailure {
-  return new CheckFailure(`${what} (waited ${seconds(ms)})`, explanation ? { explanation } : {});
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
-import { deadline, scaled, seconds, withDeadline } from './deadlines.ts';
-import { CheckFailure } from './errors.ts';
+import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
 import { OutputCapture } from './output-capture.ts';
-import { CompileError } from './process/bundle.ts';
-import { compileProgram, type CompiledProgram } from './process/compile.ts';
+import { CompileError } from './bundle.ts';
+import { compileProgram, type CompiledProgram } from './compile.ts';
 import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
-import type { Transcript } from './transcript.ts';
+import type { Transcript } from '../core/transcript.ts';
 
 /** What plays the learner's part: a TypeScript file, or any shell command (`--server "python3 echo.py"`). */
 export type ProgramSource = { kind: 'file'; file: string } | { kind: 'command'; command: string };
@@ -192,7 +192,7 @@ export class RunningProgram {
   async settleIfExiting(): Promise<void> {
     if (!this.running) return;
     const ms = groupExiting(this.pid) ? deadline('close') : scaled(300);
-    await withDeadline(this.exited, ms, () => new Error('still running')).catch(() => {});
+    await settlesWithin(this.exited, ms);
   }
 
   /** A short account of what the program printed, for failure messages. */
@@ -208,7 +208,7 @@ export class RunningProgram {
   /** Stops the program and everything it started. Resolves when no process of it is left. */
   async stop(): Promise<void> {
     await stopGroup(this.pid, deadline('killGrace'));
-    if (this.running) await withDeadline(this.exited, deadline('killGrace'), () => new Error('no exit event')).catch(() => {});
+    if (this.running) await settlesWithin(this.exited, deadline('killGrace'));
     this.child.stdin?.destroy();
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
@@ -232,7 +232,7 @@ export class RunningProgram {
  * (a Node.js stack is mostly the runtime's and the packages' frames: the learner's come
  * first), or else the last lines.
  */
-export function errorExcerpt(stderr: string): string {
+function errorExcerpt(stderr: string): string {
   const lines = stderr.trimEnd().split('\n');
   const at = lines.findIndex((line) => /^\s*(?:Uncaught\s+)?[A-Za-z]*(?:Error|Exception)\b.*:/.test(line) || /^\s*\w*Error \[/.test(line));
   if (at === -1) return lines.slice(-8).join('\n');

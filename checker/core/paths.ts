@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The workbook's root folder: the one holding package.json, lessons/, exercises/ and solutions/. */
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const lessonsDir = path.join(projectRoot, 'lessons');
 export const exercisesDir = path.join(projectRoot, 'exercises');

@@ -1,9 +1,10 @@
-import { allocatePort, releasePort } from './ports.ts';
-import { RunningProgram, type StartableProgram } from './program.ts';
-import type { LoopbackHost } from './readiness.ts';
-import { ScriptedClient } from './scripted-client.ts';
-import { ScriptedServer } from './scripted-server.ts';
-import type { Transcript } from './transcript.ts';
+import { CheckFailure } from '../core/errors.ts';
+import { allocatePort, releasePort } from '../process/ports.ts';
+import { RunningProgram, type StartableProgram } from '../process/program.ts';
+import type { LoopbackHost } from '../process/readiness.ts';
+import { ScriptedClient } from '../peers/scripted-client.ts';
+import { ScriptedServer } from '../peers/scripted-server.ts';
+import type { Transcript } from '../core/transcript.ts';
 import type { ClientOptions } from 'ws';
 
 /**
@@ -68,6 +69,24 @@ export class ServerCheckContext {
     this.serverStoppedByCheck = true;
     this.note('the checker stops your server, as when it crashes or is shut down');
     await this.server.stop();
+  }
+
+  /**
+   * Awaits `work`; when it fails because the learner's server has stopped (it crashed), fails
+   * instead with "Your server stopped after <what>", the server's output, and `explanation`.
+   */
+  async keepsServing<T>(work: PromiseLike<T>, what: string, explanation: string): Promise<T> {
+    try {
+      return await work;
+    } catch (failure) {
+      // A connection can end a moment before the exit of the process is reported.
+      await this.server.settleIfExiting();
+      if (this.server.running) throw failure;
+      throw new CheckFailure(`Your server stopped after ${what}. It must keep serving everyone else.`, {
+        received: this.server.outputSummary(),
+        explanation,
+      });
+    }
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { deadline, seconds, withDeadline } from './deadlines.ts';
-import { CheckFailure } from './errors.ts';
+import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
+import { CheckFailure } from '../core/errors.ts';
 
 /** An HTTP response as a check sees it. */
 export interface HttpResponse {

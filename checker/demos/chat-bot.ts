@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
-import { trackCloser } from './cleanup.ts';
-import { deadline, withDeadline } from './deadlines.ts';
+import { trackCloser } from '../process/cleanup.ts';
+import { chatText, readChatLine } from '../core/chat-lines.ts';
+import { deadline, settlesWithin, withDeadline } from '../core/deadlines.ts';
 
 /**
  * A second chat user for the demos of the chat lessons, so a learner alone at a terminal (or
@@ -22,7 +23,7 @@ export async function startChatBot(url: string, name = 'Bot'): Promise<ChatBot> 
     ws.once('open', () => ws.send(name));
     ws.on('message', (data) => {
       const text = data.toString();
-      if (text === `[Server]: Welcome, ${name}!`) resolve();
+      if (text === chatText.welcome(name)) resolve();
       const answer = botAnswer(name, text);
       if (answer !== undefined && ws.readyState === WebSocket.OPEN) ws.send(answer);
     });
@@ -33,19 +34,18 @@ export async function startChatBot(url: string, name = 'Bot'): Promise<ChatBot> 
   const stop = async () => {
     untrack();
     if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'Bye');
-    await withDeadline(closed, deadline('close'), () => new Error('no close')).catch(() => ws.terminate());
+    if (!(await settlesWithin(closed, deadline('close')))) ws.terminate();
   };
   const untrack = trackCloser(stop);
   return { name, stop };
 }
 
 /** What the bot says to a line it received, or undefined to stay quiet. */
-export function botAnswer(botName: string, received: string): string | undefined {
-  const joined = /^\[Server\]: (.+) has joined the chat\.$/.exec(received);
-  if (joined) return `Hello, ${joined[1]}! I'm ${botName}. Say something and I'll answer.`;
-  const line = /^\[([^\]]+)\]: (.*)$/s.exec(received);
-  if (!line || line[1] === 'Server') return undefined;
-  const [, sender, message] = line as unknown as [string, string, string];
+function botAnswer(botName: string, received: string): string | undefined {
+  const line = readChatLine(received);
+  if (line?.kind === 'joined') return `Hello, ${line.name}! I'm ${botName}. Say something and I'll answer.`;
+  if (line?.kind !== 'line') return undefined;
+  const { sender, message } = line;
   if (/\b(hi|hello|hey|hallo)\b/i.test(message)) return `Hi, ${sender}! Nice to have you here.`;
   if (message.trim().endsWith('?')) return `Good question, ${sender}! I'm only a bot, but I read every word you send.`;
   const words = message.trim().split(/\s+/).filter(Boolean).length;

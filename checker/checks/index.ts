@@ -1,0 +1,7 @@
+/** The shared checks, for lessons (through checker/lesson-api.ts). */
+export * from './chat.ts';
+export * from './chat-page.ts';
+export * from './client-program.ts';
+export * from './http-page.ts';
+export * from './replies.ts';
+export * from './robustness.ts';

@@ -1,0 +1,74 @@
+import { availableParallelism } from 'node:os';
+import { mapConcurrently } from '../core/concurrency.ts';
+import type { ProgramSource } from '../process/program.ts';
+import type { Lesson } from '../running/lessons.ts';
+import { PendingServer } from '../running/pending-server.ts';
+import { updateProgress } from '../running/progress.ts';
+import { summarize, type LessonResult, type Report } from '../running/results.ts';
+import { jsonReport } from '../reporters/json.ts';
+import { formatLesson, formatSummary } from '../reporters/terminal.ts';
+
+/**
+ * Checking lessons once, as `npm run check` and every save in watch mode do: run them, record
+ * the learner's progress, and format the report.
+ */
+
+/** What to check and how to report it, from the command line. */
+export interface CheckRequest {
+  lessons: Lesson[];
+  /** Which program plays the learner's part, per lesson. */
+  sourceFor: (lesson: Lesson) => ProgramSource;
+  /** Only the learner's own exercises count towards progress. */
+  recordsProgress: boolean;
+  json: boolean;
+  /** Where to write a JUnit XML report as well, if anywhere. */
+  junit: string | undefined;
+  single: boolean;
+  /** Check again on every save of the lesson's folder (exactly one lesson). */
+  watch: boolean;
+}
+
+/** How many lessons are checked at a time: as many as there are cores, at least two. */
+export const CONCURRENT_LESSONS = Math.max(2, availableParallelism());
+
+/**
+ * Runs the requested lessons, concurrently up to the number of cores. The first server lessons'
+ * servers are those `startedAhead` (by lesson folder), or else start now, while the checker
+ * loads the code that runs the checks.
+ */
+export async function runChecks(request: CheckRequest, startedAhead = new Map<string, PendingServer>()): Promise<Report> {
+  const early = new Map(
+    request.lessons
+      .slice(0, CONCURRENT_LESSONS)
+      .filter((lesson) => lesson.definition.kind === 'server')
+      .map((lesson) => [lesson, startedAhead.get(lesson.folder) ?? new PendingServer(request.sourceFor(lesson))]),
+  );
+  const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
+  await Promise.all(unused.map((server) => server.stop()));
+  const { runLesson } = await import('../running/run-lesson.ts');
+  const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
+    runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson) }),
+  );
+  if (request.recordsProgress) recordProgress(results);
+  return summarize(results);
+}
+
+export function formatReport(request: CheckRequest, report: Report): string {
+  if (request.json) return jsonReport(report);
+  return request.single ? formatLesson(report.lessons[0]!) : formatSummary(report);
+}
+
+export function exitStatus(report: Report): number {
+  return report.summary.failed > 0 ? 1 : 0;
+}
+
+function recordProgress(results: LessonResult[]): void {
+  const checkedAt = new Date().toISOString();
+  updateProgress((progress) => {
+    for (const result of results) {
+      if (result.status === 'skipped') continue;
+      const key = `${result.id}-${result.slug}`;
+      progress.lessons[key] = { ...progress.lessons[key], status: result.status, checkedAt };
+    }
+  });
+}

@@ -1,0 +1,72 @@
+import type { ClientCheckContext, ServerCheckContext } from './check-context.ts';
+
+/**
+ * What a lesson's `lesson.ts` exports (as default, through defineLesson). The lesson's folder
+ * name gives its number and slug; this gives everything else.
+ */
+interface CheckBase {
+  /** A short stable name used by reports, mutants and --json (e.g. "empty-message"). */
+  id: string;
+  /** What the check proves, as a learner reads it (e.g. "replies to the empty message"). */
+  name: string;
+  /** Its own deadline in milliseconds (scaled), when the default is not enough. */
+  ms?: number;
+  /**
+   * Checks (by id) that must pass first. When one has failed, this check is skipped and says
+   * so: "replies to a message" failing makes twenty more failures about replies only noise.
+   */
+  needs?: string[];
+}
+
+export interface ServerCheck extends CheckBase {
+  /**
+   * Runs on a server no other check has used, for checks that depend on the server's state: a
+   * process of its own, or, for the lesson's first check, the lesson's server itself.
+   */
+  fresh?: boolean;
+  run(ctx: ServerCheckContext): Promise<void>;
+}
+
+export interface ClientCheck extends CheckBase {
+  /**
+   * Takes over the run of the check before it when that check passed (the same client, its
+   * connection and its transcript) instead of starting the learner's client again; starting a
+   * program is the slowest part of a check. When the check before did not pass, this one starts
+   * a run of its own, so its verdict never depends on another check's. Its `run` must work both
+   * ways: the steps it shares with the check before are written with `stage()`
+   * (checks/client-program.ts), which does a step once per run.
+   */
+  continues?: boolean;
+  run(ctx: ClientCheckContext): Promise<void>;
+}
+
+interface LessonBase {
+  /** Progressive hints, shown one at a time by `npm run hint`. */
+  hints: string[];
+  /**
+   * What `npm run demo` does, when the default (the reference server on the port, and an
+   * interactive client connected to it) does not suit the lesson. Returns the exit status.
+   */
+  demo?: (port: number) => Promise<number>;
+}
+
+export interface ServerLesson extends LessonBase {
+  kind: 'server';
+  checks: ServerCheck[];
+}
+
+export interface ClientLesson extends LessonBase {
+  kind: 'client';
+  checks: ClientCheck[];
+  /** The lesson whose reference server `npm run demo` starts for this client to talk to. */
+  demoServer?: string;
+}
+
+export type LessonDefinition = ServerLesson | ClientLesson;
+
+/** The learner's file in the exercise folder follows from the lesson's kind. */
+export const ENTRY_FILE: Record<LessonDefinition['kind'], string> = { server: 'server.ts', client: 'client.ts' };
+
+export function defineLesson<T extends LessonDefinition>(lesson: T): T {
+  return lesson;
+}
