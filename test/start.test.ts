@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCommand } from './helpers.ts';
@@ -23,10 +23,15 @@ function edit(file: string, from: string, to: string): void {
 }
 
 it("runs a lesson's and the checker's latest code", () => {
-  const title = () => JSON.parse(runCommand(['check', '1', '--solutions', '--json'], { root: workbook.root }).stdout).lessons[0].title;
-  expect(title()).toBe('Echo server');
-  edit('lessons/01-echo/lesson.ts', "title: 'Echo server'", "title: 'Echo server, edited'");
-  expect(title()).toBe('Echo server, edited');
+  // The first hint, every time: no progress is kept from one run to the next.
+  const progress = path.join(workbook.root, 'hints-shown.json');
+  const firstHint = () => {
+    rmSync(progress, { force: true });
+    return runCommand(['hint', '1'], { root: workbook.root, env: { WORKBOOK_PROGRESS_FILE: progress } }).stdout;
+  };
+  expect(firstHint()).toMatch(/Everything happens inside wss\.on/);
+  edit('lessons/01-echo/lesson.ts', 'Everything happens inside', 'Edited: everything happens inside');
+  expect(firstHint()).toMatch(/Edited: everything happens inside wss\.on/);
 
   const usage = () => runCommand(['check', '--bogus'], { root: workbook.root }).stderr;
   expect(usage()).toMatch(/Usage: npm run check/);
@@ -35,9 +40,9 @@ it("runs a lesson's and the checker's latest code", () => {
 });
 
 it('reports a checker that does not compile in one line, without a stack trace', () => {
-  edit('checker/errors.ts', 'export class UsageError extends Error {', 'export class UsageError extends Error {{');
+  edit('checker/core/errors.ts', 'export class UsageError extends Error {', 'export class UsageError extends Error {{');
   const run = runCommand(['check', '1'], { root: workbook.root });
   expect(run.status).toBe(1);
-  expect(run.stderr).toMatch(/^The workbook's checker could not be built: checker\/errors\.ts:\d+:\d+: /);
+  expect(run.stderr).toMatch(/^The workbook's checker could not be built: checker\/core\/errors\.ts:\d+:\d+: /);
   expect(run.stderr).not.toMatch(/\n\s+at /);
 });
