@@ -183,7 +183,8 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
     // A program that does not compile fails the first check, which is where it would have started.
     const [first, ...rest] = lesson.checks;
     if (!first) return results;
-    return [await timed(first, new Transcript(), () => Promise.reject(failure)), ...rest.map((check) => skipped(check, 'Not run: your program does not compile (see the first check).'))];
+    const notRun = rest.map((check) => skipped(check, 'Not run: your program does not compile (see the first check).'));
+    return [await timed(first, new Transcript(), () => Promise.reject(failure)), ...notRun];
   }
   // The run of the last check, while the next check may continue it.
   let carried: ClientCheckContext | undefined;
