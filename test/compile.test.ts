@@ -77,6 +77,12 @@ describe('the compile cache', () => {
     writeFileSync(word, "export const word: string = 'first';\n");
     expect((await compileProgram(main)).script, 'the first content has its build already').toBe(first.script);
   });
+
+  it("refuses a name that ws does not export, as Node.js refuses to link it", async () => {
+    const main = path.join(folder, 'wrong-name.ts');
+    writeFileSync(main, "import { Server } from 'ws';\nconsole.log(Server);\n");
+    await expect(compileProgram(main)).rejects.toThrow(/wrong-name\.ts:1:10: No matching export in "ws" for import "Server"/);
+  });
 });
 
 describe('in the learner\'s terms', () => {

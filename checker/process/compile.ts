@@ -24,8 +24,6 @@ const builds = path.join(cacheDir, 'programs');
 const manifests = path.join(cacheDir, 'program-manifests');
 /** Builds kept beyond those in use: a learner's recent versions, the solutions, the tests' programs. */
 const KEEP = 200;
-/** Changes when the way programs are compiled changes, so older builds are not taken for current ones. */
-const BUILD_FORMAT = '1';
 
 interface Manifest {
   fingerprint: string;
@@ -136,12 +134,16 @@ function nearestTsconfig(folder: string): string | undefined {
 
 let cachedFingerprint: string | undefined;
 
-/** What a build depends on besides its inputs: the compiler's version and the Node.js it targets. */
+/**
+ * What a build depends on besides its inputs: the Node.js it targets, esbuild's version, and how
+ * it is compiled (this file and bundle.ts, so that a change to them is never served old builds).
+ */
 function fingerprint(): string {
+  const own = (file: string) => readFileSync(new URL(file, import.meta.url));
   cachedFingerprint ??= [
-    BUILD_FORMAT,
     process.version,
     (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version: string }).version,
+    hashOf(own('./compile.ts'), own('./bundle.ts')),
   ].join(' ');
   return cachedFingerprint;
 }
