@@ -106,6 +106,9 @@ describe('npm run lesson', () => {
   it('lists the lessons with progress and exits without a menu', () => {
     const result = run('lesson');
     expect(result.stdout).toMatch(/01\s+Echo server/);
+    // Each part under its heading: part 2 from lesson 09 on.
+    expect(result.stdout).toMatch(/Part 1 · [^\n]+\n[^\n]*01\s+Echo server/);
+    expect(result.stdout).toMatch(/08\s+A chat page in the browser\n\nPart 2 · [^\n]+\n[^\n]*09\s+A JSON protocol/);
     expect(result.stdout).toMatch(/Next up: `npm run lesson/);
     expect(result.stdout).not.toMatch(/Which lesson\?/);
     expect(result.status).toBe(0);

@@ -1,12 +1,11 @@
 import type { ServerCheckContext } from '../running/check-context.ts';
-import { scaled, seconds } from '../core/deadlines.ts';
 import { chatText } from '../core/chat-lines.ts';
-import { CheckFailure, explained } from '../core/errors.ts';
+import { explained } from '../core/errors.ts';
 import { explain } from '../core/explanations.ts';
 import type { ServerCheck } from '../running/lesson-definition.ts';
 import type { ScriptedClient } from '../peers/scripted-client.ts';
-import type { Message } from '../peers/scripted-peer.ts';
 import { quoteText } from '../core/transcript.ts';
+import { LOAD_MESSAGES, loadCheckName, runLoad, type LoadProtocol } from './chat-load.ts';
 import type { Served } from './robustness.ts';
 
 /**
@@ -288,127 +287,35 @@ export function servedByChat(options: ChatOptions = {}): Served {
 
 // ---- the load check ----------------------------------------------------------------------
 
-const LOAD_USERS = 50;
-const LOAD_MESSAGES = 10;
-const LOAD_MS = 5_000;
-const LOAD_DELIVERIES = LOAD_USERS * LOAD_MESSAGES * (LOAD_USERS - 1);
-
-/**
- * 50 users each send 10 messages at once; every user must get the other 49 users' 10
- * messages, each sender's in order. Deliveries are counted as they arrive, not kept.
- */
-function loadCheck(options: ChatOptions): ServerCheck {
-  return {
-    id: 'load',
-    needs: ['broadcast', 'not-to-sender', 'sender-order', 'unjoined-silent'],
-    name: `${LOAD_USERS} users each sending ${LOAD_MESSAGES} messages: all ${LOAD_DELIVERIES.toLocaleString('en')} deliveries arrive, in order, within ${seconds(scaled(LOAD_MS))}`,
-    run: async (ctx) => {
-      const names = Array.from({ length: LOAD_USERS }, (_, i) => `User${String(i + 1).padStart(2, '0')}`);
-      // They join all at once, each waiting for its welcome; the notices of one another's
-      // joining reach each user before any chat line (the server sent them before the last
-      // welcome), in numbers that depend on who was first, and are skipped below.
-      ctx.note(`${LOAD_USERS} users join at once; each waits for its welcome.`);
-      const here = chatRoom(ctx, names, options);
-      const users = names.map((name) => here.join(name));
-      await Promise.all(users);
-      const ms = scaled(LOAD_MS);
-      ctx.note(`Every user now sends ${LOAD_MESSAGES} messages at once: ${LOAD_DELIVERIES} deliveries are expected within ${seconds(ms)}.`);
-      const tally = new DeliveryTally(names);
-      const startedAt = performance.now();
-      for (const user of users) for (let n = 1; n <= LOAD_MESSAGES; n++) user.send(loadMessage(n));
-      const receiveAll = async (user: ScriptedClient, receiver: number) => {
-        for (let n = 0; n < LOAD_MESSAGES * (LOAD_USERS - 1); ) {
-          let message: Message;
-          try {
-            message = await user.nextMessage('a chat line', Math.max(0, startedAt + ms - performance.now()));
-          } catch (failure) {
-            // Still open and still running: the deliveries are just not all there in time.
-            if (user.isOpen && ctx.server.running) throw tally.tooSlow(ms);
-            throw failure;
-          }
-          if (tally.isJoinNotice(receiver, message)) continue;
-          tally.record(receiver, message);
-          n++;
-        }
-      };
-      await Promise.all(users.map(receiveAll));
-      ctx.note(`All ${LOAD_DELIVERIES} deliveries arrived in ${Math.round(performance.now() - startedAt)} ms.`);
-    },
-  };
-}
-
-const loadMessage = (n: number) => `message ${n} of ${LOAD_MESSAGES}`;
+const loadLine = (n: number) => `message ${n} of ${LOAD_MESSAGES}`;
 const JOIN_NOTICE = /^\[Server\]: (.*) has joined the chat\.$/;
 const LOAD_LINE = /^\[([^\]]*)\]: message (\d+) of \d+$/;
 
-/** Counts the deliveries of the load check per (receiver, sender), checking each sender's order. */
-class DeliveryTally {
-  private readonly index: Map<string, number>;
-  /** The next message number each receiver expects from each sender, from 1. */
-  private readonly next: Uint8Array;
-  private delivered = 0;
-
-  constructor(private readonly names: string[]) {
-    this.index = new Map(names.map((name, i) => [name, i]));
-    this.next = new Uint8Array(names.length * names.length).fill(1);
-  }
-
-  /** True for the notice of another of the users joining. */
-  isJoinNotice(receiver: number, message: Message): boolean {
-    const about = JOIN_NOTICE.exec(message.text)?.[1];
-    const joiner = about === undefined ? undefined : this.index.get(about);
-    return joiner !== undefined && joiner !== receiver;
-  }
-
-  record(receiver: number, message: Message): void {
-    const to = this.names[receiver]!;
-    if (message.isBinary) throw this.wrong(to, message, explain.binaryReply);
-    const match = LOAD_LINE.exec(message.text);
-    const sender = match ? this.index.get(match[1]!) : undefined;
-    if (!match || sender === undefined) throw this.wrong(to, message);
-    if (sender === receiver) throw this.wrong(to, message, explain.senderInBroadcast(to));
-    const slot = receiver * this.names.length + sender;
-    const number = Number(match[2]);
-    if (number !== this.next[slot]) {
-      throw new CheckFailure(`${to} received ${this.names[sender]}'s message ${number} when its message ${this.next[slot]} was due.`, {
-        expected: `text ${quoteText(chatText.line(this.names[sender]!, loadMessage(this.next[slot]!)))}`,
-        received: `text ${quoteText(message.text)}`,
-        explanation: outOfOrder(this.names[sender]!, loadMessage(this.next[slot]!), loadMessage(number)),
-      });
-    }
-    this.next[slot] = number + 1;
-    this.delivered++;
-  }
-
-  tooSlow(ms: number): CheckFailure {
-    const short: string[] = [];
-    for (const [receiver, name] of this.names.entries()) {
-      let missing = 0;
-      for (let sender = 0; sender < this.names.length; sender++) {
-        if (sender !== receiver) missing += LOAD_MESSAGES + 1 - this.next[receiver * this.names.length + sender]!;
-      }
-      if (missing > 0) short.push(`${name} is missing ${missing}`);
-    }
-    return new CheckFailure(
-      `Only ${this.delivered} of the ${LOAD_DELIVERIES} deliveries arrived within ${seconds(ms)}` +
-        ` (${short.slice(0, 3).join(', ')}${short.length > 3 ? `, and ${short.length - 3} more users are short too` : ''}).`,
-      {
-        expected: `every user receives the ${LOAD_MESSAGES} messages of each of the other ${LOAD_USERS - 1} users`,
-        received: `${this.delivered} deliveries`,
-        explanation:
-          'A chat server passes each message on at once. If it is slow under load, look for work that blocks the event loop ' +
-          '(a busy-wait, synchronous file writes, heavy logging per delivery) or messages dropped on purpose (rate limits).',
-      },
-    );
-  }
-
-  private wrong(to: string, message: Message, explanation?: string): CheckFailure {
-    return new CheckFailure(`${to} received a message that is not one of the other users' chat lines.`, {
-      expected: `a chat line like ${quoteText(chatText.line('User07', loadMessage(1)))}`,
-      received: message.isBinary ? `a binary frame (${message.data.length} bytes)` : `text ${quoteText(message.text)}`,
-      explanation,
-    });
-  }
+/** The load check (chat-load.ts) in this protocol: every user gets the other users' lines, not its own. */
+function loadCheck(options: ChatOptions): ServerCheck {
+  const protocol: LoadProtocol = {
+    join: (ctx, names) => {
+      const room = chatRoom(ctx, names, options);
+      return names.map((name) => room.join(name));
+    },
+    line: loadLine,
+    toSender: false,
+    read: (message) => {
+      if (message.isBinary) return undefined;
+      const joiner = JOIN_NOTICE.exec(message.text)?.[1];
+      if (joiner !== undefined) return { joined: joiner };
+      const line = LOAD_LINE.exec(message.text);
+      return line ? { from: line[1]!, number: Number(line[2]) } : undefined;
+    },
+    describe: ({ from, number }) => `text ${quoteText(chatText.line(from, loadLine(number)))}`,
+    outOfOrder: (from, due, got) => outOfOrder(from, loadLine(due), loadLine(got)),
+  };
+  return {
+    id: 'load',
+    needs: ['broadcast', 'not-to-sender', 'sender-order', 'unjoined-silent'],
+    name: loadCheckName(protocol),
+    run: (ctx) => runLoad(ctx, protocol),
+  };
 }
 
 // ---- explanations ------------------------------------------------------------------------

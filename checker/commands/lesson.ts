@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { colors as pc } from '../terminal/colors.ts';
 import { onePositional, parseCommandArgs } from './args.ts';
-import { findLesson, listLessons, readmeTitle, type LessonInfo } from '../running/lessons.ts';
+import { findLesson, listLessons, PARTS, readmeTitle, type LessonInfo } from '../running/lessons.ts';
 import { displayPath } from '../core/paths.ts';
 import { readProgress } from '../running/progress.ts';
 import { isInteractive } from '../terminal/interactive.ts';
@@ -37,6 +37,8 @@ export function formatLessonList(): string {
   const progress = readProgress().lessons;
   const lines = [pc.bold('WebSocket Workbook'), ''];
   for (const lesson of listLessons()) {
+    const part = PARTS.find((candidate) => candidate.first === lesson.id);
+    if (part) lines.push(`${lines.length > 2 ? '\n' : ''}${pc.bold(part.title)}`);
     const status = progress[lesson.folder]?.status;
     const mark = status === 'passed' ? pc.green('✓ passed     ') : status === 'failed' ? pc.yellow('… in progress') : pc.dim('· not started');
     lines.push(`  ${mark}  ${lesson.id}  ${readmeTitle(lesson)}`);

@@ -76,6 +76,18 @@ export const explain = {
     'Something kept your client from doing that while it waited for the user: a synchronous read of standard input blocks ' +
     'the event loop, and a loop that asks for a line (rl.question()) and then waits for one reply misses messages nobody ' +
     "asked for. Read input with readline's 'line' event and handle messages in their own listener.",
+  jsonParseThrew:
+    'JSON.parse threw on a message that is not JSON, and an exception in a message handler stops the whole server. Call it inside ' +
+    'try/catch, and answer what does not parse with an error ("bad-json").',
+  notJson:
+    'Every message of this protocol is one JSON object in a text frame. Build an object and send JSON.stringify(object), ' +
+    'never text written by hand.',
+  binaryJson:
+    'Your server sent a binary frame. The protocol is JSON in text frames: send the string JSON.stringify(message), ' +
+    'not a Buffer made from it.',
+  jsonTwice:
+    'The message was turned into JSON twice: what arrived is a JSON string holding JSON. Call JSON.stringify once, on the object, ' +
+    'just before sending it.',
 } as const;
 
 /** Names the likely mistake from a crashed program's error output, if it is a known one. */
@@ -88,6 +100,7 @@ export function explainCrash(stderr: string): string | undefined {
     return explain.missingErrorListener;
   }
   if (/WebSocket is not open: readyState [23]/.test(stderr)) return explain.sendToClosed;
+  if (/SyntaxError: .*(JSON|Unexpected (token|end of input))/.test(stderr)) return explain.jsonParseThrew;
   return undefined;
 }
 

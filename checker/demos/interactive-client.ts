@@ -7,6 +7,8 @@ export interface InteractiveClientOptions {
   help?: string;
   /** What a typed line does, for demos that route some lines elsewhere; by default it is sent. */
   onLine?: (line: string, send: (text: string) => void) => void;
+  /** Sees every text message received, for demos that keep track of the conversation. */
+  onMessage?: (text: string) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export function runInteractiveClient(url: string, options: InteractiveClientOpti
       input.prompt();
     });
     ws.on('message', (data, isBinary) => {
+      if (!isBinary) options.onMessage?.(data.toString());
       print(isBinary ? pc.magenta(`[binary, ${(data as Buffer).length} bytes]`) : `${pc.cyan('←')} ${data.toString()}`);
     });
     ws.on('error', (error) => {

@@ -6,6 +6,7 @@ import { CheckFailure, type FailureDetails } from '../core/errors.ts';
 import { explain, explainCrash } from '../core/explanations.ts';
 import { describeExit, type RunningProgram } from '../process/program.ts';
 import { describeFrame, quoteText, type Transcript } from '../core/transcript.ts';
+import { describeJson, describeWanted, jsonMismatch, jsonType, parseJson, type JsonExpectation } from './json-match.ts';
 
 /** One message as it was received. */
 export interface Message {
@@ -33,6 +34,16 @@ export interface ExpectOptions {
    */
   skip?: (message: Message) => boolean;
 }
+
+export interface JsonExpectOptions extends Omit<ExpectOptions, 'explain'> {
+  /** Names a lesson-specific mistake from what arrived instead: its JSON (undefined when it was not JSON) and the frame. */
+  explain?: (value: unknown, message: Message) => string | undefined;
+  /** Passes over JSON messages whose `type` is not the expected one, to wait for the next of that type. */
+  skipOtherTypes?: boolean;
+}
+
+/** An expectation of one protocol message: a JSON object, given partly (see json-match.ts). */
+export type JsonMessageExpectation = { readonly [key: string]: JsonExpectation };
 
 export interface PeerOptions {
   /** This side's name in the transcript: "alice", or "checker" for the scripted server. */
@@ -251,6 +262,23 @@ export class ScriptedPeer implements PromiseLike<void> {
     });
   }
 
+  /**
+   * The next message must be a text frame holding JSON that matches `expected` by value: the
+   * fields given must be there and equal (key order ignored, other fields allowed), arrays
+   * element by element. A failure lists the differences field by field.
+   */
+  expectJson(expected: JsonMessageExpectation, options: JsonExpectOptions = {}): this {
+    return this.step(async () => {
+      await this.receiveJson(expected, options);
+    });
+  }
+
+  /** Waits for every step so far, then for a message as expectJson() does, and returns its JSON. */
+  async nextJson(expected: JsonMessageExpectation = {}, options: JsonExpectOptions = {}): Promise<Record<string, unknown>> {
+    await this;
+    return this.receiveJson(expected, options);
+  }
+
   /** The next message must be a binary frame, with exactly these bytes if given. */
   expectBinary(expected?: Uint8Array): this {
     const description = expected ? describeFrame(Buffer.from(expected), true) : 'a binary frame';
@@ -355,6 +383,32 @@ export class ScriptedPeer implements PromiseLike<void> {
   private socket(): Socket {
     // ws keeps the TCP socket as _socket; raw writes are the only way to break the protocol on purpose.
     return (this.ws as unknown as { _socket: Socket })._socket;
+  }
+
+  private async receiveJson(expected: JsonMessageExpectation, options: JsonExpectOptions): Promise<Record<string, unknown>> {
+    const otherType = (message: Message) => {
+      const type = message.isBinary ? undefined : jsonType(parseJson(message.text));
+      return type !== undefined && type !== expected.type;
+    };
+    const skip = (message: Message) => (options.skip?.(message) ?? false) || (options.skipOtherTypes === true && otherType(message));
+    const wanted = describeWanted(expected);
+    let message: Message;
+    try {
+      message = await this.receive(wanted, { ms: options.ms, skip });
+    } catch (failure) {
+      // Nothing came, or the connection closed: show the whole message that was due.
+      if (failure instanceof CheckFailure && failure.details.expected === wanted) failure.details.expected = describeJson(expected);
+      throw failure;
+    }
+    const value = message.isBinary ? undefined : parseJson(message.text);
+    const mismatch = jsonMismatch(expected, value, message.isBinary);
+    if (!mismatch) return value as Record<string, unknown>;
+    const received = value === undefined ? describeFrame(message.data, message.isBinary) : describeJson(value, 240);
+    throw new CheckFailure(`${this.name} ${mismatch.headline}`, {
+      expected: describeJson(expected),
+      received: mismatch.differences ? `${received}\n${mismatch.differences}` : received,
+      explanation: options.explain?.(value, message) ?? mismatch.explanation,
+    });
   }
 
   private mismatch(message: string, expected: string, received: Message, options: ExpectOptions): CheckFailure {

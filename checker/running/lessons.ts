@@ -33,6 +33,12 @@ export interface Lesson extends LessonInfo {
 
 const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
+/** The workbook's parts, each from its first lesson on, for the list of lessons. */
+export const PARTS = [
+  { first: '01', title: 'Part 1 · A chat that works' },
+  { first: '09', title: 'Part 2 · Real-time systems for real' },
+] as const;
+
 export function listLessons(): LessonInfo[] {
   return readdirSync(lessonsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && FOLDER.test(entry.name))
