@@ -7,3 +7,7 @@ export * from './json-chat.ts';
 export * from './json-protocol.ts';
 export * from './replies.ts';
 export * from './robustness.ts';
+export * from './frame-cases.ts';
+export * from './handshake-cases.ts';
+export * from './no-library.ts';
+export * from './real-clients.ts';

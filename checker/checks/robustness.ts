@@ -25,7 +25,9 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
       run: async (ctx) => {
         const carol = served.open(ctx, 'carol');
         const alice = served.open(ctx, 'alice');
-        await Promise.all([carol, alice.close(1000)]);
+        // Both are served before alice leaves: what fails after, fails because she left.
+        await Promise.all([carol, alice]);
+        await alice.close(1000);
         await survived(ctx, served, carol, 'closed its connection', explain.crashOnDisconnect);
       },
     },
@@ -35,7 +37,8 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
       run: async (ctx) => {
         const carol = served.open(ctx, 'carol');
         const alice = served.open(ctx, 'alice');
-        await Promise.all([carol, alice.drop()]);
+        await Promise.all([carol, alice]);
+        await alice.drop();
         await survived(ctx, served, carol, 'dropped its connection', explain.crashOnDisconnect);
       },
     },
@@ -53,6 +56,27 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
     },
   ];
   return checks.map((check) => ({ ...check, needs }));
+}
+
+/**
+ * For a server that owns its TCP sockets (no ws in between): a client whose connection is reset
+ * (a TCP RST, as from a machine that lost its network mid-connection) must not stop the server.
+ * Node.js reports a reset as an 'error' event on the socket.
+ */
+export function connectionResetCheck(served: Served, needs: string[] = []): ServerCheck {
+  return {
+    id: 'connection-reset',
+    name: "keeps serving after a client's connection is reset (needs an 'error' listener on the socket)",
+    needs,
+    run: async (ctx) => {
+      const carol = served.open(ctx, 'carol');
+      await carol;
+      const mallory = await ctx.rawConnect('mallory');
+      await mallory.openWebSocket();
+      mallory.reset();
+      await survived(ctx, served, carol, 'reset its connection', explain.socketErrorListener);
+    },
+  };
 }
 
 /** After one client misbehaved or left: a new client and an old one are both still served. */

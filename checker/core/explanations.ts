@@ -10,6 +10,10 @@ export const explain = {
   missingErrorListener:
     "A client sent a broken frame, ws reported it as an 'error' event on that connection, and with no 'error' listener " +
     "Node.js stops the whole program. Add socket.on('error', ...) to every connection (log it; ws closes that connection for you).",
+  socketErrorListener:
+    "A client's connection was reset, and Node.js reported it as an 'error' event on that socket; with no listener for it, " +
+    "Node.js stops the whole program. In the 'upgrade' handler, add socket.on('error', (error) => console.error(error.message)) " +
+    'before anything else: a connection can fail at any moment.',
   crashOnDisconnect:
     'Your server stopped when a client disconnected. Clients leave at any moment; the close handler must only tidy up ' +
     "(remove the client from your collection) and must not throw. Also make sure every connection has an 'error' listener.",

@@ -25,8 +25,31 @@ export class Transcript {
   private tail: TranscriptEntry[] = [];
   private omitted = 0;
 
+  /** Milliseconds since the transcript started: the clock of its entries, for checks that measure time. */
+  now(): number {
+    return performance.now() - this.startedAt;
+  }
+
   add(actor: string, kind: TranscriptKind, text: string): void {
-    const entry: TranscriptEntry = { at: Math.round(performance.now() - this.startedAt), actor, kind, text };
+    this.push({ at: Math.round(this.now()), actor, kind, text });
+  }
+
+  /**
+   * Adds the entries of a transcript that was kept apart (one case among several run at once),
+   * timed from this transcript's start.
+   */
+  adopt(other: Transcript): void {
+    const offset = Math.round(other.startedAt - this.startedAt);
+    const adopted = other.entries().map((entry) => ({ ...entry, at: entry.at + offset }));
+    // A stable sort keeps the order of entries made in the same millisecond.
+    const merged = [...this.entries(), ...adopted].sort((a, b) => a.at - b.at);
+    this.head.length = 0;
+    this.tail = [];
+    this.omitted = 0;
+    for (const entry of merged) this.push(entry);
+  }
+
+  private push(entry: TranscriptEntry): void {
     if (this.head.length < HEAD) {
       this.head.push(entry);
       return;

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -126,6 +128,7 @@ export async function withBrowserPages<T>(transcript: Transcript, body: (pages: 
 
 export class BrowserPages {
   private readonly opened: WatchedPage[] = [];
+  private readonly servers: Server[] = [];
 
   constructor(
     private readonly context: BrowserContext,
@@ -143,6 +146,20 @@ export class BrowserPages {
     this.opened.push(watched);
     await watched.load(url);
     return watched;
+  }
+
+  /**
+   * Opens an empty page served by the checker on loopback, for a check that runs a script of
+   * its own in a page. Unlike about:blank, a page that came from a loopback address may open
+   * connections to loopback (Chromium's local network access checks).
+   */
+  async openBlank(name: string): Promise<WatchedPage> {
+    const server = createServer((_, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>checker</title>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.servers.push(server);
+    const { port } = server.address() as AddressInfo;
+    this.transcript.add(`${name} (page)`, 'note', `an empty page from the checker's own web server on port ${port}`);
+    return this.open(name, `http://127.0.0.1:${port}/`);
   }
 
   /**
@@ -164,6 +181,7 @@ export class BrowserPages {
         }
       }),
     );
+    for (const server of this.servers.splice(0)) server.close();
   }
 }
 

@@ -11,7 +11,7 @@ export interface ScriptedClientOptions {
   url: string;
   transcript: Transcript;
   program?: RunningProgram;
-  /** Extra options for the ws client (headers, origin…). */
+  /** Extra options for the ws client (headers, origin…). With `autoPong: false` the client answers pings by hand (answerPings). */
   wsOptions?: ClientOptions;
 }
 
@@ -27,7 +27,13 @@ export class ScriptedClient extends ScriptedPeer {
 
   constructor(options: ScriptedClientOptions) {
     const ws = new WebSocket(options.url, { perMessageDeflate: false, handshakeTimeout: deadline('reply'), ...options.wsOptions });
-    super(ws, { name: options.name, peerName: 'server', transcript: options.transcript, program: options.program });
+    super(ws, {
+      name: options.name,
+      peerName: 'server',
+      transcript: options.transcript,
+      program: options.program,
+      pongsByHand: options.wsOptions?.autoPong === false,
+    });
     ws.on('error', (error) => {
       this.openError ??= error;
     });

@@ -72,12 +72,12 @@ function killEverythingNow(): void {
   liveGroups.clear();
   // A killed process ends when the kernel next runs it, a moment later (longer on a busy
   // machine): the checker exits once it has, so that nothing it started outlives it.
-  waitUntilGone(groups, KILLED_GONE_MS);
+  blockUntilGone(groups, KILLED_GONE_MS);
   removeTempPaths();
 }
 
 /** Blocks (this runs as the process exits, when nothing can be awaited) until no group is alive, or `ms` have passed. */
-function waitUntilGone(groups: number[], ms: number): void {
+function blockUntilGone(groups: number[], ms: number): void {
   const until = performance.now() + ms;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   while (groups.some(groupAlive) && performance.now() < until) Atomics.wait(pause, 0, 0, 5);

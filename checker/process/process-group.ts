@@ -113,10 +113,11 @@ export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
 }
 
 /**
- * Polls until no process of the group runs. A group that is gone is seen with one system call;
- * /proc is read only once the group has been slow to go (a few of its zombies may stay).
+ * Polls until no process of the group runs, for up to `ms`; true when none is left. A group
+ * that is gone is seen with one system call; /proc is read only once the group has been slow
+ * to go (a few of its zombies may stay).
  */
-async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
+export async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
   const startedAt = performance.now();
   let pause = 2;
   while (groupExists(pgid)) {

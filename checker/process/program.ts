@@ -3,10 +3,11 @@ import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
 import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
 import { OutputCapture } from './output-capture.ts';
 import { CompileError } from './bundle.ts';
 import { compileProgram, type CompiledProgram } from './compile.ts';
-import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
+import { groupAlive, groupExiting, signalGroup, stopGroup, waitUntilGone } from './process-group.ts';
 import type { Transcript } from '../core/transcript.ts';
 
 /** What plays the learner's part: a TypeScript file, or any shell command (`--server "python3 echo.py"`). */
@@ -28,6 +29,12 @@ export async function prepareProgram(source: ProgramSource): Promise<StartablePr
     throw error;
   }
 }
+
+/**
+ * Environment variables for the learner's program, on top of the PORT (or WS_URL) every run
+ * gets: a lesson's tunables, such as a short HEARTBEAT_MS, so that its checks take a second.
+ */
+export type Environment = Readonly<Record<string, string>>;
 
 export interface ExitInfo {
   code: number | null;
@@ -63,7 +70,13 @@ export class RunningProgram {
   private readonly keptLines: OutputLine[] = [];
   private lineWaiters = new Set<() => void>();
 
-  private constructor(child: ChildProcess, label: string) {
+  private constructor(
+    child: ChildProcess,
+    label: string,
+    /** What was started, and the folder it was started in (for checks that read the program's files). */
+    readonly source: ProgramSource,
+    readonly cwd: string,
+  ) {
     this.child = child;
     this.label = label;
     // No pid means the spawn itself failed ('error' follows); there is no group to track.
@@ -98,7 +111,7 @@ export class RunningProgram {
   /** Called with every line the program prints (the demo shows them to the learner). */
   onOutput: ((line: OutputLine) => void) | undefined;
 
-  static start(program: StartableProgram, options: { env: Record<string, string>; cwd: string; label?: string }): RunningProgram {
+  static start(program: StartableProgram, options: { env: Environment; cwd: string; label?: string }): RunningProgram {
     const [command, args] =
       program.kind === 'compiled'
         ? [process.execPath, ['--enable-source-maps', program.script]]
@@ -109,7 +122,8 @@ export class RunningProgram {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    return new RunningProgram(child, options.label ?? 'program');
+    const source: ProgramSource = program.kind === 'compiled' ? { kind: 'file', file: program.file } : program;
+    return new RunningProgram(child, options.label ?? 'program', source, options.cwd);
   }
 
   static cwdFor(source: ProgramSource, fallback: string): string {
@@ -195,6 +209,19 @@ export class RunningProgram {
     await settlesWithin(this.exited, ms);
   }
 
+  /**
+   * Once the program has exited: the failure that says so ("your server stopped ... while alice
+   * was connected"), with its output and the mistake its error names, else `fallback`.
+   * Undefined while it runs.
+   */
+  stoppedFailure(during: string, fallback?: string): CheckFailure | undefined {
+    if (this.running || !this.exitInfo) return undefined;
+    return new CheckFailure(`Your ${this.label} stopped (it exited ${describeExit(this.exitInfo)}) ${during}.`, {
+      received: this.outputSummary(),
+      explanation: explainCrash(this.stderr.text()) ?? fallback,
+    });
+  }
+
   /** A short account of what the program printed, for failure messages. */
   outputSummary(): string {
     const out = this.stdout.tail(6);
@@ -203,6 +230,21 @@ export class RunningProgram {
     if (out) parts.push(`stdout:\n${indent(out)}`);
     if (err) parts.push(`stderr:\n${indent(err)}`);
     return parts.length > 0 ? parts.join('\n') : 'no output at all';
+  }
+
+  /**
+   * Waits up to `ms` for every process of the program to be gone, a shell that ran it included;
+   * true when none is left. How a check sees a program end by itself after a signal, whatever
+   * wraps it (a shell, npx, tsx), since the signal reaches the wrappers too.
+   */
+  allGone(ms: number): Promise<boolean> {
+    return waitUntilGone(this.pid, ms);
+  }
+
+  /** Sends `signal` to the program and everything it started, and returns at once. */
+  signal(signal: NodeJS.Signals): void {
+    this.transcript?.add(this.label, 'note', `sent ${signal}`);
+    signalGroup(this.pid, signal);
   }
 
   /** Stops the program and everything it started. Resolves when no process of it is left. */

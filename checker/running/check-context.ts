@@ -1,7 +1,8 @@
 import { CheckFailure } from '../core/errors.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
-import { RunningProgram, type StartableProgram } from '../process/program.ts';
+import { RunningProgram, type Environment, type StartableProgram } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
+import { RawPeer } from '../peers/raw-peer.ts';
 import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
 import type { Transcript } from '../core/transcript.ts';
@@ -13,6 +14,7 @@ import type { ClientOptions } from 'ws';
  */
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
+  private readonly rawPeers: RawPeer[] = [];
   private disposed = false;
 
   constructor(
@@ -38,18 +40,34 @@ export class ServerCheckContext {
     return this.host === '::1' ? '[::1]' : this.host;
   }
 
-  /** Opens a scripted client named `name` (as it appears in the transcript). */
-  connect(name: string, options: { path?: string; wsOptions?: ClientOptions } = {}): ScriptedClient {
+  /**
+   * Opens a scripted client named `name` (as it appears in the transcript). With
+   * `autoPong: false` it answers the server's pings by hand, and can stop (answerPings).
+   */
+  connect(name: string, options: { path?: string; wsOptions?: ClientOptions; autoPong?: boolean } = {}): ScriptedClient {
     assertNotEnded(this.disposed);
     const client = new ScriptedClient({
       name,
       url: `${this.url}${options.path ?? '/'}`,
       transcript: this.transcript,
       program: this.server,
-      wsOptions: options.wsOptions,
+      wsOptions: options.autoPong === undefined ? options.wsOptions : { ...options.wsOptions, autoPong: options.autoPong },
     });
     this.clients.push(client);
     return client;
+  }
+
+  /**
+   * Opens a TCP connection named `name` for a client that speaks WebSocket by hand (the lessons
+   * where the learner writes the protocol). It records into `transcript`: the check's, or one of
+   * its own for a case run beside others.
+   */
+  async rawConnect(name: string, transcript = this.transcript): Promise<RawPeer> {
+    assertNotEnded(this.disposed);
+    const peer = await RawPeer.connect({ name, host: this.host, port: this.port, transcript, program: this.server });
+    this.rawPeers.push(peer);
+    if (this.disposed) peer.destroy();
+    return peer;
   }
 
   /** Writes a note into the transcript, to explain a step of the check. */
@@ -57,7 +75,7 @@ export class ServerCheckContext {
     this.transcript.add('checker', 'note', text);
   }
 
-  /** True once the check has stopped the server on purpose with stopServer(). */
+  /** True once the check has stopped the server on purpose, with stopServer() or signalServer(). */
   serverStoppedByCheck = false;
 
   /**
@@ -69,6 +87,18 @@ export class ServerCheckContext {
     this.serverStoppedByCheck = true;
     this.note('the checker stops your server, as when it crashes or is shut down');
     await this.server.stop();
+  }
+
+  /**
+   * Sends `signal` to the learner's server (its process group, as a terminal or a service
+   * manager does) and returns at once: for checks of how a server shuts itself down, which
+   * watch its clients and `server.allGone()`. As with stopServer(), the check is not failed for
+   * the server having stopped, a later check gets a new one, and what is left is stopped.
+   */
+  signalServer(signal: NodeJS.Signals): void {
+    this.serverStoppedByCheck = true;
+    this.note(`the checker sends ${signal} to your server, as a service manager does to stop it`);
+    this.server.signal(signal);
   }
 
   /**
@@ -92,6 +122,7 @@ export class ServerCheckContext {
   dispose(): void {
     this.disposed = true;
     for (const client of this.clients) client.terminate();
+    for (const peer of this.rawPeers) peer.destroy();
   }
 }
 
@@ -109,6 +140,8 @@ export class ClientCheckContext {
     private readonly startable: StartableProgram,
     private readonly cwd: string,
     readonly transcript: Transcript,
+    /** The lesson's and the check's environment, for every launch. */
+    private readonly env: Environment = {},
   ) {}
 
   /** Starts a scripted WebSocket server on loopback for the learner's client to connect to. */
@@ -120,10 +153,10 @@ export class ClientCheckContext {
     return server;
   }
 
-  /** Starts the learner's client with WS_URL set to `url` (and any extra environment). */
-  launch(url: string, env: Record<string, string> = {}): RunningProgram {
+  /** Starts the learner's client with WS_URL set to `url`, the lesson's and the check's environment, and any extra. */
+  launch(url: string, env: Environment = {}): RunningProgram {
     assertNotEnded(this.disposed);
-    const program = RunningProgram.start(this.startable, { env: { WS_URL: url, ...env }, cwd: this.cwd, label: 'client' });
+    const program = RunningProgram.start(this.startable, { env: { WS_URL: url, ...this.env, ...env }, cwd: this.cwd, label: 'client' });
     program.transcript = this.transcript;
     this.programs.push(program);
     for (const server of this.servers) server.program ??= program;

@@ -1,3 +1,4 @@
+import type { Environment } from '../process/program.ts';
 import type { ClientCheckContext, ServerCheckContext } from './check-context.ts';
 
 /**
@@ -16,6 +17,12 @@ interface CheckBase {
    * so: "replies to a message" failing makes twenty more failures about replies only noise.
    */
   needs?: string[];
+  /**
+   * Environment for this check's runs of the learner's program, on top of the lesson's `env`.
+   * A server check with an env of its own runs on a server of its own, started with it (ahead
+   * of time, as a fresh check's server is); a client check's launches get it.
+   */
+  env?: Environment;
 }
 
 export interface ServerCheck extends CheckBase {
@@ -24,6 +31,13 @@ export interface ServerCheck extends CheckBase {
    * process of its own, or, for the lesson's first check, the lesson's server itself.
    */
   fresh?: boolean;
+  /**
+   * Runs at the same time as the lesson's other checks, not after the check before it, on a
+   * server of its own started with the lesson's first one: for checks that spend their time
+   * waiting for the learner's timers (a heartbeat watched over ten intervals), which would
+   * otherwise add up. It waits for the checks it `needs`; its result is reported in its place.
+   */
+  concurrent?: boolean;
   run(ctx: ServerCheckContext): Promise<void>;
 }
 
@@ -48,6 +62,12 @@ interface LessonBase {
    * interactive client connected to it) does not suit the lesson. Returns the exit status.
    */
   demo?: (port: number) => Promise<number>;
+  /**
+   * Environment for every run of the learner's program in this lesson's checks (not the demo),
+   * on top of PORT or WS_URL. A check's own `env` adds to it. The server `npm run check -- N`
+   * starts before the lesson is loaded has none, so a lesson with an env starts its own.
+   */
+  env?: Environment;
 }
 
 export interface ServerLesson extends LessonBase {

@@ -4,7 +4,7 @@ import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure, CheckSkipped, describeError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import type { ClientLesson, ServerLesson } from './lesson-definition.ts';
+import type { ClientLesson, ServerCheck, ServerLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
 import { describeExit, prepareProgram, RunningProgram, type ProgramSource, type StartableProgram } from '../process/program.ts';
@@ -24,9 +24,10 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
   const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
-  // A server started early (by the check command, while the checker loaded) serves only if it runs this very program.
+  // A server started early (by the check command, while the checker loaded) serves only if it
+  // runs this very program, in the lesson's environment.
   let early = options.early;
-  if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source))) {
+  if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source, definition.env))) {
     await early.stop();
     early = undefined;
   }
@@ -48,81 +49,141 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
 }
 
 async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, early?: PendingServer): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  const fresh = new FreshServers(lesson.checks, () => new PendingServer(source, cwd));
-  const first = early ?? new PendingServer(source, cwd);
+  const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...lesson.env, ...check?.env } });
+  const first = early ?? startServer();
+  // Concurrent checks' servers start with the lesson's first one: their checks mostly wait.
+  const concurrent = new Map(lesson.checks.filter((check) => check.concurrent).map((check) => [check, startServer(check)]));
+  const fresh = new FreshServers(lesson.checks, startServer);
+  const results = new Results();
   let shared: LearnerServer | undefined;
   try {
-    results.push(
-      await timed(
-        STARTS_CHECK,
-        first.transcript,
-        async (signal) => {
-          shared = await first.whenReady(signal);
-        },
-        first.startedAt,
-      ),
+    const started = await timed(
+      STARTS_CHECK,
+      first.transcript,
+      async (signal) => {
+        shared = await first.whenReady(signal);
+      },
+      first.startedAt,
     );
-    if (!shared) {
-      for (const check of lesson.checks) results.push(skipped(check, 'Not run: your server did not start (see the first check).'));
-      return results;
-    }
+    if (!shared) return [started, ...lesson.checks.map((check) => skipped(check, 'Not run: your server did not start (see the first check).'))];
+    for (const [check, server] of concurrent) results.add(check, runConcurrently(check, server, results));
     // Servers are started ahead only for a program that has shown it starts.
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
-      const blocker = unmetNeed(check, results);
+      if (check.concurrent) continue;
+      const blocker = await results.unmetNeed(check);
       if (blocker) {
         await fresh.discard(index);
+        results.add(check, blocker);
         fresh.prepareAfter(index, results);
-        results.push(blocker);
         continue;
       }
       const own = needsOwnServer(check, index) ? fresh.take(index) : undefined;
       fresh.prepareAfter(index, results);
       const transcript = own?.transcript ?? new Transcript();
-      results.push(
-        await timed(check, transcript, async (signal) => {
-          // A server that stopped during an earlier check is replaced, so checks stay independent.
-          if (!own && !shared!.program.running) {
-            await shared!.stop();
-            shared = await startLearnerServer(source, { cwd, transcript, signal });
-          }
-          const server = own ? await own.whenReady(signal) : shared!;
-          server.program.transcript = transcript;
-          const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
-          // Out of time: the check's clients close, so its steps end now, and its server stops,
-          // so the next check gets a fresh one rather than one still busy with this check.
-          const abandon = () => {
-            ctx.dispose();
-            void server.stop();
-          };
-          signal.addEventListener('abort', abandon);
-          try {
-            await check.run(ctx);
-            if (!server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
-          } finally {
-            signal.removeEventListener('abort', abandon);
-            ctx.dispose();
-          }
-        }),
-      );
+      const result = timed(check, transcript, async (signal) => {
+        // A server that stopped during an earlier check is replaced, so checks stay independent.
+        if (!own && !shared!.program.running) {
+          await shared!.stop();
+          shared = await startLearnerServer(source, { cwd, env: lesson.env, transcript, signal });
+        }
+        await runAgainst(check, own ? await own.whenReady(signal) : shared!, transcript, signal);
+      });
+      results.add(check, result);
+      await result;
       // Stopped before the next check begins: nothing of this check runs during the next one.
       await own?.stop();
     }
+    return [started, ...(await results.inOrder(lesson.checks))];
   } finally {
     // The shared server is the first one, or the one that replaced it (which stopped it).
-    await Promise.all([fresh.stop(), shared?.stop() ?? first.stop()]);
+    await Promise.all([fresh.stop(), shared?.stop() ?? first.stop(), ...[...concurrent.values()].map((server) => server.stop())]);
   }
-  return results;
+}
+
+/** Runs a concurrent check on its own server, once the checks it needs have passed. */
+async function runConcurrently(check: ServerCheck, server: PendingServer, results: Results): Promise<CheckResult> {
+  try {
+    const blocker = await results.unmetNeed(check);
+    if (blocker) return blocker;
+    return await timed(check, server.transcript, async (signal) => runAgainst(check, await server.whenReady(signal), server.transcript, signal));
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs one check against a running server: a failure when the server stops, unless the check stopped it. */
+async function runAgainst(check: ServerCheck, server: LearnerServer, transcript: Transcript, signal: AbortSignal): Promise<void> {
+  server.program.transcript = transcript;
+  const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
+  // Out of time: the check's clients close, so its steps end now, and its server stops,
+  // so the next check gets a fresh one rather than one still busy with this check.
+  const abandon = () => {
+    ctx.dispose();
+    void server.stop();
+  };
+  signal.addEventListener('abort', abandon);
+  try {
+    await check.run(ctx);
+    if (!server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
+  } finally {
+    signal.removeEventListener('abort', abandon);
+    ctx.dispose();
+    // A server the check stopped on purpose may still be on its way out: the next check gets a new one.
+    if (ctx.serverStoppedByCheck) await server.stop();
+  }
 }
 
 /**
- * Whether a check gets a server process of its own. A fresh check does, unless it is the
- * lesson's first: the lesson's server has then served no check yet (only the probe that saw
- * it listening, which opened no WebSocket), so it is as fresh as a new one.
+ * The results of a lesson's checks as they come, by check id. Concurrent checks finish in any
+ * order, so a check that needs another waits for that one's result, even one not begun yet.
  */
-function needsOwnServer(check: ServerLesson['checks'][number], index: number): boolean {
-  return check.fresh === true && index > 0;
+class Results {
+  private readonly promised = new Map<string, { result: Promise<CheckResult>; settle: (result: CheckResult) => void }>();
+  private readonly settled = new Map<string, CheckResult>();
+
+  add(check: { id: string }, result: CheckResult | Promise<CheckResult>): void {
+    void Promise.resolve(result).then((done) => {
+      this.settled.set(check.id, done);
+      this.entry(check.id).settle(done);
+    });
+  }
+
+  /** Waits for the checks `check` needs; a skipped result when one did not pass, else undefined. */
+  async unmetNeed(check: Needing): Promise<CheckResult | undefined> {
+    await Promise.all((check.needs ?? []).map((id) => this.entry(id).result));
+    return this.knownUnmet(check);
+  }
+
+  /** A skipped result when a check `check` needs has already failed or been skipped. */
+  knownUnmet(check: Needing): CheckResult | undefined {
+    return unmetNeed(check, [...this.settled.values()]);
+  }
+
+  inOrder(checks: Needing[]): Promise<CheckResult[]> {
+    return Promise.all(checks.map((check) => this.entry(check.id).result));
+  }
+
+  private entry(id: string): { result: Promise<CheckResult>; settle: (result: CheckResult) => void } {
+    let entry = this.promised.get(id);
+    if (!entry) {
+      let settle!: (result: CheckResult) => void;
+      const result = new Promise<CheckResult>((resolve) => (settle = resolve));
+      entry = { result, settle };
+      this.promised.set(id, entry);
+    }
+    return entry;
+  }
+}
+
+/**
+ * Whether a check that is not concurrent gets a server process of its own. One with an
+ * environment of its own does. A fresh check does too, unless it is the lesson's first: the
+ * lesson's server has then served no check yet (only the probe that saw it listening, which
+ * opened no WebSocket), so it is as fresh as a new one.
+ */
+function needsOwnServer(check: ServerCheck, index: number): boolean {
+  return !check.concurrent && (check.env !== undefined || (check.fresh === true && index > 0));
 }
 
 /**
@@ -133,28 +194,29 @@ function needsOwnServer(check: ServerLesson['checks'][number], index: number): b
 const FRESH_AHEAD = 1;
 
 /**
- * The servers of fresh checks, started while the checks before them run: those of the next
- * FRESH_AHEAD fresh checks after the current one that are not already bound to be skipped.
+ * The servers of the checks that need one of their own (fresh, or with an environment of their
+ * own), started while the checks before them run: those of the next FRESH_AHEAD such checks
+ * after the current one that are not already bound to be skipped.
  */
 class FreshServers {
   private readonly ahead = new Map<number, PendingServer>();
 
   constructor(
-    private readonly checks: ServerLesson['checks'],
-    private readonly start: () => PendingServer,
+    private readonly checks: ServerCheck[],
+    private readonly start: (check: ServerCheck) => PendingServer,
   ) {}
 
   /** Makes sure the servers of the next fresh checks after check `index` are starting. */
-  prepareAfter(index: number, results: CheckResult[]): void {
+  prepareAfter(index: number, results: Results): void {
     for (const [i, check] of this.checks.entries()) {
       if (this.ahead.size >= FRESH_AHEAD) return;
-      if (i > index && needsOwnServer(check, i) && !this.ahead.has(i) && !unmetNeed(check, results)) this.ahead.set(i, this.start());
+      if (i > index && needsOwnServer(check, i) && !this.ahead.has(i) && !results.knownUnmet(check)) this.ahead.set(i, this.start(check));
     }
   }
 
   /** The server for fresh check `index`: the one started ahead for it, or else a new one. */
   take(index: number): PendingServer {
-    const server = this.ahead.get(index) ?? this.start();
+    const server = this.ahead.get(index) ?? this.start(this.checks[index]!);
     this.ahead.delete(index);
     return server;
   }
@@ -198,7 +260,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
         results.push(blocker);
         continue;
       }
-      const ctx = continued ?? new ClientCheckContext(program, cwd, new Transcript());
+      const ctx = continued ?? new ClientCheckContext(program, cwd, new Transcript(), { ...lesson.env, ...check.env });
       if (continued) ctx.note('the next check starts here, on the same run of your client');
       const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
@@ -276,7 +338,10 @@ async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> 
 }
 
 /** A skipped result when a check this one needs did not pass, else undefined. */
-function unmetNeed(check: { id: string; name: string; needs?: string[] }, earlier: CheckResult[]): CheckResult | undefined {
+/** A check, as far as its needs go. */
+type Needing = { id: string; name: string; needs?: string[] };
+
+function unmetNeed(check: Needing, earlier: CheckResult[]): CheckResult | undefined {
   const unmet = earlier.find((result) => check.needs?.includes(result.id) && result.status !== 'passed');
   if (!unmet) return undefined;
   // A check that could not run here (no browser, say) passes its reason on to those that need it.

@@ -1,0 +1,13 @@
+// mutant: stops the whole server once a client has said goodbye ("that client is done, so are we")
+// fails: clean-disconnect
+// message: /stopped after a client closed its connection/
+// passes: accept, hello
+import type { Duplex } from 'node:stream';
+import { reference, serve } from './_handshake.ts';
+
+serve({
+  answerClose: (socket: Duplex, chunk: Buffer) => {
+    reference.answerClose(socket, chunk);
+    socket.on('close', () => process.exit(0));
+  },
+});
