@@ -4,8 +4,8 @@ import { exitWhenWritten, toleratePipesClosedByReader } from './terminal/exit-wh
 
 /**
  * The workbook's command line: `npm run <command> -- [arguments]` runs
- * `node --import tsx checker/cli.ts <command> [arguments]`. Each command lives in
- * checker/commands/ and returns its exit status: 0 all passed, 1 something failed, 2 usage.
+ * `node checker/start.mjs <command> [arguments]`, which runs this file's build. Each command
+ * lives in checker/commands/ and returns its exit status: 0 all passed, 1 something failed, 2 usage.
  */
 const commands: Record<string, () => Promise<{ default: (args: string[]) => Promise<number> }>> = {
   lesson: () => import('./commands/lesson.ts'),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { colors as pc } from '../terminal/colors.ts';
 import { findLesson, listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
-import { RunningProgram, type Environment } from '../process/program.ts';
+import { prepareProgram, RunningProgram, type Environment } from '../process/program.ts';
 import { waitUntilListening } from '../process/readiness.ts';
 import { CheckFailure, describeError } from '../core/errors.ts';
 
@@ -14,7 +14,8 @@ async function startReferenceServer(lessonQuery: string, port: number, options: 
   const lesson = await loadLesson(findLesson(lessonQuery));
   const demoLesson = options.demoLesson ?? lessonQuery;
   const env = { ...options.env, PORT: String(port) };
-  const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env, cwd: lesson.solutionDir, label: 'server' });
+  const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
+  const program = RunningProgram.start(solution, { env, cwd: lesson.solutionDir, label: 'server' });
   program.onOutput = (line) => console.log(pc.dim(`  server │ ${line.text}`));
   try {
     await waitUntilListening(program, port);
@@ -66,8 +67,9 @@ export async function withReferenceServer(
  * `typing`, the lines typed here go to its standard input, and Ctrl-D ends that input. (The
  * program runs in its own process group, which may not read the terminal itself.)
  */
-function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): RunningProgram {
-  const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
+async function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): Promise<RunningProgram> {
+  const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
+  const program = RunningProgram.start(solution, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
   program.onOutput = (line) => (line.stream === 'stdout' ? console.log(line.text) : console.error(line.text));
   if (options.typing) {
     const typed = createInterface({ input: process.stdin, terminal: false });
@@ -99,7 +101,7 @@ export async function runClientDemo(options: { client: string; server: string; p
     options.port,
     async () => {
       if (options.intro) console.log(pc.dim(options.intro));
-      const exit = await startReferenceClient(client, url, { typing: options.typing }).exited;
+      const exit = await (await startReferenceClient(client, url, { typing: options.typing })).exited;
       return exit.code ?? 1;
     },
     { demoLesson: client.id },

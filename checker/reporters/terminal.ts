@@ -32,7 +32,8 @@ function caughtBy(tests: string[]): string {
 }
 
 function formatFailure(check: CheckResult): string[] {
-  const lines = [pc.red(check.message)];
+  // A message may span lines (a code frame): each is indented like the rest of the failure.
+  const lines = check.message.split('\n').map((line) => pc.red(line));
   const { expected, received, explanation } = check.details ?? {};
   if (expected !== undefined) lines.push(`${pc.dim('expected:')} ${expected}`);
   if (received !== undefined) lines.push(...labelled('received:', received));

@@ -1,7 +1,7 @@
 import { CheckFailure } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
-import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
+import { prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
 import { RawPeer } from '../peers/raw-peer.ts';
 import { ScriptedClient } from '../peers/scripted-client.ts';
@@ -139,9 +139,10 @@ export class ServerCheckContext {
    */
   async launch(label: string, env: Environment = {}): Promise<RunningProgram> {
     assertNotEnded(this.disposed);
+    const startable = await prepareProgram(this.launcher.source);
     const port = await allocatePort();
     this.unusedPorts.push(port);
-    const program = RunningProgram.start(this.launcher.source, { env: { PORT: String(port), ...this.launcher.env, ...env }, cwd: this.launcher.cwd, label });
+    const program = RunningProgram.start(startable, { env: { PORT: String(port), ...this.launcher.env, ...env }, cwd: this.launcher.cwd, label });
     program.transcript = this.transcript;
     this.launched.push(program);
     return program;
@@ -262,7 +263,7 @@ export class ClientCheckContext {
   private disposed = false;
 
   constructor(
-    private readonly source: ProgramSource,
+    private readonly startable: StartableProgram,
     private readonly cwd: string,
     readonly transcript: Transcript,
     /** The lesson's and the check's environment, for every launch. */
@@ -281,7 +282,7 @@ export class ClientCheckContext {
   /** Starts the learner's client with WS_URL set to `url`, the lesson's and the check's environment, and any extra. */
   launch(url: string, env: Environment = {}): RunningProgram {
     assertNotEnded(this.disposed);
-    const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...this.env, ...env }, cwd: this.cwd, label: 'client' });
+    const program = RunningProgram.start(this.startable, { env: { WS_URL: url, ...this.env, ...env }, cwd: this.cwd, label: 'client' });
     program.transcript = this.transcript;
     this.programs.push(program);
     for (const server of this.servers) server.program ??= program;

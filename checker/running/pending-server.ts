@@ -4,9 +4,10 @@ import { Transcript } from '../core/transcript.ts';
 
 /**
  * A learner's server started ahead of the check that will use it. A new process takes about
- * a quarter of a second to load Node.js and tsx; started early, that time overlaps with the
- * check before it (or with the checker's own start) instead of adding to it. The server is
- * still a fresh process that nothing has talked to when the check takes it.
+ * a tenth of a second to start (the first start of a changed file also compiles it); started
+ * early, that time overlaps with the check before it (or with the checker's own start) instead
+ * of adding to it. The server is still a fresh process that nothing has talked to when the
+ * check takes it.
  */
 export class PendingServer {
   /** The transcript of the check that takes this server: its start is part of that check. */

@@ -8,7 +8,7 @@ import { startLearnerServer, type LearnerServer } from './learner-server.ts';
 import type { ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
-import { describeExit, RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
+import { describeExit, prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
 import { findRedisServer, startRedisServer, type RedisServer } from '../process/redis-server.ts';
 import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
 import { boundedResult } from './bounded-result.ts';
@@ -266,7 +266,7 @@ function needsOwnServer(check: ServerCheck, index: number): boolean {
 /**
  * How many fresh checks ahead have their server starting. Measured on two cores, a lesson of
  * nine fresh checks: one ahead took 2.7 s instead of 3.4 s; two or three ahead were no faster
- * (starting Node.js with tsx is processor work, and the processor is then the limit).
+ * (starting Node.js is processor work, and the processor is then the limit; measured when programs ran under tsx).
  */
 const FRESH_AHEAD = 1;
 
@@ -315,6 +315,16 @@ class FreshServers {
 
 async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  let program: StartableProgram;
+  try {
+    program = await prepareProgram(source);
+  } catch (failure) {
+    // A program that does not compile fails the first check, which is where it would have started.
+    const [first, ...rest] = lesson.checks;
+    if (!first) return results;
+    const notRun = rest.map((check) => skipped(check, 'Not run: your program does not compile (see the first check).'));
+    return [await timed(first, new Transcript(), () => Promise.reject(failure)), ...notRun];
+  }
   // The run of the last check, while the next check may continue it.
   let carried: ClientCheckContext | undefined;
   try {
@@ -327,7 +337,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
         results.push(blocker);
         continue;
       }
-      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript(), { ...lesson.env, ...check.env });
+      const ctx = continued ?? new ClientCheckContext(program, cwd, new Transcript(), { ...lesson.env, ...check.env });
       if (continued) ctx.note('the next check starts here, on the same run of your client');
       const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
