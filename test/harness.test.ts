@@ -11,6 +11,7 @@ import { allocatePort, releasePort } from '../checker/process/ports.ts';
 import { groupExiting, livingMembers } from '../checker/process/process-group.ts';
 import { RunningProgram, type ProgramSource } from '../checker/process/program.ts';
 import { waitUntilListening } from '../checker/process/readiness.ts';
+import { PendingServer } from '../checker/running/pending-server.ts';
 import { runLesson } from '../checker/running/run-lesson.ts';
 import { projectRoot } from '../checker/core/paths.ts';
 import { checkProgram } from './helpers.ts';
@@ -162,6 +163,34 @@ describe.concurrent('a check that runs out of time', () => {
     );
     expect(result.checks.map((c) => c.status)).toEqual(['failed', 'passed']);
     for (const pgid of program.groups()) expect(alive(pgid), `group ${pgid}`).toBe(false);
+  });
+});
+
+describe("a lesson's environment", () => {
+  it('reaches every server the lesson starts, fresh ones included, and a server started without it is not used', async () => {
+    const printsLimit: ProgramSource = { kind: 'command', command: 'echo "LIMIT=${LIMIT:-unset}"; exec node test/fixtures/faults/correct.mjs' };
+    const limitPrinted = async (ctx: { server: RunningProgram }) => {
+      await ctx.server.waitForLine((line) => line.text.startsWith('LIMIT='), 'the LIMIT line', { ms: 5_000 });
+      const printed = ctx.server.lines('stdout').map((line) => line.text);
+      if (!printed.includes('LIMIT=42')) throw new CheckFailure(`the server printed ${printed.join(', ')}`);
+    };
+    const early = new PendingServer(printsLimit);
+    const result = await runLesson(
+      lesson(
+        defineLesson({
+          kind: 'server',
+          hints: [],
+          env: { LIMIT: '42' },
+          checks: [
+            { id: 'first', name: "the lesson's server has it", run: limitPrinted },
+            { id: 'fresh', name: 'a fresh server has it', fresh: true, run: limitPrinted },
+          ],
+        }),
+      ),
+      printsLimit,
+      { early },
+    );
+    expect(result.checks.map((check) => `${check.id} ${check.status} ${check.message}`)).toEqual(['starts passed ', 'first passed ', 'fresh passed ']);
   });
 });
 

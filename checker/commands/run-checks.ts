@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { ProgramSource } from '../process/program.ts';
 import type { Lesson } from '../running/lessons.ts';
-import { PendingServer } from '../running/pending-server.ts';
+import { PendingServer, runsSource } from '../running/pending-server.ts';
 import { updateProgress } from '../running/progress.ts';
 import { summarize, type LessonResult, type Report } from '../running/results.ts';
 import { jsonReport } from '../reporters/json.ts';
@@ -41,7 +41,13 @@ export async function runChecks(request: CheckRequest, startedAhead = new Map<st
     request.lessons
       .slice(0, CONCURRENT_LESSONS)
       .filter((lesson) => lesson.definition.kind === 'server')
-      .map((lesson) => [lesson, startedAhead.get(lesson.folder) ?? new PendingServer(request.sourceFor(lesson))]),
+      .map((lesson) => {
+        const source = request.sourceFor(lesson);
+        const env = lesson.definition.env;
+        // A server started before its lesson was loaded has no environment: it suits only a lesson that sets none.
+        const ahead = startedAhead.get(lesson.folder);
+        return [lesson, ahead && runsSource(ahead, source, env) ? ahead : new PendingServer(source, { env })];
+      }),
   );
   const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
   await Promise.all(unused.map((server) => server.stop()));

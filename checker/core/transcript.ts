@@ -25,8 +25,13 @@ export class Transcript {
   private tail: TranscriptEntry[] = [];
   private omitted = 0;
 
+  /** Milliseconds since the transcript started: the clock of its entries, for checks that measure time. */
+  now(): number {
+    return performance.now() - this.startedAt;
+  }
+
   add(actor: string, kind: TranscriptKind, text: string): void {
-    const entry: TranscriptEntry = { at: Math.round(performance.now() - this.startedAt), actor, kind, text };
+    const entry: TranscriptEntry = { at: Math.round(this.now()), actor, kind, text };
     if (this.head.length < HEAD) {
       this.head.push(entry);
       return;

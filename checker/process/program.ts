@@ -14,6 +14,12 @@ import type { Transcript } from '../core/transcript.ts';
  */
 export type ProgramSource = { kind: 'file'; file: string } | { kind: 'command'; command: string };
 
+/**
+ * Environment variables for the learner's program, on top of the PORT (or WS_URL) every run
+ * gets: a lesson's tunables, such as a short HEARTBEAT_MS, so that its checks take a second.
+ */
+export type Environment = Readonly<Record<string, string>>;
+
 export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -86,7 +92,7 @@ export class RunningProgram {
   /** Called with every line the program prints (the demo shows them to the learner). */
   onOutput: ((line: OutputLine) => void) | undefined;
 
-  static start(source: ProgramSource, options: { env: Record<string, string>; cwd: string; label?: string }): RunningProgram {
+  static start(source: ProgramSource, options: { env: Environment; cwd: string; label?: string }): RunningProgram {
     const [command, args] =
       source.kind === 'file'
         ? [process.execPath, ['--import', tsxLoader, path.resolve(source.file)]]

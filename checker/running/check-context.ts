@@ -1,6 +1,6 @@
 import { CheckFailure } from '../core/errors.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
-import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
 import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
@@ -109,6 +109,8 @@ export class ClientCheckContext {
     private readonly source: ProgramSource,
     private readonly cwd: string,
     readonly transcript: Transcript,
+    /** The lesson's environment, for every launch. */
+    private readonly env: Environment = {},
   ) {}
 
   /** Starts a scripted WebSocket server on loopback for the learner's client to connect to. */
@@ -120,10 +122,10 @@ export class ClientCheckContext {
     return server;
   }
 
-  /** Starts the learner's client with WS_URL set to `url` (and any extra environment). */
-  launch(url: string, env: Record<string, string> = {}): RunningProgram {
+  /** Starts the learner's client with WS_URL set to `url`, the lesson's environment, and any extra. */
+  launch(url: string, env: Environment = {}): RunningProgram {
     assertNotEnded(this.disposed);
-    const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...env }, cwd: this.cwd, label: 'client' });
+    const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...this.env, ...env }, cwd: this.cwd, label: 'client' });
     program.transcript = this.transcript;
     this.programs.push(program);
     for (const server of this.servers) server.program ??= program;

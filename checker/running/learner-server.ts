@@ -1,5 +1,5 @@
 import { allocatePort, portTaken, releasePort } from '../process/ports.ts';
-import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import { PortTakenFailure, waitUntilListening, type LoopbackHost } from '../process/readiness.ts';
 import type { Transcript } from '../core/transcript.ts';
 
@@ -28,7 +28,7 @@ const PORT_TRIES = 3;
  */
 export async function startLearnerServer(
   source: ProgramSource,
-  options: { cwd: string; transcript: Transcript; env?: Record<string, string>; signal?: AbortSignal },
+  options: { cwd: string; transcript: Transcript; env?: Environment; signal?: AbortSignal },
 ): Promise<LearnerServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await allocatePort();

@@ -1,3 +1,4 @@
+import type { Environment } from '../process/program.ts';
 import type { ClientCheckContext, ServerCheckContext } from './check-context.ts';
 
 /**
@@ -48,6 +49,12 @@ interface LessonBase {
    * interactive client connected to it) does not suit the lesson. Returns the exit status.
    */
   demo?: (port: number) => Promise<number>;
+  /**
+   * Environment for every run of the learner's program in this lesson's checks (not the demo),
+   * on top of PORT or WS_URL. The server `npm run check -- N` starts before the lesson is
+   * loaded has none, so a lesson with an env starts its own.
+   */
+  env?: Environment;
 }
 
 export interface ServerLesson extends LessonBase {

@@ -1,5 +1,5 @@
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import { Transcript } from '../core/transcript.ts';
 
 /**
@@ -16,11 +16,16 @@ export class PendingServer {
   readonly ready: Promise<LearnerServer>;
   private readonly abort = new AbortController();
 
+  /** The environment it was started with, besides PORT. */
+  readonly env: Environment;
+
   constructor(
     readonly source: ProgramSource,
-    cwd = RunningProgram.cwdFor(source, process.cwd()),
+    options: { cwd?: string; env?: Environment } = {},
   ) {
-    this.ready = startLearnerServer(source, { cwd, transcript: this.transcript, signal: this.abort.signal });
+    this.env = options.env ?? {};
+    const cwd = options.cwd ?? RunningProgram.cwdFor(source, process.cwd());
+    this.ready = startLearnerServer(source, { cwd, env: this.env, transcript: this.transcript, signal: this.abort.signal });
     // Whoever takes the server sees a failure; one nobody takes must not be an unhandled rejection.
     this.ready.catch(() => {});
   }
@@ -44,8 +49,15 @@ export class PendingServer {
   }
 }
 
-/** Whether `pending` runs the program `source` names (so a check may take it). */
-export function runsSource(pending: PendingServer, source: ProgramSource): boolean {
+/** Whether `pending` runs the program `source` names, with the environment `env` (so a check may take it). */
+export function runsSource(pending: PendingServer, source: ProgramSource, env: Environment = {}): boolean {
   const a = pending.source;
-  return a.kind === 'file' && source.kind === 'file' ? a.file === source.file : a.kind === 'command' && source.kind === 'command' && a.command === source.command;
+  const sameProgram =
+    a.kind === 'file' && source.kind === 'file' ? a.file === source.file : a.kind === 'command' && source.kind === 'command' && a.command === source.command;
+  return sameProgram && sameEnvironment(pending.env, env);
+}
+
+function sameEnvironment(a: Environment, b: Environment): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

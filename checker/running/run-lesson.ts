@@ -24,9 +24,10 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
   const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
-  // A server started early (by the check command, while the checker loaded) serves only if it runs this very program.
+  // A server started early (by the check command, while the checker loaded) serves only if it
+  // runs this very program, in the lesson's environment.
   let early = options.early;
-  if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source))) {
+  if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source, definition.env))) {
     await early.stop();
     early = undefined;
   }
@@ -49,8 +50,9 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
 
 async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, early?: PendingServer): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const fresh = new FreshServers(lesson.checks, () => new PendingServer(source, cwd));
-  const first = early ?? new PendingServer(source, cwd);
+  const startServer = () => new PendingServer(source, { cwd, env: lesson.env });
+  const fresh = new FreshServers(lesson.checks, startServer);
+  const first = early ?? startServer();
   let shared: LearnerServer | undefined;
   try {
     results.push(
@@ -85,7 +87,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
           // A server that stopped during an earlier check is replaced, so checks stay independent.
           if (!own && !shared!.program.running) {
             await shared!.stop();
-            shared = await startLearnerServer(source, { cwd, transcript, signal });
+            shared = await startLearnerServer(source, { cwd, env: lesson.env, transcript, signal });
           }
           const server = own ? await own.whenReady(signal) : shared!;
           server.program.transcript = transcript;
@@ -188,7 +190,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
         results.push(blocker);
         continue;
       }
-      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript());
+      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript(), lesson.env);
       if (continued) ctx.note('the next check starts here, on the same run of your client');
       const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
