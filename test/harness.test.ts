@@ -166,15 +166,14 @@ describe.concurrent('a check that runs out of time', () => {
   });
 });
 
-describe("a lesson's environment", () => {
-  it('reaches every server the lesson starts, fresh ones included, and a server started without it is not used', async () => {
-    const printsLimit: ProgramSource = { kind: 'command', command: 'echo "LIMIT=${LIMIT:-unset}"; exec node test/fixtures/faults/correct.mjs' };
-    const limitPrinted = async (ctx: { server: RunningProgram }) => {
-      await ctx.server.waitForLine((line) => line.text.startsWith('LIMIT='), 'the LIMIT line', { ms: 5_000 });
-      const printed = ctx.server.lines('stdout').map((line) => line.text);
-      if (!printed.includes('LIMIT=42')) throw new CheckFailure(`the server printed ${printed.join(', ')}`);
+describe("a lesson's and a check's environment", () => {
+  it('reach every server the lesson starts, a check with its own gets a server of its own, and a server started without them is not used', async () => {
+    const printsEnv: ProgramSource = { kind: 'command', command: 'echo "LIMIT=${LIMIT:-unset} EXTRA=${EXTRA:-unset}"; exec node test/fixtures/faults/correct.mjs' };
+    const printed = (expected: string) => async (ctx: { server: RunningProgram }) => {
+      const line = await ctx.server.waitForLine((l) => l.text.startsWith('LIMIT='), 'the environment line', { ms: 5_000 });
+      if (line.text !== expected) throw new CheckFailure(`the server printed ${line.text}`);
     };
-    const early = new PendingServer(printsLimit);
+    const early = new PendingServer(printsEnv);
     const result = await runLesson(
       lesson(
         defineLesson({
@@ -182,15 +181,16 @@ describe("a lesson's environment", () => {
           hints: [],
           env: { LIMIT: '42' },
           checks: [
-            { id: 'first', name: "the lesson's server has it", run: limitPrinted },
-            { id: 'fresh', name: 'a fresh server has it', fresh: true, run: limitPrinted },
+            { id: 'first', name: "the lesson's server has the lesson's", run: printed('LIMIT=42 EXTRA=unset') },
+            { id: 'own', name: 'a check with its own has both', env: { EXTRA: 'yes', LIMIT: '7' }, run: printed('LIMIT=7 EXTRA=yes') },
+            { id: 'fresh', name: 'a fresh server has the lesson\'s', fresh: true, run: printed('LIMIT=42 EXTRA=unset') },
           ],
         }),
       ),
-      printsLimit,
+      printsEnv,
       { early },
     );
-    expect(result.checks.map((check) => `${check.id} ${check.status} ${check.message}`)).toEqual(['starts passed ', 'first passed ', 'fresh passed ']);
+    expect(result.checks.map((check) => `${check.id} ${check.status} ${check.message}`)).toEqual(['starts passed ', 'first passed ', 'own passed ', 'fresh passed ']);
   });
 });
 

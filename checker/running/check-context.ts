@@ -109,7 +109,7 @@ export class ClientCheckContext {
     private readonly source: ProgramSource,
     private readonly cwd: string,
     readonly transcript: Transcript,
-    /** The lesson's environment, for every launch. */
+    /** The lesson's and the check's environment, for every launch. */
     private readonly env: Environment = {},
   ) {}
 
@@ -122,7 +122,7 @@ export class ClientCheckContext {
     return server;
   }
 
-  /** Starts the learner's client with WS_URL set to `url`, the lesson's environment, and any extra. */
+  /** Starts the learner's client with WS_URL set to `url`, the lesson's and the check's environment, and any extra. */
   launch(url: string, env: Environment = {}): RunningProgram {
     assertNotEnded(this.disposed);
     const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...this.env, ...env }, cwd: this.cwd, label: 'client' });

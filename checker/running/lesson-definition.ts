@@ -17,6 +17,12 @@ interface CheckBase {
    * so: "replies to a message" failing makes twenty more failures about replies only noise.
    */
   needs?: string[];
+  /**
+   * Environment for this check's runs of the learner's program, on top of the lesson's `env`.
+   * A server check with an env of its own runs on a server of its own, started with it (ahead
+   * of time, as a fresh check's server is); a client check's launches get it.
+   */
+  env?: Environment;
 }
 
 export interface ServerCheck extends CheckBase {
@@ -51,8 +57,8 @@ interface LessonBase {
   demo?: (port: number) => Promise<number>;
   /**
    * Environment for every run of the learner's program in this lesson's checks (not the demo),
-   * on top of PORT or WS_URL. The server `npm run check -- N` starts before the lesson is
-   * loaded has none, so a lesson with an env starts its own.
+   * on top of PORT or WS_URL. A check's own `env` adds to it. The server `npm run check -- N`
+   * starts before the lesson is loaded has none, so a lesson with an env starts its own.
    */
   env?: Environment;
 }

@@ -4,7 +4,7 @@ import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure, CheckSkipped, describeError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import type { ClientLesson, ServerLesson } from './lesson-definition.ts';
+import type { ClientLesson, ServerCheck, ServerLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
 import { describeExit, RunningProgram, type ProgramSource } from '../process/program.ts';
@@ -50,7 +50,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
 
 async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, early?: PendingServer): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const startServer = () => new PendingServer(source, { cwd, env: lesson.env });
+  const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...lesson.env, ...check?.env } });
   const fresh = new FreshServers(lesson.checks, startServer);
   const first = early ?? startServer();
   let shared: LearnerServer | undefined;
@@ -119,12 +119,13 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
 }
 
 /**
- * Whether a check gets a server process of its own. A fresh check does, unless it is the
- * lesson's first: the lesson's server has then served no check yet (only the probe that saw
- * it listening, which opened no WebSocket), so it is as fresh as a new one.
+ * Whether a check gets a server process of its own. One with an environment of its own does.
+ * A fresh check does too, unless it is the lesson's first: the lesson's server has then served
+ * no check yet (only the probe that saw it listening, which opened no WebSocket), so it is as
+ * fresh as a new one.
  */
-function needsOwnServer(check: ServerLesson['checks'][number], index: number): boolean {
-  return check.fresh === true && index > 0;
+function needsOwnServer(check: ServerCheck, index: number): boolean {
+  return check.env !== undefined || (check.fresh === true && index > 0);
 }
 
 /**
@@ -135,28 +136,29 @@ function needsOwnServer(check: ServerLesson['checks'][number], index: number): b
 const FRESH_AHEAD = 1;
 
 /**
- * The servers of fresh checks, started while the checks before them run: those of the next
- * FRESH_AHEAD fresh checks after the current one that are not already bound to be skipped.
+ * The servers of the checks that need one of their own (fresh, or with an environment of their
+ * own), started while the checks before them run: those of the next FRESH_AHEAD such checks
+ * after the current one that are not already bound to be skipped.
  */
 class FreshServers {
   private readonly ahead = new Map<number, PendingServer>();
 
   constructor(
-    private readonly checks: ServerLesson['checks'],
-    private readonly start: () => PendingServer,
+    private readonly checks: ServerCheck[],
+    private readonly start: (check: ServerCheck) => PendingServer,
   ) {}
 
   /** Makes sure the servers of the next fresh checks after check `index` are starting. */
   prepareAfter(index: number, results: CheckResult[]): void {
     for (const [i, check] of this.checks.entries()) {
       if (this.ahead.size >= FRESH_AHEAD) return;
-      if (i > index && needsOwnServer(check, i) && !this.ahead.has(i) && !unmetNeed(check, results)) this.ahead.set(i, this.start());
+      if (i > index && needsOwnServer(check, i) && !this.ahead.has(i) && !unmetNeed(check, results)) this.ahead.set(i, this.start(check));
     }
   }
 
   /** The server for fresh check `index`: the one started ahead for it, or else a new one. */
   take(index: number): PendingServer {
-    const server = this.ahead.get(index) ?? this.start();
+    const server = this.ahead.get(index) ?? this.start(this.checks[index]!);
     this.ahead.delete(index);
     return server;
   }
@@ -190,7 +192,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
         results.push(blocker);
         continue;
       }
-      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript(), lesson.env);
+      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript(), { ...lesson.env, ...check.env });
       if (continued) ctx.note('the next check starts here, on the same run of your client');
       const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
