@@ -9,8 +9,10 @@ export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLe
 export type { ClientCheckContext, ServerCheckContext } from './running/check-context.ts';
 export type { CloseInfo, Message } from './peers/scripted-peer.ts';
 export type { ScriptedClient } from './peers/scripted-client.ts';
+export { Flood, type Reception } from './peers/flood.ts';
+export type { MemoryWatch } from './process/memory.ts';
 export type { OutputLine, RunningProgram } from './process/program.ts';
-export { CheckFailure, explained } from './core/errors.ts';
+export { CheckFailure, CheckSkipped, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
 export { chatText } from './core/chat-lines.ts';

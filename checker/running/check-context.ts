@@ -1,4 +1,5 @@
 import { CheckFailure } from '../core/errors.ts';
+import { MemoryWatch } from '../process/memory.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
 import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
@@ -55,6 +56,14 @@ export class ServerCheckContext {
   /** Writes a note into the transcript, to explain a step of the check. */
   note(text: string): void {
     this.transcript.add('checker', 'note', text);
+  }
+
+  /**
+   * Starts watching the resident memory of the learner's server (all of its process group),
+   * with a baseline taken now; undefined where /proc is missing (not Linux).
+   */
+  watchMemory(): MemoryWatch | undefined {
+    return MemoryWatch.start(this.server.pid);
   }
 
   /** True once the check has stopped the server on purpose with stopServer(). */
