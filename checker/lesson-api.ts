@@ -22,4 +22,5 @@ export * from './checks/index.ts';
 export { runChatDemo } from './demos/chat-demo.ts';
 export { runClientDemo, withReferenceServer } from './demos/demo.ts';
 export { runOperatorDemo } from './demos/operator-demo.ts';
+export { runSlowClientDemo } from './demos/slow-client-demo.ts';
 export { startChatBot } from './demos/chat-bot.ts';

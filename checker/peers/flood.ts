@@ -1,5 +1,6 @@
 import { deadline, seconds } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
+import { collectYoungGarbage } from '../core/young-garbage.ts';
 import { describeFrame, type Transcript } from '../core/transcript.ts';
 import type { ScriptedPeer } from './scripted-peer.ts';
 
@@ -23,6 +24,9 @@ export interface FloodOptions {
   transcript: Transcript;
 }
 
+/** Received bytes after which the checker collects its young garbage (see collectYoungGarbage). */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
+
 /** What one peer has received of the flood. */
 export interface Reception {
   readonly peer: ScriptedPeer;
@@ -38,9 +42,10 @@ export interface Reception {
  * A flood of numbered text messages, all of one size, published by one peer through a server
  * that passes every message on to every client (a hub), and checked at every receiver as it
  * arrives: for checks of what a server does under load. Nothing is kept but counts and times,
- * so millions of bytes cost the checker no memory, and the messages skip the transcript (the
- * check writes a summary). The publisher keeps at most `window` messages in flight, so a
- * message's time from publishing to arrival measures the server, not a queue the checker built.
+ * and the publisher writes its messages into a few buffers it reuses, so millions of bytes cost
+ * the checker little memory; the messages skip the transcript (the check writes a summary). The
+ * publisher keeps at most `window` messages in flight, so a message's time from publishing to
+ * arrival measures the server, not a queue the checker built.
  *
  * Messages are indexed from 0 and numbered from 1 in their text, e.g. "flood 000001 …".
  */
@@ -52,10 +57,18 @@ export class Flood {
   /** When each message first reached a receiver, on the transcript's clock: the server had handled it by then. */
   private readonly firstArrival: Float64Array;
   private readonly receptions = new Map<ScriptedPeer, Reception>();
+  /** Every message's bytes but its header. */
   private readonly template: Buffer;
-  private readonly expected: Buffer;
+  /**
+   * The buffers messages are published from, in turn: message i from buffer i % (window + 1).
+   * When message i is published, fewer than `window` messages are in flight, so message
+   * i - window - 1 has reached every receiver: its buffer is free again. The first is the
+   * template itself (a message's header never touches the rest).
+   */
+  private readonly outgoing: Buffer[];
   private readonly headerLength: number;
   private wake: (() => void) | undefined;
+  private receivedSinceCollection = 0;
   /** Waits on what a peer receives (until()), by peer. */
   private readonly watchers = new Map<ScriptedPeer, Set<() => void>>();
 
@@ -64,16 +77,14 @@ export class Flood {
     this.firstArrival = new Float64Array(options.count).fill(Number.NaN);
     this.headerLength = this.header(0).length;
     this.template = Buffer.concat([Buffer.from(this.header(0)), textOfBytes(options.size - this.headerLength)]);
-    this.expected = Buffer.from(this.template);
+    this.outgoing = Array.from({ length: Math.min(options.window + 1, options.count) }, (_, i) => (i === 0 ? this.template : Buffer.from(this.template)));
     for (const peer of options.receivers) this.listen(peer, true);
     for (const peer of options.laggards ?? []) this.listen(peer, false);
   }
 
-  /** The bytes of message `index` as published. */
-  message(index: number): Buffer {
-    const message = Buffer.from(this.template);
-    message.write(this.header(index), 0, 'latin1');
-    return message;
+  /** How many messages the flood has in all. */
+  get count(): number {
+    return this.options.count;
   }
 
   /** How many messages every pace-setting receiver has. */
@@ -112,43 +123,54 @@ export class Flood {
       return options.stop(handled);
     };
     let stopping = false;
+    // One timer for the whole call, not one per message: it fails the wait when a whole period passes with nothing received.
     const ms = deadline('reply');
-    for (;;) {
-      const failure = this.paceFailure();
-      if (failure) throw failure;
-      if (!stopping) this.pump();
-      const handled = this.handled;
-      if (handled === this.published && (stopping || this.published === this.options.count)) return;
-      const before = handled;
-      const arrived = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), ms);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-      });
-      if (!arrived && this.handled === before && !this.paceFailure()) throw this.stalled(ms);
-      stopping ||= timeToStop(this.handled);
+    let stalled = false;
+    let seen = this.handled;
+    const watchdog = setInterval(() => {
+      stalled = this.handled === seen;
+      seen = this.handled;
+      if (stalled) this.wakeUp();
+    }, ms);
+    try {
+      for (;;) {
+        const failure = this.paceFailure();
+        if (failure) throw failure;
+        if (stalled) throw this.stalled(ms);
+        if (!stopping) this.pump();
+        if (this.handled === this.published && (stopping || this.published === this.options.count)) return;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        stopping ||= timeToStop(this.handled);
+      }
+    } finally {
+      clearInterval(watchdog);
     }
   }
 
   /**
    * Waits until `test` holds for what `peer` has received; looked at on each of its messages of
-   * the flood and when its connection ends. Resolves false when `ms` pass first.
+   * the flood and when its connection ends. Resolves 'met', or 'timeout' when `ms` pass first,
+   * or 'quiet' when `quietMs` pass without a message for it (it has got all there was for now).
    */
-  until(peer: ScriptedPeer, test: (reception: Reception) => boolean, ms: number): Promise<boolean> {
+  until(peer: ScriptedPeer, test: (reception: Reception) => boolean, ms: number, quietMs = ms): Promise<'met' | 'quiet' | 'timeout'> {
     const reception = this.reception(peer);
     const watchers = this.watchers.get(peer)!;
     return new Promise((resolve) => {
-      const finish = (met: boolean) => {
+      let quiet: NodeJS.Timeout | undefined;
+      const finish = (outcome: 'met' | 'quiet' | 'timeout') => {
         clearTimeout(timer);
+        clearTimeout(quiet);
         watchers.delete(look);
-        resolve(met);
+        resolve(outcome);
       };
       const look = () => {
-        if (test(reception)) finish(true);
+        if (test(reception)) return finish('met');
+        clearTimeout(quiet);
+        quiet = setTimeout(() => finish('quiet'), quietMs);
       };
-      const timer = setTimeout(() => finish(false), ms);
+      const timer = setTimeout(() => finish('timeout'), ms);
       watchers.add(look);
       look();
     });
@@ -161,10 +183,14 @@ export class Flood {
 
   private pump(): void {
     const { publisher, count, window } = this.options;
+    // A publisher the server is closing sends nothing more; the end of its connection is reported as a receiver's.
+    if (!publisher.isOpen) return;
     while (this.published < count && this.published - this.handled < window) {
       const index = this.published;
+      const message = this.outgoing[index % this.outgoing.length]!;
+      message.write(this.header(index), 0, 'latin1');
       this.sentAt[index] = this.options.transcript.now();
-      publisher.sendQuietly(this.message(index));
+      publisher.sendQuietly(message);
       this.published++;
     }
   }
@@ -179,6 +205,7 @@ export class Flood {
     };
     void peer.closed.then(news);
     peer.divert((data, isBinary) => {
+      this.collectNowAndThen(data.length);
       if (reception.failure) return;
       const index = reception.received;
       if (isBinary || !this.isMessage(data, index)) {
@@ -206,6 +233,21 @@ export class Flood {
     });
   }
 
+  /**
+   * Every few megabytes received, a collection of the checker's young garbage, once the
+   * messages in hand are done with (a collection while one is still referenced would keep it
+   * alive, and soon in the old generation, which only a full collection empties).
+   */
+  private collectNowAndThen(bytes: number): void {
+    this.receivedSinceCollection += bytes;
+    if (this.receivedSinceCollection < COLLECT_EVERY_BYTES) return;
+    this.receivedSinceCollection = Number.NEGATIVE_INFINITY;
+    setImmediate(() => {
+      this.receivedSinceCollection = 0;
+      collectYoungGarbage();
+    });
+  }
+
   private wakeUp(): void {
     const wake = this.wake;
     this.wake = undefined;
@@ -221,9 +263,9 @@ export class Flood {
   }
 
   private isMessage(data: Buffer, index: number): boolean {
-    if (data.length !== this.options.size) return false;
-    this.expected.write(this.header(index), 0, 'latin1');
-    return data.equals(this.expected);
+    const { size } = this.options;
+    const length = this.headerLength;
+    return data.length === size && data.toString('latin1', 0, length) === this.header(index) && data.compare(this.template, length, size, length, size) === 0;
   }
 
   private wrongMessage(peer: ScriptedPeer, index: number, data: Buffer, isBinary: boolean): CheckFailure {
@@ -240,7 +282,9 @@ export class Flood {
   private stalled(ms: number): CheckFailure {
     const behind = this.options.receivers.map((peer) => this.reception(peer)).filter((reception) => reception.received < this.published);
     const names = behind.map((reception) => `${reception.peer.name} (${reception.received} received)`).join(', ');
-    return new CheckFailure(`Nothing arrived for ${seconds(ms)} while ${this.published} messages of the flood had been published: ${names}.`, {
+    const publisher = this.options.publisher;
+    const closing = publisher.isOpen ? '' : ` ${publisher.name}'s connection was closing, so she could publish no more.`;
+    return new CheckFailure(`Nothing arrived for ${seconds(ms)} while ${this.published} messages of the flood had been published: ${names}.${closing}`, {
       expected: `message ${this.handled + 1} of the flood`,
       received: 'nothing',
     });
@@ -249,10 +293,12 @@ export class Flood {
 
 /** Text of exactly `bytes` bytes of UTF-8: words, spaces and a few characters beyond ASCII. */
 function textOfBytes(bytes: number): Buffer {
-  const words = 'Every message reaches every client, exactly as sent: Grüße, 日本語, 👋 and plain words. ';
-  const repeated = Buffer.from(words.repeat(Math.ceil(bytes / Buffer.byteLength(words))));
-  // Cut at a character boundary (never inside a UTF-8 sequence), then pad with spaces.
-  let end = bytes;
-  while (end > 0 && (repeated[end]! & 0xc0) === 0x80) end--;
-  return Buffer.concat([repeated.subarray(0, end), Buffer.alloc(bytes - end, ' ')]);
+  const text = Buffer.alloc(bytes, 'Every message reaches every client, exactly as sent: Grüße, 日本語, 👋 and plain words. ');
+  // The words repeat up to the last byte, which may cut the last character short: blank it out.
+  let last = bytes - 1;
+  while (last > 0 && (text[last]! & 0xc0) === 0x80) last--;
+  const lead = text[last] ?? 0;
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  if (last + length > bytes) text.fill(' ', last);
+  return text;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
  * tcp6, Linux): what a program cannot see from inside, such as how much of what it wrote is
  * still waiting in the kernel because the other end does not read.
  */
-export interface TcpSocket {
+interface TcpSocket {
   /** ESTABLISHED while both programs hold the connection; FIN_WAIT1 once this end's program has closed it, and so on. */
   state: string;
   /** Bytes this end's program has written that the other end has not acknowledged yet (sent or still waiting to be sent). */
@@ -32,6 +32,8 @@ const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAI
  */
 export function loopbackConnection(clientPort: number, serverPort: number): LoopbackConnection | undefined {
   const found: LoopbackConnection = { client: undefined, server: undefined };
+  // Rows write ports as four hex digits after a colon; only rows with both are worth splitting.
+  const [clientHex, serverHex] = [clientPort, serverPort].map((port) => `:${port.toString(16).toUpperCase().padStart(4, '0')} `);
   let readAny = false;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
@@ -42,6 +44,7 @@ export function loopbackConnection(clientPort: number, serverPort: number): Loop
     }
     readAny = true;
     for (const row of text.split('\n').slice(1)) {
+      if (!row.includes(clientHex!) || !row.includes(serverHex!)) continue;
       const fields = row.trim().split(/\s+/);
       const [local, remote, state, queues] = [fields[1], fields[2], fields[3], fields[4]];
       if (!local || !remote || !state || !queues) continue;
