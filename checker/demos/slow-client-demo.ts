@@ -40,9 +40,20 @@ async function showSlowClient(url: string, pgid: number): Promise<void> {
   try {
     await Promise.all([publisher, reader, stalled.stopReading()]);
     const memory = MemoryWatch.start(pgid);
-    console.log(`Three clients are connected. "stalled" has stopped reading; "publisher" sends ${mib(MESSAGES * MESSAGE_BYTES)} in messages of 16 KiB, and "reader" reads along.`);
+    console.log(
+      `Three clients are connected. "stalled" has stopped reading; "publisher" sends ${mib(MESSAGES * MESSAGE_BYTES)} in messages of 16 KiB, and "reader" reads along.`,
+    );
     if (memory) console.log(`The hub's resident memory: ${mib(memory.baseline)}.`);
-    const flood = new Flood({ label: 'demo', publisher, receivers: [publisher, reader], laggards: [stalled], count: MESSAGES, size: MESSAGE_BYTES, window: 32, transcript });
+    const flood = new Flood({
+      label: 'demo',
+      publisher,
+      receivers: [publisher, reader],
+      laggards: [stalled],
+      count: MESSAGES,
+      size: MESSAGE_BYTES,
+      window: 32,
+      transcript,
+    });
     try {
       await flood.publish({
         every: REPORT_EVERY,
@@ -63,7 +74,8 @@ async function showSlowClient(url: string, pgid: number): Promise<void> {
       await flood.until(stalled, (reception) => reception.peer.closeInfo !== undefined, 3_000);
       const got = `it got the first ${flood.reception(stalled).received} messages (what the kernel's buffers held for it)`;
       const close = stalled.closeInfo;
-      if (close?.code === 1006) console.log(`  ${got}, then its connection ended without a close frame: the hub had cut it (terminate()), as it never answered the close.`);
+      if (close?.code === 1006)
+        console.log(`  ${got}, then its connection ended without a close frame: the hub had cut it (terminate()), as it never answered the close.`);
       else if (close) console.log(`  ${got}, then the close frame: code ${close.code}, "${close.reason}".`);
       else console.log(`  ${got}, and it is still connected.`);
     } finally {

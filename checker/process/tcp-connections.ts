@@ -27,37 +27,51 @@ const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAI
  * Both ends of the connection between a client's port and a server's port on this machine;
  * undefined without /proc. Both tables are read: a server bound to `::` holds its end of an
  * IPv4 connection as an IPv6 socket. Ports are enough to tell the connection apart on loopback.
- * A look reads the whole table (a few milliseconds when thousands of closed connections linger),
- * so checks take one now and then, not one per message.
+ * A look reads the whole tables (milliseconds when thousands of closed connections linger), so
+ * checks take one now and then, not one per message; looks in one turn of the event loop share
+ * one reading.
  */
 export function loopbackConnection(clientPort: number, serverPort: number): LoopbackConnection | undefined {
+  const rows = socketTableRows();
+  if (!rows) return undefined;
   const found: LoopbackConnection = { client: undefined, server: undefined };
   // Rows write ports as four hex digits after a colon; only rows with both are worth splitting.
-  const [clientHex, serverHex] = [clientPort, serverPort].map((port) => `:${port.toString(16).toUpperCase().padStart(4, '0')} `);
+  const [clientHex, serverHex] = [clientPort, serverPort].map((port) => `:${port.toString(16).toUpperCase().padStart(4, '0')} `) as [string, string];
+  for (const row of rows) {
+    if (!row.includes(clientHex) || !row.includes(serverHex)) continue;
+    const [, local, remote, state, queues] = row.trim().split(/\s+/);
+    if (!local || !remote || !state || !queues) continue;
+    const [localPort, remotePort] = [portOf(local), portOf(remote)];
+    const end = localPort === clientPort && remotePort === serverPort ? 'client' : localPort === serverPort && remotePort === clientPort ? 'server' : undefined;
+    if (!end) continue;
+    const [sendQueue, receiveQueue] = queues.split(':').map((hex) => parseInt(hex, 16)) as [number, number];
+    // An earlier connection between the same ports may linger in TIME_WAIT; the live one wins.
+    if (!found[end] || found[end].state === 'TIME_WAIT') found[end] = { state: STATES[parseInt(state, 16)] ?? state, sendQueue, receiveQueue };
+  }
+  return found;
+}
+
+/** The rows of both tables as read in this turn of the event loop; undefined without /proc. */
+let rowsThisTurn: string[] | undefined;
+
+function socketTableRows(): string[] | undefined {
+  if (rowsThisTurn) return rowsThisTurn;
+  const rows: string[] = [];
   let readAny = false;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
     try {
-      text = readFileSync(table, 'latin1');
+      rows.push(...readFileSync(table, 'latin1').split('\n').slice(1));
+      readAny = true;
     } catch {
-      continue;
-    }
-    readAny = true;
-    for (const row of text.split('\n').slice(1)) {
-      if (!row.includes(clientHex!) || !row.includes(serverHex!)) continue;
-      const fields = row.trim().split(/\s+/);
-      const [local, remote, state, queues] = [fields[1], fields[2], fields[3], fields[4]];
-      if (!local || !remote || !state || !queues) continue;
-      const localPort = portOf(local);
-      const remotePort = portOf(remote);
-      const end = localPort === clientPort && remotePort === serverPort ? 'client' : localPort === serverPort && remotePort === clientPort ? 'server' : undefined;
-      if (!end) continue;
-      const socket = { state: STATES[parseInt(state, 16)] ?? state, sendQueue: parseInt(queues.split(':')[0]!, 16), receiveQueue: parseInt(queues.split(':')[1]!, 16) };
-      // An earlier connection between the same ports may linger in TIME_WAIT; the live one wins.
-      if (!found[end] || found[end].state === 'TIME_WAIT') found[end] = socket;
+      // This table is missing (no IPv6, say); the other may be there.
     }
   }
-  return readAny ? found : undefined;
+  if (!readAny) return undefined;
+  rowsThisTurn = rows;
+  queueMicrotask(() => {
+    rowsThisTurn = undefined;
+  });
+  return rows;
 }
 
 /** The port of an address as the tables write it: hex address, colon, hex port. */

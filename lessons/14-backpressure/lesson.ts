@@ -67,8 +67,7 @@ const SENDER_INCLUDED =
   'the one it came from included (for the sender, it is the proof that the message went through).';
 
 const LOOK_BEFORE_SENDING =
-  "Before each send, look at that client's bufferedAmount: when more than MAX_BUFFERED_BYTES is already waiting, close it with 1013 " +
-  'instead of sending.';
+  "Before each send, look at that client's bufferedAmount: when more than MAX_BUFFERED_BYTES is already waiting, close it with 1013 " + 'instead of sending.';
 
 const READ_THE_LIMIT =
   'Read the limit once, as a number, with its default: const maxBufferedBytes = Number(process.env.MAX_BUFFERED_BYTES ?? 1024 * 1024). ' +
@@ -99,7 +98,8 @@ async function everyoneGets(sender: ScriptedClient, text: string, clients: Scrip
   await Promise.all(
     clients.map((client) =>
       explained(client.expectText(text), (failure) => {
-        if (failure.details.received === 'nothing') return client === sender ? SENDER_INCLUDED : 'Every client gets every message: send it to each open client in wss.clients.';
+        if (failure.details.received === 'nothing')
+          return client === sender ? SENDER_INCLUDED : 'Every client gets every message: send it to each open client in wss.clients.';
         return /closed|not open/.test(failure.message) ? whenClosed : undefined;
       }),
     ),
@@ -129,11 +129,16 @@ const TEXT_64_KIB = Array.from({ length: (64 * KIB) / 16 }, (_, i) => `word ${St
  * That is a floor: ws's bufferedAmount may count more, never less.
  */
 class StoppedReader {
+  /** What the server had written to the client at the last reading of the tables. */
+  private writtenLately: number;
+
   private constructor(
     readonly client: ScriptedClient,
     readonly limit: number,
     private readonly writtenAtStop: number,
-  ) {}
+  ) {
+    this.writtenLately = writtenAtStop;
+  }
 
   /** Stops `client` reading; undefined where /proc is missing. */
   static async stop(client: ScriptedClient, limit: number): Promise<StoppedReader | undefined> {
@@ -146,16 +151,25 @@ class StoppedReader {
    * The first message of the flood (index from 0) the server may not send this client, judged
    * from what the kernel holds now: before it, more than `limit` bytes surely waited in the
    * server. The kernel only ever takes more, so a later look can only move this later.
+   * Undefined when the server, having passed on `handled` messages, cannot have gone over the
+   * limit yet: then the tables are not even read (reading them stalls the checker for a moment).
    */
-  firstRefused(): number | undefined {
+  firstRefused(handled: number): number | undefined {
+    if (this.floorBefore(handled - 1, this.writtenLately) <= this.limit) return undefined;
     const written = this.client.bytesWrittenByServer();
     if (written === undefined) return undefined;
+    this.writtenLately = written;
     return Math.floor((this.limit + written - this.writtenAtStop) / FRAME_BYTES) + 1;
+  }
+
+  /** Bytes surely waiting in the server before message `index`, had the server written `written` bytes to the client. */
+  private floorBefore(index: number, written: number): number {
+    return index * FRAME_BYTES - (written - this.writtenAtStop);
   }
 
   /** At least this many bytes waited in the server for this client before message `index` (judged now). */
   queuedBefore(index: number): number {
-    return index * FRAME_BYTES - ((this.client.bytesWrittenByServer() ?? this.writtenAtStop) - this.writtenAtStop);
+    return this.floorBefore(index, this.client.bytesWrittenByServer() ?? this.writtenLately);
   }
 }
 
@@ -173,42 +187,49 @@ interface DaveOutcome {
 
 /**
  * Publishes the flood until the server must have closed `reader`'s client (more than its limit
- * surely waited for it when the server passed on a message), then pauses and lets the client
- * read again: it must get the messages before that one, then a close frame (readAgain). `look`
- * runs every window of messages. Resolves when every message is published if the client never
- * went over.
+ * surely waited for it when the server passed on a message), then stops publishing and lets
+ * the client read again at once (its server gives it a second to answer the close): it must
+ * get the messages before that one, then a close frame (caughtUp). `look` runs every window of
+ * messages. Resolves when every message is published if the client never went over.
  */
 async function publishUntilRefused(ctx: ServerCheckContext, flood: Flood, reader: StoppedReader, look: (handled: number) => void): Promise<DaveOutcome> {
   const dave = reader.client;
-  for (;;) {
-    await flood.publish({
-      stop: (handled) => {
-        look(handled);
-        const refused = reader.firstRefused();
-        return refused !== undefined && refused < handled;
-      },
-    });
-    // The kernel may have taken a little more meanwhile: judge again, now that nothing is in flight.
-    const refused = reader.firstRefused();
-    if (refused !== undefined && refused < flood.published) return readAgain(ctx, flood, reader, refused, look);
-    if (flood.published === flood.count) return { limit: reader.limit, refused: undefined, queuedAtLeast: 0, received: flood.reception(dave).received, wrongMessage: undefined, close: undefined };
-  }
+  let over: { refused: number; queuedAtLeast: number } | undefined;
+  await flood.publish({
+    stop: (handled) => {
+      look(handled);
+      const refused = reader.firstRefused(handled);
+      // Every receiver has message `refused`, so the server passed it on before this look: the floor holds for it.
+      if (refused === undefined || refused >= handled) return false;
+      over = { refused, queuedAtLeast: reader.queuedBefore(refused) };
+      ctx.note(
+        `at least ${kib(over.queuedAtLeast)} waited for ${dave.name} in your server when it passed on message ${refused + 1}, more than ` +
+          `MAX_BUFFERED_BYTES (${kib(reader.limit)}): it must have closed ${dave.name} by then. Publishing stops, and ${dave.name} reads again`,
+      );
+      dave.readAgain();
+      return true;
+    },
+  });
+  if (!over)
+    return { limit: reader.limit, refused: undefined, queuedAtLeast: 0, received: flood.reception(dave).received, wrongMessage: undefined, close: undefined };
+  return caughtUp(ctx, flood, reader, over.refused, over.queuedAtLeast, look);
 }
 
 /**
- * The client reads again, while publishing pauses (what waited for it must reach it before the
- * server's one-second grace is over). It must get the messages before `refused`, then the close
- * frame. If it goes quiet without one, publishing resumes: whatever reaches it next shows, by its
+ * What the client that reads again gets: the messages before `refused`, then the close frame.
+ * If it goes quiet without one, publishing resumes: whatever reaches it next shows, by its
  * number, whether the server went on sending to it, and whether it dropped messages meanwhile.
  */
-async function readAgain(ctx: ServerCheckContext, flood: Flood, reader: StoppedReader, refused: number, look: (handled: number) => void): Promise<DaveOutcome> {
+async function caughtUp(
+  ctx: ServerCheckContext,
+  flood: Flood,
+  reader: StoppedReader,
+  refused: number,
+  queuedAtLeast: number,
+  look: (handled: number) => void,
+): Promise<DaveOutcome> {
   const dave = reader.client;
-  const queuedAtLeast = reader.queuedBefore(refused);
-  ctx.note(
-    `at least ${kib(queuedAtLeast)} waited for ${dave.name} in your server when it passed on message ${refused + 1}, more than ` +
-      `MAX_BUFFERED_BYTES (${kib(reader.limit)}): it must have closed ${dave.name} by then. Publishing pauses, and ${dave.name} reads again`,
-  );
-  await dave.readAgain();
+  await dave;
   const reception = flood.reception(dave);
   const judged = (r: Reception) => r.peer.closeInfo !== undefined || r.failure !== undefined || r.received > refused;
   const startedAt = ctx.transcript.now();
@@ -331,7 +352,9 @@ async function floodPastSlowReaders(ctx: ServerCheckContext, run: SlowReaderRun)
   const [alice, bob] = (await arriveInTurn(ctx, ['alice', 'bob'])) as [ScriptedClient, ScriptedClient];
   const flood = (label: string, count: number, laggards: ScriptedClient[] = []) =>
     new Flood({ label, publisher: alice, receivers: [alice, bob], laggards, count, size: MESSAGE_BYTES, window: WINDOW, transcript: ctx.transcript });
-  ctx.note(`alice publishes ${WARM_UP_MESSAGES} messages of 16 KiB (${mib(WARM_UP_MESSAGES * MESSAGE_BYTES)}) to warm your server up; alice and bob read everything`);
+  ctx.note(
+    `alice publishes ${WARM_UP_MESSAGES} messages of 16 KiB (${mib(WARM_UP_MESSAGES * MESSAGE_BYTES)}) to warm your server up; alice and bob read everything`,
+  );
   const warmUp = flood('warm-up', WARM_UP_MESSAGES);
   try {
     await warmUp.publish();
@@ -351,11 +374,13 @@ async function floodPastSlowReaders(ctx: ServerCheckContext, run: SlowReaderRun)
   /** Every window of messages: memory, and whether the server must have decided to close carol by now. */
   const look = (handled: number) => {
     memory?.sample();
-    const refused = carolGone ? undefined : stopped.carol?.firstRefused();
+    const refused = carolGone ? undefined : stopped.carol?.firstRefused(handled);
     if (refused === undefined || refused >= handled) return;
     const at = main.arrivalOf(refused);
     carolOutcome.overLimitAt = { message: refused + 1, at };
-    ctx.note(`by message ${refused + 1}, more than ${kib(DEFAULT_LIMIT)} surely waited for carol in your server: it must let go of her connection within ${seconds(scaled(GONE_WITHIN_MS))}`);
+    ctx.note(
+      `by message ${refused + 1}, more than ${kib(DEFAULT_LIMIT)} surely waited for carol in your server: it must let go of her connection within ${seconds(scaled(GONE_WITHIN_MS))}`,
+    );
     carolGone = watchUntilGone(ctx, carol, at + scaled(GONE_WITHIN_MS)).then((goneAt) => {
       carolOutcome.goneAt = goneAt;
     });
@@ -371,7 +396,9 @@ async function floodPastSlowReaders(ctx: ServerCheckContext, run: SlowReaderRun)
     memory?.sample();
     const slowest = main.slowest();
     run.slowest = { name: slowest.peer.name, ms: slowest.slowest.ms, message: slowest.slowest.index + 1 };
-    ctx.note(`alice and bob received all ${FLOOD_MESSAGES} messages in order; the longest wait was ${Math.round(run.slowest.ms)} ms (${run.slowest.name}, message ${run.slowest.message})`);
+    ctx.note(
+      `alice and bob received all ${FLOOD_MESSAGES} messages in order; the longest wait was ${Math.round(run.slowest.ms)} ms (${run.slowest.name}, message ${run.slowest.message})`,
+    );
     if (memory && daveOutcome) {
       if (!carolGone) ctx.note('carol never went over the limit, as far as the kernel showed');
       await carolGone;
@@ -449,7 +476,15 @@ export default defineLesson({
           `alice sends one message of ${mib(LARGE_MESSAGE_BYTES)}, ${LARGE_MESSAGE_BYTES / DEFAULT_LIMIT} times MAX_BUFFERED_BYTES: right after your server ` +
             'has sent it, most of it still waits in bufferedAmount, while alice and bob read it',
         );
-        const large = new Flood({ label: 'large', publisher: alice, receivers: [alice, bob], count: 1, size: LARGE_MESSAGE_BYTES, window: 1, transcript: ctx.transcript });
+        const large = new Flood({
+          label: 'large',
+          publisher: alice,
+          receivers: [alice, bob],
+          count: 1,
+          size: LARGE_MESSAGE_BYTES,
+          window: 1,
+          transcript: ctx.transcript,
+        });
         try {
           await explained(large.publish(), (failure) => (/closed|not open/.test(failure.message) ? AFTER_SEND : undefined));
         } finally {
@@ -467,7 +502,10 @@ export default defineLesson({
         const run = await slowReaderRun(ctx);
         if (run.broken) {
           const closed = /connection closed \(code 1013\)/.test(run.broken.message);
-          throw new CheckFailure(run.broken.message, { ...run.broken.details, explanation: run.broken.details.explanation ?? (closed ? CLOSED_FAST_CLIENT : undefined) });
+          throw new CheckFailure(run.broken.message, {
+            ...run.broken.details,
+            explanation: run.broken.details.explanation ?? (closed ? CLOSED_FAST_CLIENT : undefined),
+          });
         }
         const bound = scaled(DELIVERED_WITHIN_MS);
         if (run.slowest.ms > bound) {
@@ -496,7 +534,8 @@ export default defineLesson({
       needs: ['fast-clients'],
       run: async (ctx) => {
         const { carol, dave } = await measured(ctx);
-        if (!carol.overLimitAt) throw new CheckFailure(`carol never went more than ${kib(DEFAULT_LIMIT)} behind, as far as the kernel showed, so this could not be judged.`);
+        if (!carol.overLimitAt)
+          throw new CheckFailure(`carol never went more than ${kib(DEFAULT_LIMIT)} behind, as far as the kernel showed, so this could not be judged.`);
         const bound = scaled(GONE_WITHIN_MS);
         const { message, at } = carol.overLimitAt;
         if (carol.goneAt === undefined) {
@@ -511,7 +550,9 @@ export default defineLesson({
             },
           );
         }
-        ctx.note(`carol went over the limit by message ${message}, at ${Math.round(at)} ms; your server let go of her connection at ${Math.round(carol.goneAt)} ms`);
+        ctx.note(
+          `carol went over the limit by message ${message}, at ${Math.round(at)} ms; your server let go of her connection at ${Math.round(carol.goneAt)} ms`,
+        );
       },
     },
     {
@@ -552,7 +593,16 @@ export default defineLesson({
         const reader = await StoppedReader.stop(dave, SET_LIMIT);
         if (!reader) throw new CheckSkipped('Not run: watching sockets needs /proc (Linux).');
         ctx.note(`your server runs with MAX_BUFFERED_BYTES=${SET_LIMIT}. dave has stopped reading, and alice publishes messages of 16 KiB`);
-        const flood = new Flood({ label: 'limit', publisher: alice, receivers: [alice], laggards: [dave], count: FLOOD_MESSAGES, size: MESSAGE_BYTES, window: WINDOW, transcript: ctx.transcript });
+        const flood = new Flood({
+          label: 'limit',
+          publisher: alice,
+          receivers: [alice],
+          laggards: [dave],
+          count: FLOOD_MESSAGES,
+          size: MESSAGE_BYTES,
+          window: WINDOW,
+          transcript: ctx.transcript,
+        });
         try {
           judgeDave(await publishUntilRefused(ctx, flood, reader, () => {}));
         } finally {
