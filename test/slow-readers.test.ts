@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { CheckFailure } from '../checker/core/errors.ts';
 import { Transcript } from '../checker/core/transcript.ts';
 import { Flood } from '../checker/peers/flood.ts';
@@ -29,7 +29,14 @@ async function serve(onConnection: (socket: WebSocket, wss: WebSocketServer) => 
     onConnection(socket, wss);
   });
   await new Promise((resolve) => wss.once('listening', resolve));
-  opened.push({ close: () => [...wss.clients].forEach((client) => client.terminate()) }, wss);
+  opened.push(
+    {
+      close: () => {
+        for (const client of wss.clients) client.terminate();
+      },
+    },
+    wss,
+  );
   return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
 }
 
