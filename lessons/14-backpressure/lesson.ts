@@ -334,8 +334,8 @@ async function runWithSlowReaders(ctx: ServerCheckContext): Promise<SlowReaderRu
     return run;
   }
   try {
-    ctx.note('erin connects: her message must reach alice, bob and herself');
-    await arriveInTurn(ctx, ['erin'], fast);
+    ctx.note('frank connects: his message must reach alice, erin and himself');
+    await arriveInTurn(ctx, ['frank'], fast);
   } catch (failure) {
     if (!(failure instanceof CheckFailure)) throw failure;
     run.servesAfter = failure;
@@ -344,31 +344,36 @@ async function runWithSlowReaders(ctx: ServerCheckContext): Promise<SlowReaderRu
 }
 
 /**
- * alice and bob warm the server up; then carol and dave stop reading, and alice publishes the
- * contract's 64 MiB while alice and bob read everything. dave reads again once the server must
- * have closed him; carol never does. Fills in `run`; resolves with the fast clients.
+ * alice and bob warm the server up. carol, dave and erin arrive, bob leaves; then carol and dave
+ * stop reading, and alice publishes the contract's 64 MiB while alice and erin read everything
+ * (erin, who came after carol and dave, catches a loop that stops at the first slow client).
+ * dave reads again once the server must have closed him; carol never does. Fills in `run`;
+ * resolves with the fast clients.
  */
 async function floodPastSlowReaders(ctx: ServerCheckContext, run: SlowReaderRun): Promise<ScriptedClient[]> {
   const [alice, bob] = (await arriveInTurn(ctx, ['alice', 'bob'])) as [ScriptedClient, ScriptedClient];
-  const flood = (label: string, count: number, laggards: ScriptedClient[] = []) =>
-    new Flood({ label, publisher: alice, receivers: [alice, bob], laggards, count, size: MESSAGE_BYTES, window: WINDOW, transcript: ctx.transcript });
+  const flood = (label: string, count: number, receivers: ScriptedClient[], laggards: ScriptedClient[] = []) =>
+    new Flood({ label, publisher: alice, receivers, laggards, count, size: MESSAGE_BYTES, window: WINDOW, transcript: ctx.transcript });
   ctx.note(
     `alice publishes ${WARM_UP_MESSAGES} messages of 16 KiB (${mib(WARM_UP_MESSAGES * MESSAGE_BYTES)}) to warm your server up; alice and bob read everything`,
   );
-  const warmUp = flood('warm-up', WARM_UP_MESSAGES);
+  const warmUp = flood('warm-up', WARM_UP_MESSAGES, [alice, bob]);
   try {
     await warmUp.publish();
   } finally {
     warmUp.end();
   }
-  const [, , carol, dave] = (await arriveInTurn(ctx, ['carol', 'dave'], [alice, bob])) as [ScriptedClient, ScriptedClient, ScriptedClient, ScriptedClient];
+  const arrived = await arriveInTurn(ctx, ['carol', 'dave', 'erin'], [alice, bob]);
+  const [carol, dave, erin] = arrived.slice(2) as [ScriptedClient, ScriptedClient, ScriptedClient];
+  ctx.note('bob leaves');
+  await bob.close();
   const stopped = { carol: await StoppedReader.stop(carol, DEFAULT_LIMIT), dave: await StoppedReader.stop(dave, DEFAULT_LIMIT) };
   const memory = ctx.watchMemory();
   ctx.note(
-    `carol and dave have stopped reading. alice publishes ${FLOOD_MESSAGES} messages of 16 KiB (${mib(FLOOD_MESSAGES * MESSAGE_BYTES)}); ` +
+    `carol and dave have stopped reading. alice publishes ${FLOOD_MESSAGES} messages of 16 KiB (${mib(FLOOD_MESSAGES * MESSAGE_BYTES)}), and alice and erin read them; ` +
       `MAX_BUFFERED_BYTES is not set, so your server's limit is its default, ${kib(DEFAULT_LIMIT)}. Its resident memory is ${memory ? mib(memory.baseline) : 'not measurable here'} now`,
   );
-  const main = flood('flood', FLOOD_MESSAGES, [carol, dave]);
+  const main = flood('flood', FLOOD_MESSAGES, [alice, erin], [carol, dave]);
   const carolOutcome: CarolOutcome = { overLimitAt: undefined, goneAt: undefined };
   let carolGone: Promise<void> | undefined;
   /** Every window of messages: memory, and whether the server must have decided to close carol by now. */
@@ -397,7 +402,7 @@ async function floodPastSlowReaders(ctx: ServerCheckContext, run: SlowReaderRun)
     const slowest = main.slowest();
     run.slowest = { name: slowest.peer.name, ms: slowest.slowest.ms, message: slowest.slowest.index + 1 };
     ctx.note(
-      `alice and bob received all ${FLOOD_MESSAGES} messages in order; the longest wait was ${Math.round(run.slowest.ms)} ms (${run.slowest.name}, message ${run.slowest.message})`,
+      `alice and erin received all ${FLOOD_MESSAGES} messages in order; the longest wait was ${Math.round(run.slowest.ms)} ms (${run.slowest.name}, message ${run.slowest.message})`,
     );
     if (memory && daveOutcome) {
       if (!carolGone) ctx.note('carol never went over the limit, as far as the kernel showed');
@@ -408,7 +413,7 @@ async function floodPastSlowReaders(ctx: ServerCheckContext, run: SlowReaderRun)
   } finally {
     main.end();
   }
-  return [alice, bob];
+  return [alice, erin];
 }
 
 /** Looks every 50 ms whether the server still holds carol's connection, until it does not or `deadline` (transcript clock) has passed. */
