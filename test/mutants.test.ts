@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listLessons } from '../checker/running/lessons.ts';
+import { listLessons, loadLesson } from '../checker/running/lessons.ts';
 import { projectRoot } from '../checker/core/paths.ts';
 import { checkNamed, checkProgram } from './helpers.ts';
 
@@ -65,7 +65,11 @@ describe('mutants', () => {
   });
 });
 
-describe.concurrent.each(mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` })))('$title', (mutant) => {
+/** Lessons that load the machine themselves, and measure times and memory: their mutants run one at a time, with nothing beside them. */
+const alone = new Set((await Promise.all(listLessons().map(loadLesson))).filter((lesson) => lesson.definition.runsAlone).map((lesson) => lesson.id));
+const titled = mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` }));
+
+function mutantTest(mutant: Mutant): void {
   it(`fails "${mutant.fails}" with a message that names the mistake`, async () => {
     const source = mutant.file.endsWith('.ts') ? mutant.file : { kind: 'command' as const, command: commandFor(mutant.file) };
     const result = await checkProgram(mutant.lesson, source);
@@ -75,7 +79,10 @@ describe.concurrent.each(mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.
     expect(said).toMatch(mutant.message);
     for (const id of mutant.passes) expect(checkNamed(result, id).status, `${id} should still pass`).toBe('passed');
   });
-});
+}
+
+describe.concurrent.each(titled.filter((m) => !alone.has(m.lesson)))('$title', mutantTest);
+describe.sequential.each(titled.filter((m) => alone.has(m.lesson)))('$title', mutantTest);
 
 function commandFor(file: string): string {
   if (file.endsWith('.py')) return `python3 ${JSON.stringify(file)}`;
