@@ -9,8 +9,10 @@ export type { ClientCheck, ClientLesson, LessonDefinition, ServerCheck, ServerLe
 export type { ClientCheckContext, ServerCheckContext, ServerInstance } from './running/check-context.ts';
 export type { CloseInfo, Message } from './peers/scripted-peer.ts';
 export type { ScriptedClient } from './peers/scripted-client.ts';
+export { Flood, type Reception } from './peers/flood.ts';
+export type { MemoryWatch } from './process/memory.ts';
 export type { OutputLine, RunningProgram } from './process/program.ts';
-export { CheckFailure, explained } from './core/errors.ts';
+export { CheckFailure, CheckSkipped, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
 export { jsonType, like } from './peers/json-match.ts';
@@ -31,4 +33,5 @@ export { runSecureChatDemo } from './demos/secure-chat-demo.ts';
 export { runOperatorDemo } from './demos/operator-demo.ts';
 export { runSuiteDemo } from './demos/suite-demo.ts';
 export { runWireDemo } from './demos/wire-demo.ts';
+export { runSlowClientDemo } from './demos/slow-client-demo.ts';
 export { startChatBot } from './demos/chat-bot.ts';

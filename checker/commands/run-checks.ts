@@ -57,8 +57,11 @@ export async function runChecks(request: CheckRequest, startedAhead = new Map<st
   const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
   await Promise.all(unused.map((server) => server.stop()));
   const { runLesson } = await import('../running/run-lesson.ts');
-  const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
-    runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson), typeCheck: typeChecked }),
+  const results = await mapConcurrently(
+    request.lessons,
+    CONCURRENT_LESSONS,
+    (lesson) => runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson), typeCheck: typeChecked }),
+    (lesson) => lesson.definition.runsAlone === true,
   );
   if (request.recordsProgress) recordProgress(results);
   return summarize(results);

@@ -4,6 +4,7 @@ import { deadline, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { explain, explainConnectError } from '../core/explanations.ts';
 import type { RunningProgram } from '../process/program.ts';
+import { loopbackConnection, type LoopbackConnection } from '../process/tcp-connections.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
 import { quoteText, type Transcript } from '../core/transcript.ts';
 
@@ -25,8 +26,12 @@ export interface ScriptedClientOptions {
  *     const alice = ctx.connect('alice');
  *     await alice.send('hello').expectText('Echo: hello');
  */
+/** The states in which a program still holds its end of a connection (the other end may have closed its own). */
+const HELD = ['ESTABLISHED', 'CLOSE_WAIT'];
+
 export class ScriptedClient extends ScriptedPeer {
   private openError: Error | undefined;
+  private ports: { client: number | undefined; server: number | undefined } | undefined;
 
   constructor(options: ScriptedClientOptions) {
     const ws = new WebSocket(options.url, { perMessageDeflate: false, handshakeTimeout: deadline('reply'), ...options.wsOptions });
@@ -67,6 +72,36 @@ export class ScriptedClient extends ScriptedPeer {
       this.transcript.add(this.name, 'note', `${this.name} sent the ${texts.length} frames above in one TCP write`);
       this.socket().write(Buffer.concat(texts.map(maskedTextFrame)));
     });
+  }
+
+  /**
+   * Whether the server's program still holds its end of this connection open, from /proc;
+   * undefined where /proc is missing. It lets go of it when it closes the socket (terminate()
+   * does at once), even while what it had sent still waits in the kernel for this client to read.
+   */
+  serverHoldsConnection(): boolean | undefined {
+    const tcp = this.tcp();
+    if (!tcp) return undefined;
+    return tcp.server !== undefined && HELD.includes(tcp.server.state);
+  }
+
+  /**
+   * How many bytes the server has written into this connection so far, from /proc: what this
+   * client has read, plus what waits in the kernel's buffers at both ends. What the server's
+   * program was asked to send beyond that still waits inside the server (ws's bufferedAmount).
+   * Undefined where /proc is missing or once an end has gone.
+   */
+  bytesWrittenByServer(): number | undefined {
+    const tcp = this.tcp();
+    if (!tcp?.client || !tcp.server) return undefined;
+    return this.bytesRead + tcp.client.receiveQueue + tcp.server.sendQueue;
+  }
+
+  private tcp(): LoopbackConnection | undefined {
+    // Taken while the socket is whole: a destroyed socket no longer knows its ports.
+    this.ports ??= { client: this.socket().localPort, server: this.socket().remotePort };
+    const { client, server } = this.ports;
+    return client === undefined || server === undefined ? undefined : loopbackConnection(client, server);
   }
 
   private connectFailure(): CheckFailure {

@@ -90,7 +90,8 @@ export class ScriptedPeer implements PromiseLike<void> {
   private cleanedUp = false;
   private ignoring: ((message: Message) => string | undefined) | undefined;
   private readonly watchers: ((message: Message) => void)[] = [];
-  protected readonly closed: Promise<void>;
+  /** Resolves when the connection has closed (closeInfo then says how); never rejects. */
+  readonly closed: Promise<void>;
   /** When each ping from the other side arrived, in milliseconds on the transcript's clock. */
   readonly pings: number[] = [];
   /** When this side stopped answering pings (answerPings(false) or vanish()), on the transcript's clock. */
@@ -99,6 +100,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   closedAt: number | undefined;
   private readonly pongsByHand: boolean;
   private answeringPings = true;
+  private diverted: ((data: Buffer, isBinary: boolean) => void) | undefined;
 
   constructor(ws: WebSocket, options: PeerOptions) {
     this.ws = ws;
@@ -109,6 +111,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     this.pongsByHand = options.pongsByHand ?? false;
     ws.on('ping', (data: Buffer) => this.pinged(data));
     ws.on('message', (data: Buffer, isBinary) => {
+      if (this.diverted) return this.diverted(data, isBinary);
       this.transcript.frame(this.peerName, this.name, describeFrame(data, isBinary));
       const message = { text: data.toString('utf8'), isBinary, data };
       for (const watcher of this.watchers) watcher(message);
@@ -168,7 +171,48 @@ export class ScriptedPeer implements PromiseLike<void> {
     return this;
   }
 
+  /**
+   * Hands every message from now on to `handler` instead of the expectations and the transcript,
+   * until called with undefined: for floods of thousands of messages, which the check verifies
+   * as they come (keeping none) and sums up in the transcript itself.
+   */
+  divert(handler: ((data: Buffer, isBinary: boolean) => void) | undefined): this {
+    this.diverted = handler;
+    return this;
+  }
+
+  /**
+   * Stops reading from the connection, as a client on a bad network or a frozen tab does: what
+   * the other side sends piles up in the kernel's buffers, then in the other program. (Node.js
+   * may still read a little ahead, and ws deliver what it had already read.)
+   */
+  stopReading(): this {
+    return this.step(() => {
+      this.ws.pause();
+      this.transcript.add(this.name, 'note', `${this.name} stops reading: what the ${this.peerName} sends now waits in buffers`);
+    });
+  }
+
+  /** Reads again after stopReading(): what waited arrives, in order. */
+  readAgain(): this {
+    return this.step(() => {
+      this.transcript.add(this.name, 'note', `${this.name} reads again`);
+      this.ws.resume();
+    });
+  }
+
+  /** Bytes of the TCP connection this side has read so far, the HTTP handshake included. */
+  get bytesRead(): number {
+    return this.socket().bytesRead;
+  }
+
   // ---- sending --------------------------------------------------------------------------
+
+  /** Sends a message at once, with no transcript entry: for floods, which the check sums up itself. */
+  sendQuietly(data: Buffer, binary = false): void {
+    this.assertOpen('send');
+    this.ws.send(data, { binary });
+  }
 
   /** Sends a text frame. */
   send(text: string): this {

@@ -1,5 +1,6 @@
 import { CheckFailure } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
+import { MemoryWatch } from '../process/memory.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
 import { prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
@@ -190,6 +191,14 @@ export class ServerCheckContext {
   /** Writes a note into the transcript, to explain a step of the check. */
   note(text: string): void {
     this.transcript.add('checker', 'note', text);
+  }
+
+  /**
+   * Starts watching the resident memory of the learner's server (all of its process group),
+   * with a baseline taken now; undefined where /proc is missing (not Linux).
+   */
+  watchMemory(): MemoryWatch | undefined {
+    return MemoryWatch.start(this.server.pid);
   }
 
   /** True once the check has stopped the server on purpose, with stopServer() or signalServer(). */

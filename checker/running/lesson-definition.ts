@@ -73,6 +73,13 @@ interface LessonBase {
    */
   demo?: (port: number) => Promise<number>;
   /**
+   * Its checks put the machine under a load of their own (floods of tens of megabytes) and hold
+   * the learner's program to times and memory: no other lesson is checked beside it (checking
+   * several lessons, it waits for the others in hand and holds the rest back meanwhile), and
+   * the workbook's own tests run its programs one at a time.
+   */
+  runsAlone?: boolean;
+  /**
    * Environment for every run of the learner's program in this lesson's checks (not the demo),
    * on top of PORT or WS_URL. A check's own `env` adds to it. The server `npm run check -- N`
    * starts before the lesson is loaded has none, so a lesson with an env starts its own.
