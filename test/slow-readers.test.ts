@@ -8,6 +8,8 @@ import { ScriptedClient } from '../checker/peers/scripted-client.ts';
 import { MemoryWatch } from '../checker/process/memory.ts';
 import { RunningProgram } from '../checker/process/program.ts';
 import { projectRoot } from '../checker/core/paths.ts';
+import { allocatePort, releasePort } from '../checker/process/ports.ts';
+import { waitUntilListening } from '../checker/process/readiness.ts';
 
 /**
  * The harness pieces the slow-client lesson stands on, tested against servers in this process
@@ -70,6 +72,20 @@ describe('a client that stops reading', () => {
     server!.terminate();
     await new Promise((resolve) => setImmediate(resolve));
     // Its end leaves ESTABLISHED at once, though what it had sent still waits for alice to read.
+    expect(alice.serverHoldsConnection()).toBe(false);
+  });
+
+  it("sees a program let go of its connection among the program's open files", async () => {
+    const port = await allocatePort();
+    const program = RunningProgram.start({ kind: 'command', command: 'node test/fixtures/faults/correct.mjs' }, { env: { PORT: String(port) }, cwd: projectRoot });
+    opened.push({ close: () => void program.stop().then(() => releasePort(port)) });
+    await waitUntilListening(program, port);
+    const alice = new ScriptedClient({ name: 'alice', url: `ws://127.0.0.1:${port}`, transcript: new Transcript(), program });
+    opened.push({ close: () => alice.terminate() });
+    await alice.send('hi').expectText('Echo: hi');
+    expect(alice.serverHoldsConnection()).toBe(true);
+    expect(alice.serverHoldsConnection()).toBe(true);
+    await program.stop();
     expect(alice.serverHoldsConnection()).toBe(false);
   });
 

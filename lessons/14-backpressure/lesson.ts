@@ -140,9 +140,8 @@ class StoppedReader {
     this.writtenLately = writtenAtStop;
   }
 
-  /** Stops `client` reading; undefined where /proc is missing. */
-  static async stop(client: ScriptedClient, limit: number): Promise<StoppedReader | undefined> {
-    await client.stopReading();
+  /** Watches `client`, which has just stopped reading (with nothing on its way to it); undefined where /proc is missing. */
+  static of(client: ScriptedClient, limit: number): StoppedReader | undefined {
     const written = client.bytesWrittenByServer();
     return written === undefined ? undefined : new StoppedReader(client, limit, written);
   }
@@ -367,7 +366,8 @@ async function floodPastSlowReaders(ctx: ServerCheckContext, run: SlowReaderRun)
   const [carol, dave, erin] = arrived.slice(2) as [ScriptedClient, ScriptedClient, ScriptedClient];
   ctx.note('bob leaves');
   await bob.close();
-  const stopped = { carol: await StoppedReader.stop(carol, DEFAULT_LIMIT), dave: await StoppedReader.stop(dave, DEFAULT_LIMIT) };
+  await Promise.all([carol.stopReading(), dave.stopReading()]);
+  const stopped = { carol: StoppedReader.of(carol, DEFAULT_LIMIT), dave: StoppedReader.of(dave, DEFAULT_LIMIT) };
   const memory = ctx.watchMemory();
   ctx.note(
     `carol and dave have stopped reading. alice publishes ${FLOOD_MESSAGES} messages of 16 KiB (${mib(FLOOD_MESSAGES * MESSAGE_BYTES)}), and alice and erin read them; ` +
@@ -597,7 +597,8 @@ export default defineLesson({
       env: { MAX_BUFFERED_BYTES: String(SET_LIMIT) },
       run: async (ctx) => {
         const [alice, dave] = (await arriveInTurn(ctx, ['alice', 'dave'])) as [ScriptedClient, ScriptedClient];
-        const reader = await StoppedReader.stop(dave, SET_LIMIT);
+        await dave.stopReading();
+        const reader = StoppedReader.of(dave, SET_LIMIT);
         if (!reader) throw new CheckSkipped('Not run: watching sockets needs /proc (Linux).');
         ctx.note(`your server runs with MAX_BUFFERED_BYTES=${SET_LIMIT}. dave has stopped reading, and alice publishes messages of 16 KiB`);
         const flood = new Flood({
