@@ -44,6 +44,12 @@ const CATCH_UP_MS = 3_000;
 /** A client reading again that gets nothing for this long has had all the server still had for it. */
 const QUIET_MS = 250;
 /**
+ * A slow client reads again once the messages in flight have reached the fast clients (what it
+ * reads would delay them, and their times are judged), or after this long at most, so that the
+ * server's one-second grace is not spent waiting on a busy machine.
+ */
+const READ_AGAIN_WITHIN_MS = 100;
+/**
  * One message larger than the kernel takes in one go (Linux's send buffer grows to 4 MiB at
  * most): right after it is sent, ws counts all of it in bufferedAmount until the last byte is out.
  */
@@ -188,13 +194,21 @@ interface DaveOutcome {
 /**
  * Publishes the flood until the server must have closed `reader`'s client (more than its limit
  * surely waited for it when the server passed on a message), then stops publishing and lets
- * the client read again at once (its server gives it a second to answer the close): it must
- * get the messages before that one, then a close frame (caughtUp). `look` runs every window of
+ * the client read again (soon: its server gives it a second to answer the close): it must get
+ * the messages before that one, then a close frame (caughtUp). `look` runs every window of
  * messages. Resolves when every message is published if the client never went over.
  */
 async function publishUntilRefused(ctx: ServerCheckContext, flood: Flood, reader: StoppedReader, look: (handled: number) => void): Promise<DaveOutcome> {
   const dave = reader.client;
   let over: { refused: number; queuedAtLeast: number } | undefined;
+  let reading: NodeJS.Timeout | undefined;
+  let readsAgain = false;
+  const readAgain = () => {
+    clearTimeout(reading);
+    if (!over || readsAgain) return;
+    readsAgain = true;
+    dave.readAgain();
+  };
   await flood.publish({
     stop: (handled) => {
       look(handled);
@@ -206,12 +220,12 @@ async function publishUntilRefused(ctx: ServerCheckContext, flood: Flood, reader
         `at least ${kib(over.queuedAtLeast)} waited for ${dave.name} in your server when it passed on message ${refused + 1}, more than ` +
           `MAX_BUFFERED_BYTES (${kib(reader.limit)}): it must have closed ${dave.name} by then. Publishing stops, and ${dave.name} reads again`,
       );
-      dave.readAgain();
+      reading = setTimeout(readAgain, scaled(READ_AGAIN_WITHIN_MS));
       return true;
     },
   });
-  if (!over)
-    return { limit: reader.limit, refused: undefined, queuedAtLeast: 0, received: flood.reception(dave).received, wrongMessage: undefined, close: undefined };
+  if (!over) return { limit: reader.limit, refused: undefined, queuedAtLeast: 0, received: flood.reception(dave).received, wrongMessage: undefined, close: undefined };
+  readAgain();
   return caughtUp(ctx, flood, reader, over.refused, over.queuedAtLeast, look);
 }
 
