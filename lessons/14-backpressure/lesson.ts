@@ -34,6 +34,8 @@ const FRAME_BYTES = MESSAGE_BYTES + 4;
  * buffers wait for a collection), and that is not the slow client's doing.
  */
 const WARM_UP_MESSAGES = 1024;
+/** The most a check publishes to take a client that stopped reading over the limit: 16 MiB, far more than the kernel's buffers and the limit together. */
+const OVER_THE_LIMIT_MESSAGES = 1024;
 /** At most this many messages published that a fast client has not received yet. */
 const WINDOW = 32;
 const GROWTH_LIMIT = 24 * MIB;
@@ -73,7 +75,7 @@ const SENDER_INCLUDED =
   'the one it came from included (for the sender, it is the proof that the message went through).';
 
 const LOOK_BEFORE_SENDING =
-  "Before each send, look at that client's bufferedAmount: when more than MAX_BUFFERED_BYTES is already waiting, close it with 1013 " + 'instead of sending.';
+  "Before each send, look at that client's bufferedAmount: when more than MAX_BUFFERED_BYTES is already waiting, close it with 1013 instead of sending.";
 
 const READ_THE_LIMIT =
   'Read the limit once, as a number, with its default: const maxBufferedBytes = Number(process.env.MAX_BUFFERED_BYTES ?? 1024 * 1024). ' +
@@ -224,7 +226,8 @@ async function publishUntilRefused(ctx: ServerCheckContext, flood: Flood, reader
       return true;
     },
   });
-  if (!over) return { limit: reader.limit, refused: undefined, queuedAtLeast: 0, received: flood.reception(dave).received, wrongMessage: undefined, close: undefined };
+  if (!over)
+    return { limit: reader.limit, refused: undefined, queuedAtLeast: 0, received: flood.reception(dave).received, wrongMessage: undefined, close: undefined };
   readAgain();
   return caughtUp(ctx, flood, reader, over.refused, over.queuedAtLeast, look);
 }
@@ -249,12 +252,12 @@ async function caughtUp(
   const startedAt = ctx.transcript.now();
   if ((await flood.until(dave, judged, scaled(CATCH_UP_MS), scaled(QUIET_MS))) === 'quiet') {
     ctx.note(`${dave.name} has read all that came (${reception.received} messages), and no close frame: publishing resumes`);
-    let over = false;
-    const verdict = flood.until(dave, judged, scaled(CATCH_UP_MS) - (ctx.transcript.now() - startedAt)).then(() => (over = true));
+    let settled = false;
+    const verdict = flood.until(dave, judged, scaled(CATCH_UP_MS) - (ctx.transcript.now() - startedAt)).then(() => (settled = true));
     await flood.publish({
       stop: (handled) => {
         look(handled);
-        return over;
+        return settled;
       },
     });
     await verdict;
@@ -423,7 +426,7 @@ async function cutsSilentClient(ctx: ServerCheckContext): Promise<void> {
     publisher: alice,
     receivers: [alice, erin],
     laggards: [carol],
-    count: WARM_UP_MESSAGES,
+    count: OVER_THE_LIMIT_MESSAGES,
     size: MESSAGE_BYTES,
     window: WINDOW,
     transcript: ctx.transcript,
@@ -630,7 +633,7 @@ export default defineLesson({
           publisher: alice,
           receivers: [alice],
           laggards: [dave],
-          count: FLOOD_MESSAGES,
+          count: OVER_THE_LIMIT_MESSAGES,
           size: MESSAGE_BYTES,
           window: WINDOW,
           transcript: ctx.transcript,
