@@ -73,7 +73,7 @@ export interface GroupMember {
 }
 
 /** Every process of the group, zombies included, as /proc shows them; undefined without /proc. */
-export function groupMembers(pgid: number): GroupMember[] | undefined {
+function groupMembers(pgid: number): GroupMember[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
