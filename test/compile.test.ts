@@ -35,7 +35,7 @@ function firstLine(args: string[]): Promise<string> {
 }
 
 describe('a compiled program runs as under tsx', () => {
-  it('sees the same import.meta (its own and its imports\'), process.argv[1] and files beside it', async () => {
+  it("sees the same import.meta (its own and its imports'), process.argv[1] and files beside it", async () => {
     const underTsx = await firstLine(['--import', 'tsx', server]);
     const { script } = await compileProgram(server);
     expect(script).not.toBe(server);
@@ -79,14 +79,14 @@ describe('the compile cache', () => {
     expect((await compileProgram(main)).script, 'the first content has its build already').toBe(first.script);
   });
 
-  it("refuses a name that ws does not export, as Node.js refuses to link it", async () => {
+  it('refuses a name that ws does not export, as Node.js refuses to link it', async () => {
     const main = path.join(folder, 'wrong-name.ts');
     writeFileSync(main, "import { Server } from 'ws';\nconsole.log(Server);\n");
     await expect(compileProgram(main)).rejects.toThrow(/wrong-name\.ts:1:10: No matching export in "ws" for import "Server"/);
   });
 });
 
-describe('in the learner\'s terms', () => {
+describe("in the learner's terms", () => {
   let workbook: ReturnType<typeof copyWorkbook>;
   const exercise = (folder: string, file: string) => path.join(workbook.root, 'exercises', folder, file);
   const checkJson = (lesson: string): LessonResult => {
@@ -112,11 +112,9 @@ describe('in the learner\'s terms', () => {
     const lesson = checkJson('1');
     const first = lesson.checks[0];
     expect(first).toMatchObject({ id: 'starts', status: 'failed' });
-    expect(first!.message).toContain([
-      'exercises/01-echo/server.ts:5:33: Expected ")" but found ";"',
-      "  5 | const greeting = (`Écho: ${'x'}`;",
-      `    | ${' '.repeat(32)}^`,
-    ].join('\n'));
+    expect(first!.message).toContain(
+      ['exercises/01-echo/server.ts:5:33: Expected ")" but found ";"', "  5 | const greeting = (`Écho: ${'x'}`;", `    | ${' '.repeat(32)}^`].join('\n'),
+    );
     expect(JSON.stringify(lesson)).not.toMatch(/node_modules|esbuild|node:internal/);
     expect(behaviourAfterFirst(lesson).every((check) => check.status === 'skipped')).toBe(true);
 

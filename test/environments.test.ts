@@ -118,8 +118,18 @@ it('runs concurrent checks at the same time, each on a server of its own, and wa
     ],
   });
   const result = await runLesson(lesson(definition), source);
-  expect(statuses(result)).toEqual({ starts: 'passed', fails: 'failed: on purpose', left: 'passed', skipped: 'skipped', 'after-left': 'passed', right: 'passed' });
-  expect(result.checks.map((check) => check.id), 'reported in the order they are defined').toEqual(['starts', 'fails', 'left', 'skipped', 'after-left', 'right']);
+  expect(statuses(result)).toEqual({
+    starts: 'passed',
+    fails: 'failed: on purpose',
+    left: 'passed',
+    skipped: 'skipped',
+    'after-left': 'passed',
+    right: 'passed',
+  });
+  expect(
+    result.checks.map((check) => check.id),
+    'reported in the order they are defined',
+  ).toEqual(['starts', 'fails', 'left', 'skipped', 'after-left', 'right']);
   expect(new Set([pids.get('left'), pids.get('right'), pids.get('after-left')]).size).toBe(3);
   expect(processesMentioning(server), 'no server is left running').toEqual([]);
 });
@@ -127,7 +137,12 @@ it('runs concurrent checks at the same time, each on a server of its own, and wa
 it('does not use a server started before the lesson was loaded when the lesson sets an environment', async () => {
   const early = new PendingServer(source);
   const earlyPid = (await early.ready).program.pid;
-  const definition = defineLesson({ kind: 'server', hints: [], env: { LESSON_VALUE: 'lesson' }, checks: [expects('lesson-env', 'LESSON_VALUE', 'LESSON_VALUE=lesson')] });
+  const definition = defineLesson({
+    kind: 'server',
+    hints: [],
+    env: { LESSON_VALUE: 'lesson' },
+    checks: [expects('lesson-env', 'LESSON_VALUE', 'LESSON_VALUE=lesson')],
+  });
   const result = await runLesson(lesson(definition), source, { early });
   expect(statuses(result)).toEqual({ starts: 'passed', 'lesson-env': 'passed' });
   expect(processesMentioning(server)).not.toContain(earlyPid);

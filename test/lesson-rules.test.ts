@@ -65,7 +65,10 @@ describe.each(lessons)('lesson $folder', (lesson) => {
       const header = readFileSync(path.join(dir, name), 'utf8');
       const field = (key: string) => new RegExp(`^\\s*(?://|#)\\s*${key}:\\s*(.+)$`, 'm').exec(header)?.[1]?.trim() ?? '';
       const named = [field('fails'), ...field('passes').split(',')].map((id) => id.trim()).filter(Boolean);
-      expect(named.filter((id) => !ids.has(id)), `${lesson.folder}/${name} names checks the lesson does not have`).toEqual([]);
+      expect(
+        named.filter((id) => !ids.has(id)),
+        `${lesson.folder}/${name} names checks the lesson does not have`,
+      ).toEqual([]);
     }
   });
 

@@ -11,7 +11,9 @@ export function listeningPorts(pgid: number): number[] {
 
 /** The group's leader and its descendants that are not zombies (familyMembers: a cheap look). */
 function livingFamily(pgid: number): number[] | undefined {
-  return familyMembers(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
+  return familyMembers(pgid)
+    ?.filter((member) => member.state !== 'Z')
+    .map((member) => member.pid);
 }
 
 /**
