@@ -11,7 +11,7 @@ import { TYPE_CHECK } from '../checker/running/type-check-result.ts';
  * told what it still lacks. The behaviour rules (solution passes, starter fails, mutants fail)
  * are in lessons.test.ts and mutants.test.ts.
  */
-const MIN_MUTANTS = 5;
+const MIN_MUTANTS = 8;
 const lessons = await Promise.all(listLessons().map(loadLesson));
 const rootReadme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
 
