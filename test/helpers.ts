@@ -39,6 +39,7 @@ export function runCommand(args: string[], options: { root?: string; env?: Recor
     encoding: 'utf8',
     env: { ...process.env, CI: '1', ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    timeout: 120_000,
+    // A check of every lesson takes a minute on a busy machine (lesson 18 alone runs a dozen servers).
+    timeout: 240_000,
   });
 }

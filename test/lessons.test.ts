@@ -8,6 +8,8 @@ import { checkProgram, failures } from './helpers.ts';
  * untouched starter fails at least one.
  */
 const lessons = await Promise.all(listLessons().map(loadLesson));
+/** A tests lesson (18) runs a dozen servers and a vitest; on a busy machine that takes a while. */
+const timeoutFor = (lesson: (typeof lessons)[number]) => (lesson.definition.kind === 'tests' ? 180_000 : undefined);
 
 function lessonTests(lesson: (typeof lessons)[number]): void {
   it('is complete: text, starter, exercise, solution, hints, checks', () => {
@@ -20,14 +22,14 @@ function lessonTests(lesson: (typeof lessons)[number]): void {
     expect(new Set(ids).size, 'check ids are unique').toBe(ids.length);
   });
 
-  it('the reference solution passes every check', async () => {
+  it('the reference solution passes every check', { timeout: timeoutFor(lesson) }, async () => {
     const result = await checkProgram(lesson.id, lesson.solutionFile);
     expect(failures(result)).toBe('');
     expect(result.checks.filter((c) => c.status !== 'passed' && !c.message.includes('browser'))).toEqual([]);
     expect(result.status).toBe('passed');
   });
 
-  it('the untouched starter fails', async () => {
+  it('the untouched starter fails', { timeout: timeoutFor(lesson) }, async () => {
     const result = await checkProgram(lesson.id, lesson.starterFile);
     expect(result.status).toBe('failed');
   });

@@ -32,8 +32,13 @@ export const TEST_TIMEOUT_MS = 5_000;
 export const VITEST_START_MS = 20_000;
 /** From the last run's end to vitest's report of the whole run. */
 const REPORT_MS = 3_000;
-/** Runs, and server starts, at a time. The tests mostly wait for the network, so at least two even on one core. */
-const WORKERS = Math.max(2, availableParallelism());
+/**
+ * Runs at a time. A run mostly waits (for the network, and for deadlines when a test catches a
+ * server by the absence of a message), so twice as many as there are cores.
+ */
+const WORKERS = 2 * Math.max(1, availableParallelism());
+/** Server starts at a time: a start is processor work, and more at once would only delay each. */
+const STARTS = Math.max(2, availableParallelism());
 const VITEST_CLI = path.join(projectRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const CONFIG_FILE = path.join(projectRoot, 'checker', 'running', 'suite-vitest.config.ts');
 const HANDOFF_MODULE = path.join(projectRoot, 'checker', 'running', 'suite-handoff.ts');
@@ -178,7 +183,7 @@ class RunServers {
       started.catch(() => {});
       this.started.set(run.id, started);
     }
-    this.all = mapConcurrently(runs, WORKERS, async (run) => {
+    this.all = mapConcurrently(runs, STARTS, async (run) => {
       const starting = this.abort.signal.aborted ? Promise.reject(new Error('The check ended first.')) : this.start(run);
       begin.get(run.id)!(starting);
       await starting.catch((error: unknown) => {
@@ -217,7 +222,14 @@ class RunServers {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.all;
-    await Promise.all([...this.started.values()].map((started) => started.then((server) => server.stop(), () => {})));
+    await Promise.all(
+      [...this.started.values()].map((started) =>
+        started.then(
+          (server) => server.stop(),
+          () => {},
+        ),
+      ),
+    );
   }
 
   private start(run: SuiteRun): Promise<LearnerServer> {
@@ -255,7 +267,10 @@ function writePlan(folder: string, suiteFile: string, suiteRuns: SuiteRun[]): Su
 function startVitest(plan: Pick<SuitePlan, 'folder'>, env: Record<string, string>): RunningProgram {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, VITEST_CLI, 'run', '--root', projectRoot, '--config', CONFIG_FILE, '--configLoader', 'runner'].map(quote).join(' ');
-  return RunningProgram.start({ kind: 'command', command }, { env: { [SUITE_PLAN_VARIABLE]: path.join(plan.folder, PLAN_FILE), ...env }, cwd: projectRoot, label: 'vitest' });
+  return RunningProgram.start(
+    { kind: 'command', command },
+    { env: { [SUITE_PLAN_VARIABLE]: path.join(plan.folder, PLAN_FILE), ...env }, cwd: projectRoot, label: 'vitest' },
+  );
 }
 
 /**
@@ -356,7 +371,10 @@ class Progress {
     const run = this.runs.get(id);
     if (!run) return;
     clearTimeout(this.deadlines.get(id));
-    this.deadlines.set(id, this.after(ms, () => this.stop({ reason: 'hung', test: this.runningTest.get(id), elsewhere: run })));
+    this.deadlines.set(
+      id,
+      this.after(ms, () => this.stop({ reason: 'hung', test: this.runningTest.get(id), elsewhere: run })),
+    );
   }
 
   private after(ms: number, then: () => void): NodeJS.Timeout {

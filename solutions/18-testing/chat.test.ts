@@ -208,7 +208,9 @@ describe('a lesson 06 chat server', () => {
   it('tells the others when a user closes the connection', async () => {
     const [alice, bob] = await joinInTurn(unique('Alice'), unique('Bob'));
     await bob!.close();
-    // Carol joins after Bob has gone: Alice must hear of Bob's leaving first.
+    // Carol connects and joins after Bob has gone, so the server has long handled his leaving
+    // when her name arrives: Alice must hear of it first. (Without a leave notice, Carol's join
+    // notice comes instead, and the test fails at once instead of at its deadline.)
     const carol = await join(unique('Carol'));
     expect(await alice!.next()).toBe(left(bob!.name));
     expect(await alice!.next()).toBe(joined(carol.name));
@@ -227,8 +229,10 @@ describe('a lesson 06 chat server', () => {
     const [alice, bob] = await joinInTurn(unique('Alice'), unique('Bob'));
     bob!.send('Bye!');
     await bob!.close();
+    const carol = await join(unique('Carol'));
     expect(await alice!.next()).toBe(line(bob!.name, 'Bye!'));
     expect(await alice!.next()).toBe(left(bob!.name));
+    expect(await alice!.next()).toBe(joined(carol.name));
   });
 
   it('sends nothing to a client that has not joined yet', async () => {
@@ -237,7 +241,9 @@ describe('a lesson 06 chat server', () => {
     alice!.send('Anyone else here?');
     expect(await bob!.next()).toBe(line(alice!.name, 'Anyone else here?'));
     await bob!.close();
+    const carol = await join(unique('Carol'));
     expect(await alice!.next()).toBe(left(bob!.name));
+    expect(await alice!.next()).toBe(joined(carol.name));
     // Had the lurker been sent any of that, it would arrive before its welcome.
     const name = unique('Lurker');
     lurker.send(name);
