@@ -1,10 +1,11 @@
 import { cleanUpEverything, installExitCleanup } from './process/cleanup.ts';
 import { describeError, UsageError } from './core/errors.ts';
+import { exitWhenWritten, toleratePipesClosedByReader } from './terminal/exit-when-written.ts';
 
 /**
  * The workbook's command line: `npm run <command> -- [arguments]` runs
- * `node --import tsx checker/cli.ts <command> [arguments]`. Each command lives in
- * checker/commands/ and returns its exit status: 0 all passed, 1 something failed, 2 usage.
+ * `node checker/start.mjs <command> [arguments]`, which runs this file's build. Each command
+ * lives in checker/commands/ and returns its exit status: 0 all passed, 1 something failed, 2 usage.
  */
 const commands: Record<string, () => Promise<{ default: (args: string[]) => Promise<number> }>> = {
   lesson: () => import('./commands/lesson.ts'),
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
   return command.default(args);
 }
 
+toleratePipesClosedByReader();
 installExitCleanup();
 let status: number;
 try {
@@ -40,4 +42,4 @@ try {
   }
 }
 await cleanUpEverything();
-process.exit(status);
+await exitWhenWritten(status);

@@ -17,7 +17,7 @@ const LAYERS = [
   ['demos'],
   ['reporters'],
   ['commands'],
-  ['.'], // cli.ts and lesson-api.ts
+  ['.'], // cli.ts, lesson-api.ts, and build.ts (the checker's own build, for start.mjs)
 ];
 
 const checkerDir = path.join(projectRoot, 'checker');

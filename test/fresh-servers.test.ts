@@ -5,6 +5,7 @@ import { CheckFailure } from '../checker/core/errors.ts';
 import { defineLesson, type ServerCheck } from '../checker/running/lesson-definition.ts';
 import type { Lesson } from '../checker/running/lessons.ts';
 import { projectRoot } from '../checker/core/paths.ts';
+import { compileProgram } from '../checker/process/compile.ts';
 import { runLesson } from '../checker/running/run-lesson.ts';
 import { eventually, processesMentioning } from './processes.ts';
 
@@ -15,6 +16,8 @@ import { eventually, processesMentioning } from './processes.ts';
  * first check runs on the lesson's own server, which no check has used yet.
  */
 const server = path.join(projectRoot, 'test', 'fixtures', 'numbered-connections.ts');
+/** What the server's processes run: its compiled build, the one the checks will use (the same content, so the same build). */
+const { script } = await compileProgram(server);
 const usedBy = new Map<string, number>();
 
 /** Passes only on a process whose first connection this is. */
@@ -37,7 +40,7 @@ const seesOneAhead: ServerCheck = {
     usedBy.set('shared', ctx.server.pid);
     await ctx.connect('bob').send('hi');
     // Servers of earlier checks may still be on their way out: only an unused one counts.
-    const others = () => processesMentioning(server).filter((pid) => ![...usedBy.values()].includes(pid));
+    const others = () => processesMentioning(script).filter((pid) => ![...usedBy.values()].includes(pid));
     if (!(await eventually(() => others().length > 0, 5_000))) throw new CheckFailure('expected a server started ahead, found none');
   },
 };
@@ -82,11 +85,13 @@ it('starts fresh servers ahead, each a new process, and leaves none behind', asy
     fails: 'failed',
     skipped: 'skipped',
     c: 'passed',
+    // The server is a TypeScript file, so it is type-checked too.
+    'type-checks': 'passed',
   });
   // The first check ran on the lesson's server, which no check had used before it.
   expect(usedBy.get('a')).toBe(usedBy.get('shared'));
   const pids = ['shared', 'b', 'c'].map((id) => usedBy.get(id));
   expect(new Set(pids).size, 'every later fresh check had a process of its own').toBe(3);
   expect(usedBy.has('skipped')).toBe(false);
-  expect(processesMentioning(server), 'no server is left running').toEqual([]);
+  expect(processesMentioning(script), 'no server is left running').toEqual([]);
 });

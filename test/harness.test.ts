@@ -11,6 +11,7 @@ import { allocatePort, releasePort } from '../checker/process/ports.ts';
 import { groupExiting, livingMembers } from '../checker/process/process-group.ts';
 import { RunningProgram, type ProgramSource } from '../checker/process/program.ts';
 import { waitUntilListening } from '../checker/process/readiness.ts';
+import { PendingServer } from '../checker/running/pending-server.ts';
 import { runLesson } from '../checker/running/run-lesson.ts';
 import { projectRoot } from '../checker/core/paths.ts';
 import { checkProgram } from './helpers.ts';
@@ -162,6 +163,34 @@ describe.concurrent('a check that runs out of time', () => {
     );
     expect(result.checks.map((c) => c.status)).toEqual(['failed', 'passed']);
     for (const pgid of program.groups()) expect(alive(pgid), `group ${pgid}`).toBe(false);
+  });
+});
+
+describe("a lesson's and a check's environment", () => {
+  it('reach every server the lesson starts, a check with its own gets a server of its own, and a server started without them is not used', async () => {
+    const printsEnv: ProgramSource = { kind: 'command', command: 'echo "LIMIT=${LIMIT:-unset} EXTRA=${EXTRA:-unset}"; exec node test/fixtures/faults/correct.mjs' };
+    const printed = (expected: string) => async (ctx: { server: RunningProgram }) => {
+      const line = await ctx.server.waitForLine((l) => l.text.startsWith('LIMIT='), 'the environment line', { ms: 5_000 });
+      if (line.text !== expected) throw new CheckFailure(`the server printed ${line.text}`);
+    };
+    const early = new PendingServer(printsEnv);
+    const result = await runLesson(
+      lesson(
+        defineLesson({
+          kind: 'server',
+          hints: [],
+          env: { LIMIT: '42' },
+          checks: [
+            { id: 'first', name: "the lesson's server has the lesson's", run: printed('LIMIT=42 EXTRA=unset') },
+            { id: 'own', name: 'a check with its own has both', env: { EXTRA: 'yes', LIMIT: '7' }, run: printed('LIMIT=7 EXTRA=yes') },
+            { id: 'fresh', name: 'a fresh server has the lesson\'s', fresh: true, run: printed('LIMIT=42 EXTRA=unset') },
+          ],
+        }),
+      ),
+      printsEnv,
+      { early },
+    );
+    expect(result.checks.map((check) => `${check.id} ${check.status} ${check.message}`)).toEqual(['starts passed ', 'first passed ', 'own passed ', 'fresh passed ']);
   });
 });
 

@@ -28,12 +28,12 @@ export function failures(result: LessonResult): string {
 }
 
 /**
- * Runs a workbook command the way a user does (through cli.ts, as npm's scripts do), without
+ * Runs a workbook command the way a user does (through start.mjs, as npm's scripts do), without
  * a terminal, in the workbook at `root` (a copy, for commands that change files).
  */
 export function runCommand(args: string[], options: { root?: string; env?: Record<string, string>; input?: string } = {}): SpawnSyncReturns<string> {
   const root = options.root ?? projectRoot;
-  return spawnSync(process.execPath, ['--import', 'tsx', 'checker/cli.ts', ...args], {
+  return spawnSync(process.execPath, ['checker/start.mjs', ...args], {
     cwd: root,
     input: options.input,
     encoding: 'utf8',

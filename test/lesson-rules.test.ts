@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../checker/core/paths.ts';
 import { listLessons, loadLesson } from '../checker/running/lessons.ts';
 import { STARTS_CHECK } from '../checker/running/run-lesson.ts';
+import { TYPE_CHECK } from '../checker/running/type-check-result.ts';
 
 /**
  * Every rule a lesson must meet, in one place, so that a new lesson (npm run new-lesson) is
@@ -28,10 +29,11 @@ describe.each(lessons)('lesson $folder', (lesson) => {
     expect(heading).toMatch(new RegExp(`^# Lesson ${lesson.id} · \\S`));
   });
 
-  it('its text has the contract and the common mistakes', () => {
+  it('its text has the contract and the common mistakes, and says that the file must type-check', () => {
     const text = readFileSync(lesson.readmePath, 'utf8');
     expect(text).toMatch(/^## The contract$/m);
     expect(text).toMatch(/^## Common mistakes/m);
+    expect(text).toMatch(/type-check/);
   });
 
   it("the root README's lesson table lists it with the same title", () => {
@@ -57,8 +59,8 @@ describe.each(lessons)('lesson $folder', (lesson) => {
     const dir = path.join(projectRoot, 'test', 'mutants', lesson.folder);
     const mutants = readdirSync(dir).filter((name) => /\.(ts|mjs|js|py|sh)$/.test(name) && !name.startsWith('_'));
     expect(mutants.length).toBeGreaterThanOrEqual(MIN_MUTANTS);
-    // The runner's own first check comes before the lesson's.
-    const ids = new Set([STARTS_CHECK.id, ...lesson.definition.checks.map((check) => check.id)]);
+    // The runner's own checks: the first one (server lessons), and the type check after the lesson's.
+    const ids = new Set([STARTS_CHECK.id, ...lesson.definition.checks.map((check) => check.id), TYPE_CHECK.id]);
     for (const name of mutants) {
       const header = readFileSync(path.join(dir, name), 'utf8');
       const field = (key: string) => new RegExp(`^\\s*(?://|#)\\s*${key}:\\s*(.+)$`, 'm').exec(header)?.[1]?.trim() ?? '';

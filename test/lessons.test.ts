@@ -11,7 +11,7 @@ const lessons = await Promise.all(listLessons().map(loadLesson));
 /** A tests lesson (18) runs a dozen servers and a vitest; on a busy machine that takes a while. */
 const timeoutFor = (lesson: (typeof lessons)[number]) => (lesson.definition.kind === 'tests' ? 180_000 : undefined);
 
-describe.concurrent.each(lessons)('lesson $folder', (lesson) => {
+function lessonTests(lesson: (typeof lessons)[number]): void {
   it('is complete: text, starter, exercise, solution, hints, checks', () => {
     for (const file of [lesson.readmePath, lesson.starterFile, lesson.exerciseFile, lesson.solutionFile]) {
       expect(existsSync(file), `${file} should exist`).toBe(true);
@@ -33,4 +33,8 @@ describe.concurrent.each(lessons)('lesson $folder', (lesson) => {
     const result = await checkProgram(lesson.id, lesson.starterFile);
     expect(result.status).toBe('failed');
   });
-});
+}
+
+describe.concurrent.each(lessons.filter((lesson) => !lesson.definition.runsAlone))('lesson $folder', lessonTests);
+// A lesson that loads the machine itself, and measures times and memory, is checked with nothing beside it.
+describe.sequential.each(lessons.filter((lesson) => lesson.definition.runsAlone))('lesson $folder', lessonTests);

@@ -74,7 +74,11 @@ describe('mutants', () => {
   });
 });
 
-describe.concurrent.each(mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` })))('$title', (mutant) => {
+/** Lessons that load the machine themselves, and measure times and memory: their mutants run one at a time, with nothing beside them. */
+const alone = new Set((await Promise.all(listLessons().map(loadLesson))).filter((lesson) => lesson.definition.runsAlone).map((lesson) => lesson.id));
+const titled = mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` }));
+
+function mutantTest(mutant: Mutant): void {
   it(`fails "${mutant.fails}" with a message that names the mistake`, { timeout: kinds.get(mutant.lesson) === 'tests' ? SUITE_MUTANT_MS : undefined }, async () => {
     const source = mutant.file.endsWith('.ts') ? mutant.file : { kind: 'command' as const, command: commandFor(mutant.file) };
     const checkIt = () => checkProgram(mutant.lesson, source);
@@ -85,7 +89,10 @@ describe.concurrent.each(mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.
     expect(said).toMatch(mutant.message);
     for (const id of mutant.passes) expect(checkNamed(result, id).status, `${id} should still pass`).toBe('passed');
   });
-});
+}
+
+describe.concurrent.each(titled.filter((m) => !alone.has(m.lesson)))('$title', mutantTest);
+describe.sequential.each(titled.filter((m) => alone.has(m.lesson)))('$title', mutantTest);
 
 /** Runs the work handed to it at most `count` at a time, in the order it was handed over. */
 function turns(count: number): <T>(work: () => Promise<T>) => Promise<T> {

@@ -16,14 +16,14 @@ export interface StartedCli {
 }
 
 /**
- * Starts a workbook command as a user runs it (cli.ts through Node.js, as the npm scripts do),
+ * Starts a workbook command as a user runs it (start.mjs, as the npm scripts do),
  * without a terminal, like runCommand in helpers.ts but without blocking this process, so
  * concurrent tests keep running and a test can signal the command while it runs.
  */
 export function startCli(args: string[], options: { env?: Record<string, string>; preload?: string[]; cwd?: string } = {}): StartedCli {
-  const imports = ['tsx', ...(options.preload ?? [])].flatMap((module) => ['--import', module]);
+  const imports = (options.preload ?? []).flatMap((module) => ['--import', module]);
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...imports, 'checker/cli.ts', ...args], {
+  const child = spawn(process.execPath, [...imports, 'checker/start.mjs', ...args], {
     cwd: options.cwd ?? projectRoot,
     env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

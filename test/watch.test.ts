@@ -23,7 +23,7 @@ it('checks again on every save, and stops cleanly on SIGINT', async () => {
   const exercise = path.join(workbook.root, 'exercises', '01-echo', 'server.ts');
   const starter = readFileSync(exercise, 'utf8');
   const solution = readFileSync(path.join(workbook.root, 'solutions', '01-echo', 'server.ts'), 'utf8');
-  const cli = spawn(process.execPath, ['--import', 'tsx', 'checker/cli.ts', 'check', '1', '--watch'], {
+  const cli = spawn(process.execPath, ['checker/start.mjs', 'check', '1', '--watch'], {
     cwd: workbook.root,
     env: { ...process.env, CI: '1', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import type { ServerCheck } from '../running/lesson-definition.ts';
 import { quoteText } from '../core/transcript.ts';
 import { chatText } from '../core/chat-lines.ts';
 import { chatRoom } from './chat.ts';
+import { describeTextChange } from '../core/tricky-text.ts';
 
 /** A chat message that is also HTML: parsed as HTML it becomes an <img> whose onerror runs alert(1). */
 const HTML_PAYLOAD = '<img src=x onerror=alert(1)>';
@@ -40,12 +41,15 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
         const bob = await ChatPage.open(pages, 'bob', ctx);
         await bob.join('Bob', 'click');
         await alice.expectMessage(chatText.joined('Bob'));
-        await alice.send('Hello from Alice', 'click');
-        await bob.expectMessage(chatText.line('Alice', 'Hello from Alice'));
-        await bob.send('Hi Alice, Bob here', 'enter');
-        await alice.expectMessage(chatText.line('Bob', 'Hi Alice, Bob here'));
-        await alice.expectInOrder([chatText.welcome('Alice'), chatText.joined('Bob'), chatText.line('Bob', 'Hi Alice, Bob here')]);
-        await bob.expectInOrder([chatText.welcome('Bob'), chatText.line('Alice', 'Hello from Alice')]);
+        // Typed as a person might: spaces around and inside, which the page sends as they are.
+        const fromAlice = '  Hello  from Alice ';
+        const fromBob = 'Hi Alice, Bob here';
+        await alice.send(fromAlice, 'click');
+        await bob.expectMessage(chatText.line('Alice', fromAlice));
+        await bob.send(fromBob, 'enter');
+        await alice.expectMessage(chatText.line('Bob', fromBob));
+        await alice.expectInOrder([chatText.welcome('Alice'), chatText.joined('Bob'), chatText.line('Bob', fromBob)]);
+        await bob.expectInOrder([chatText.welcome('Bob'), chatText.line('Alice', fromAlice)]);
         alice.expectNoReload();
         bob.expectNoReload();
       }),
@@ -92,7 +96,7 @@ declare const document: { querySelector(selectors: string): PageElement | null }
 // because only their source text is sent to the browser.
 const statusIs = (wanted: string) => document.querySelector('#status')?.textContent?.trim() === wanted;
 const showsMessage = (wanted: string) =>
-  Array.from(document.querySelector('#messages')?.children ?? [], (element) => (element.textContent ?? '').trim()).includes(wanted);
+  Array.from(document.querySelector('#messages')?.children ?? [], (element) => (element.textContent ?? '').trim()).includes(wanted.trim());
 const elementsPresent = (ids: string) => ids.split(' ').every((id) => document.querySelector(`#${id}`) !== null);
 
 /** A page of the chat, opened in the browser, with the steps a check takes on it. */
@@ -191,50 +195,66 @@ class ChatPage {
     }
     const sent = this.watched.sent()[before]!;
     if (sent !== text) {
+      const change = describeTextChange(text, (changed) => changed === sent);
       throw new CheckFailure(`${this.name} typed ${quoteText(text)}, but the page sent ${quoteText(sent)}.`, {
         expected: `the text exactly as typed: ${quoteText(text)}`,
         received: quoteText(sent),
-        explanation: 'The lesson 06 protocol is plain text: send input.value as it is, with no extra wrapping.',
+        explanation: change
+          ? `The page ${change}. Send input.value exactly as it is: the server trims only names, and a message keeps its spaces.`
+          : 'The lesson 06 protocol is plain text: send input.value as it is, with no extra wrapping.',
       });
     }
   }
 
-  /** Waits until one element of #messages has exactly `text` as its text. */
+  /** Waits until one element of #messages has exactly `text` as its text (spaces around it aside). */
   async expectMessage(text: string): Promise<void> {
     if (await this.watched.untilInPage(showsMessage, text)) return;
     const shown = await this.shownMessages();
-    const received = this.watched.received().includes(text);
-    const failure = `${this.name}'s page should show the message ${quoteText(text)} in #messages, but after ${seconds(deadline('browser'))} it does not.`;
-    const details = { expected: `an element in #messages whose text is ${quoteText(text)}`, received: describeShown(shown) };
+    const container = await this.watched.page.evaluate(() => document.querySelector('#messages')?.textContent ?? '');
+    const received = this.watched.received();
+    const failure = `${this.name}'s page should show the message ${quoteText(text)} in #messages, but after ${seconds(deadline('browser'))} ${describeShown(shown, container)}.`;
+    const details = { expected: `an element in #messages whose text is ${quoteText(text)}`, received: describeShown(shown, container) };
     if (this.watched.reloads > 0) {
       throw new CheckFailure(`${this.name}'s page reloaded after sending, which closed its WebSocket, so it does not show ${quoteText(text)}.`, {
         ...details,
         explanation: explain.formReloadsPage,
       });
     }
-    if (!received) {
-      throw new CheckFailure(`${failure} The page never received it from the server.`, {
+    if (!received.includes(text)) {
+      const change = describeTextChange(text, (changed) => received.includes(changed));
+      if (change) {
+        const changed = received.find((message) => describeTextChange(text, (candidate) => candidate === message));
+        throw new CheckFailure(`${failure} The server sent it changed: ${quoteText(changed ?? '')}.`, {
+          ...details,
+          explanation: `The server ${change}. It passes every message on exactly as it came; making text safe to show is the page's job (textContent).`,
+        });
+      }
+      throw new CheckFailure(`${failure} The page never received it from the server${received.length > 0 ? `; the last message it received was ${quoteText(received.at(-1)!)}` : ''}.`, {
         ...details,
         explanation: this.watched.sockets.some((socket) => socket.closed)
           ? "The page's WebSocket closed. Look at the transcript for why."
           : 'Look at the transcript: the server did not send it to this page.',
       });
     }
-    const container = await this.watched.page.evaluate(() => document.querySelector('#messages')?.textContent ?? '');
-    throw new CheckFailure(`${failure} The page received it, but did not show it as one element.`, {
+    const pieces = shown.filter((line) => line !== '' && line !== text && text.includes(line));
+    throw new CheckFailure(`${failure} The page received it, but does not show it as one element with exactly that text.`, {
       ...details,
-      explanation: shown.some((line) => line.includes(text))
-        ? 'The element holds more than the message. Its text must be exactly the message the server sent (event.data).'
-        : container.includes(text)
-          ? "Each message needs an element of its own: const item = document.createElement('li'); item.textContent = event.data; messages.append(item);"
-          : "In the socket's 'message' event, append an element with the message to #messages.",
+      explanation: pieces.length > 0
+        ? `The page split the message over several elements (${pieces.map(quoteText).join(', ')}). Show each message whole, in one element: ` +
+          "const item = document.createElement('li'); item.textContent = event.data; messages.append(item);"
+        : shown.some((line) => line.includes(text))
+          ? 'The element holds more than the message. Its text must be exactly the message the server sent (event.data).'
+          : container.includes(text)
+            ? "Each message needs an element of its own: const item = document.createElement('li'); item.textContent = event.data; messages.append(item);"
+            : "In the socket's 'message' event, append an element with exactly the message (event.data) to #messages.",
     });
   }
 
   /** The messages in `expected` appear in #messages once each, in this order. */
   async expectInOrder(expected: string[]): Promise<void> {
-    const shown = (await this.shownMessages()).filter((text) => expected.includes(text));
-    if (shown.length === expected.length && shown.every((text, i) => text === expected[i])) return;
+    const wanted = expected.map((text) => text.trim());
+    const shown = (await this.shownMessages()).filter((text) => wanted.includes(text));
+    if (shown.length === wanted.length && shown.every((text, i) => text === wanted[i])) return;
     throw new CheckFailure(`${this.name}'s page should show each message it received once, in the order it arrived.`, {
       expected: expected.map(quoteText).join(', '),
       received: shown.map(quoteText).join(', '),
@@ -308,7 +328,13 @@ class ChatPage {
   }
 }
 
-function describeShown(shown: string[]): string {
-  if (shown.length === 0) return '#messages is empty';
-  return `#messages shows ${shown.map(quoteText).join(', ')}`;
+/** What #messages shows, as "#messages shows …" (its last few elements), from its elements' texts and its whole text. */
+function describeShown(shown: string[], container: string): string {
+  const text = container.trim();
+  if (shown.length === 0) return text ? `#messages holds text but no element: ${quoteText(text.slice(-SHOWN_TEXT_AT_MOST))}` : '#messages is empty';
+  const last = shown.slice(-SHOWN_AT_MOST);
+  return `#messages shows ${shown.length > last.length ? `${shown.length} elements, the last ${last.length}: ` : ''}${last.map(quoteText).join(', ')}`;
 }
+
+const SHOWN_AT_MOST = 6;
+const SHOWN_TEXT_AT_MOST = 200;

@@ -1,10 +1,11 @@
 import type { ServerCheckContext } from '../running/check-context.ts';
 import { chatText } from '../core/chat-lines.ts';
-import { explained } from '../core/errors.ts';
+import { CheckFailure, explained } from '../core/errors.ts';
 import { explain } from '../core/explanations.ts';
 import type { ServerCheck } from '../running/lesson-definition.ts';
 import type { ScriptedClient } from '../peers/scripted-client.ts';
 import { quoteText } from '../core/transcript.ts';
+import { BUILT_IN_KEYS, describeTextChange } from '../core/tricky-text.ts';
 import { LOAD_MESSAGES, loadCheckName, runLoad, type LoadProtocol } from './chat-load.ts';
 import type { Served } from './robustness.ts';
 
@@ -158,6 +159,29 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
       },
     },
     {
+      id: 'any-name',
+      needs: ['join-notice'],
+      name: 'takes any name as it is, once trimmed: spaces inside, HTML-looking text, names like __proto__ and toString',
+      run: async (ctx) => {
+        const names = ['Mary  Ann', '<b>Bo</b>', ...BUILT_IN_KEYS];
+        const here = room(ctx, names);
+        const users: ScriptedClient[] = [];
+        for (const name of names) {
+          const newcomer = here.join(name);
+          for (const user of users) expectChat(user, chatText.joined(name));
+          await everyoneGets([newcomer, ...users], `When ${name} joins, ${name} receives ${quoteText(chatText.welcome(name))} and every other joined user ${quoteText(chatText.joined(name))}.`);
+          users.push(newcomer);
+        }
+        for (const [i, speaker] of users.entries()) {
+          const text = `Hello from ${names[i]}`;
+          speaker.send(text);
+          const others = users.filter((user) => user !== speaker);
+          for (const user of others) expectChat(user, chatText.line(names[i]!, text));
+          await everyoneGets(others, `Every message goes to every other joined user, whatever their names.`);
+        }
+      },
+    },
+    {
       id: 'broadcast',
       needs: ['join-notice'],
       name: 'passes each message on to every other joined user as "[Name]: message"',
@@ -165,9 +189,13 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
         const [judy, ken, liam] = await room(ctx, ['Judy', 'Ken', 'Liam']).joinInTurn(['Judy', 'Ken', 'Liam']);
         // Only Judy talks here: whether she gets her own lines back is for "not-to-sender" to say.
         const rule = `Every message from Judy after her name goes to every other joined user as ${quoteText(chatText.line('Judy', 'message'))}.`;
-        for (const text of ['Hello, everyone!', '  spaces kept  ']) {
+        for (const text of ['Hello, everyone!', '  spaces kept  ', '', '   ', '<b>bold</b> & <i>more</i>']) {
           judy!.send(text);
-          await explained(Promise.all([ken!, liam!].map((user) => expectChat(user, chatText.line('Judy', text)))), rule);
+          const blank =
+            `Judy's ${text === '' ? 'empty' : 'blank'} message was not passed on as it was. Once a user has joined, every message ` +
+            `is a chat line, an empty or blank one too: ${quoteText(chatText.line('Judy', text))}. Only a name is refused for being empty.`;
+          const whenBlank = () => (text.trim() === '' ? blank : undefined);
+          await explained(Promise.all([ken!, liam!].map((user) => expectChat(user, chatText.line('Judy', text), whenBlank))), whenBlank() ?? rule);
         }
       },
     },
@@ -185,6 +213,28 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
       },
     },
     {
+      id: 'name-and-line-at-once',
+      needs: ['broadcast'],
+      name: 'takes the message right after the name as a chat line, also when both arrive together',
+      run: async (ctx) => {
+        const here = room(ctx, ['Olga', 'Pete']);
+        const [olga] = await here.joinInTurn(['Olga']);
+        const pete = here.connect('Pete');
+        const hurry = 'Hi Olga, I am in a hurry!';
+        ctx.note('Pete sends his name and his first chat line together, without waiting for his welcome');
+        pete.sendTogether(['Pete', hurry]);
+        const takenAsName = (got: string) =>
+          got === chatText.joined(hurry) || got === chatText.welcome(hurry)
+            ? "Pete's first chat line, which came right behind his name, was taken as a name too: when it arrived, the server had not " +
+              'yet recorded his name. Record the name as soon as the name message is handled, before any await: while a handler ' +
+              'waits, the next message is already being handled.'
+            : undefined;
+        expectChat(pete, chatText.welcome('Pete'));
+        expectChat(expectChat(olga!, chatText.joined('Pete')), chatText.line('Pete', hurry), takenAsName);
+        await explained(Promise.all([pete, olga!]), `A client's first message is its name, and every later one a chat line, however quickly it follows.`);
+      },
+    },
+    {
       id: 'sender-order',
       needs: ['broadcast'],
       name: "keeps each sender's messages in order",
@@ -192,14 +242,21 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
         const [mia, noah, olivia] = await room(ctx, ['Mia', 'Noah', 'Olivia']).joinInTurn(['Mia', 'Noah', 'Olivia']);
         const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1} of 30`);
         for (const text of lines) mia!.send(text);
+        const arrived = new Map<ScriptedClient, number>();
         for (const user of [noah!, olivia!]) {
-          for (const text of lines) {
+          for (const [i, text] of lines.entries()) {
             expectChat(user, chatText.line('Mia', text), (got) =>
               lines.some((other) => got === chatText.line('Mia', other)) ? outOfOrder('Mia', text, got.slice('[Mia]: '.length)) : undefined,
-            );
+            ).step(() => void arrived.set(user, i + 1));
           }
         }
-        await Promise.all([noah!, olivia!]);
+        await explained(Promise.all([noah!, olivia!]), (failure) => {
+          const most = Math.max(...arrived.values(), 0);
+          return failure.details.received === 'nothing' && most > 0
+            ? `Only ${most} of Mia's ${lines.length} lines came through, sent one right after another; the rest never did. Pass every ` +
+                'message on as it arrives, however fast they come: nothing dropped, nothing held back (no rate limit in this chat).'
+            : undefined;
+        });
       },
     },
     {
@@ -220,6 +277,31 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
         const [sybil, trent, uma] = await room(ctx, ['Sybil', 'Trent', 'Uma']).joinInTurn(['Sybil', 'Trent', 'Uma']);
         await trent!.drop();
         await expectLeave(ctx, 'Trent', [sybil!, uma!], `Trent's connection dropped without a close frame (close code 1006): a leave all the same. `);
+      },
+    },
+    {
+      id: 'leave-after-error',
+      needs: ['leave-clean'],
+      name: 'tells the others, once, when a user is cut off for breaking the protocol',
+      run: async (ctx) => {
+        const here = room(ctx, ['Abel', 'Bella', 'Cyrus', 'Dara']);
+        const [abel, bella, cyrus] = await here.joinInTurn(['Abel', 'Bella', 'Cyrus']);
+        ctx.note("Bella sends a frame without a mask; ws closes her connection with 1002 (an 'error' event, then 'close')");
+        await bella!.sendUnmaskedFrame('hello').closure();
+        await ctx.keepsServing(
+          expectLeave(ctx, 'Bella', [abel!, cyrus!], 'Bella broke the protocol and ws closed her connection: she has left like anyone else. '),
+          'a joined user sent a malformed frame',
+          explain.crashAfterBrokenFrame,
+        );
+        // Bella's connection had ended on the checker's side before Dara connects, and Dara's name
+        // takes one more round trip: the server has handled the end of Bella's connection by then.
+        ctx.note("Abel and Cyrus have Bella's leave notice. Dara joins now: a second notice about Bella would reach them before Dara's.");
+        const twice = (got: string) =>
+          got === chatText.left('Bella')
+            ? "Bella's leave was announced twice. ws emits 'error' and then 'close' on a connection that broke the protocol: " +
+              "announce a leave in one place, the 'close' handler, which follows every ending."
+            : undefined;
+        await Promise.all([here.join('Dara'), ...[abel!, cyrus!].map((user) => expectChat(user, chatText.joined('Dara'), twice))]);
       },
     },
     {
@@ -281,8 +363,29 @@ export function servedByChat(options: ChatOptions = {}): Served {
   const refused = (client: ScriptedClient) => expectChat(client.send('   '), chatText.emptyName);
   return {
     open: (ctx, name) => refused(setAsideLateLeaves(ctx.connect(name, { path: options.path }))),
-    again: (client) => refused(client),
+    again: (_ctx, client) => refused(client),
   };
+}
+
+/**
+ * Awaits the expectations queued on `users`. When the ones who got nothing all have names that
+ * are built-in keys of every object (and the others got theirs), the failure says so; any
+ * other failure that names no mistake gets `rule`.
+ */
+async function everyoneGets(users: ScriptedClient[], rule: string): Promise<void> {
+  const results = await Promise.allSettled(users);
+  const failed = results.flatMap((result, i) => (result.status === 'rejected' ? [{ user: users[i]!, reason: result.reason as unknown }] : []));
+  if (failed.length === 0) return;
+  const { reason } = failed[0]!;
+  if (!(reason instanceof CheckFailure) || reason.details.explanation) throw reason;
+  const keyed = failed.every(({ user }) => BUILT_IN_KEYS.includes(user.name));
+  const explanation =
+    keyed && failed.length < users.length && reason.details.received === 'nothing'
+      ? `${failed.map(({ user }) => user.name).join(' and ')} joined, but ${failed.length === 1 ? 'gets' : 'get'} nothing the others get. ` +
+        'A name is any text, and __proto__, constructor and toString are names every plain JavaScript object already has: users ' +
+        'kept in an object keyed by name ({ [name]: socket }) get lost or mixed up. Keep them in a Map from connection to name.'
+      : rule;
+  throw new CheckFailure(reason.message, { ...reason.details, explanation });
 }
 
 // ---- the load check ----------------------------------------------------------------------
@@ -342,10 +445,13 @@ function explainChat(receiver: string, expected: string, got: string): string | 
   }
   if (expected.startsWith(server) && got === expected.slice(server.length)) return `Messages from the server itself start with ${quoteText(server)}.`;
   if (squeeze(got) === squeeze(expected)) {
-    return got.length > expected.length
-      ? 'Only spaces differ: trim the name (name.trim()) once, when it arrives, and use the trimmed name everywhere.'
+    if (got.length > expected.length) return 'Only spaces differ: trim the name (name.trim()) once, when it arrives, and use the trimmed name everywhere.';
+    return expected.startsWith(server)
+      ? 'Only spaces differ: a name keeps the spaces inside it. trim() takes away only those around it; pass the name on as it is otherwise.'
       : 'Only spaces differ, and only the name is trimmed: a chat message is passed on exactly as it was sent, spaces included.';
   }
+  const change = describeTextChange(expected, (changed) => changed === got);
+  if (change) return `The server ${change}. Names and messages are passed on exactly as they came (only a name is trimmed, around it): no escaping, no tidying.`;
   if (expected.startsWith('[Server]: Welcome, ') && !got.startsWith('[Server]: Welcome, ') && got !== chatText.emptyName) {
     return toUnjoined(receiver, got);
   }

@@ -45,10 +45,15 @@ export function stage<T>(step: (ctx: ClientCheckContext) => Promise<T>): (ctx: C
   };
 }
 
-/** Starts a scripted server, the learner's client with WS_URL pointing at it, and waits for its connection. */
-export async function startConversation(ctx: ClientCheckContext): Promise<Conversation> {
+/**
+ * Starts a scripted server, the learner's client with WS_URL pointing at it, and waits for its
+ * connection. `atStart` runs as soon as the client is started, before it can have connected
+ * (to type on its standard input at once, as a file piped into it would).
+ */
+export async function startConversation(ctx: ClientCheckContext, atStart?: (client: RunningProgram) => void): Promise<Conversation> {
   const server = await ctx.startServer();
   const client = ctx.launch(server.url);
+  atStart?.(client);
   const { connection } = await server.nextConnection();
   return { server, client, connection };
 }

@@ -11,3 +11,4 @@ export * from './frame-cases.ts';
 export * from './handshake-cases.ts';
 export * from './no-library.ts';
 export * from './real-clients.ts';
+export * from './shutdown.ts';

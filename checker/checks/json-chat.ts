@@ -4,7 +4,7 @@ import { quoteText } from '../core/transcript.ts';
 import { isJsonObject, like, parseJson, type JsonExpectation } from '../peers/json-match.ts';
 import type { ScriptedClient } from '../peers/scripted-client.ts';
 import type { JsonMessageExpectation, Message } from '../peers/scripted-peer.ts';
-import type { ServerCheckContext } from '../running/check-context.ts';
+import type { ServerCheckContext, ServerInstance } from '../running/check-context.ts';
 import type { Served } from './robustness.ts';
 
 /**
@@ -60,12 +60,14 @@ export interface JoinOptions {
   joined?: Fields;
   /** Names the check's own likely mistake when something else than the welcome arrives (asked before the usual ones). */
   explain?: (value: unknown) => string | undefined;
+  /** The instance to connect to, when the check runs several (lesson 17); the check's server by default. */
+  at?: ServerInstance;
 }
 
 /** The users of one check, who connect and join through it. */
 export interface JsonChatCast {
-  /** Opens a client for `name` that has not joined (it sends nothing yet). */
-  connect(name: string): ScriptedClient;
+  /** Opens a client for `name` that has not joined (it sends nothing yet), to the check's server or to instance `at`. */
+  connect(name: string, at?: ServerInstance): ScriptedClient;
   /** Opens a client for `name` with the join round trip queued on it: await it before relying on the join. */
   join(name: string, options?: JoinOptions): ScriptedClient;
   /**
@@ -82,14 +84,14 @@ const everyCastsNames = new Set<string>();
 export function jsonChatCast(ctx: ServerCheckContext, names: string[]): JsonChatCast {
   for (const name of names) everyCastsNames.add(name);
   const mine = new Set(names);
-  const connect = (name: string) => {
+  const connect = (name: string, at?: ServerInstance) => {
     if (!mine.has(name)) throw new Error(`jsonChatCast: ${name} is not in this check's cast (${names.join(', ')})`);
-    return setAsideOthersNews(ctx.connect(name), mine);
+    return setAsideOthersNews(at ? at.connect(name) : ctx.connect(name), mine);
   };
   const join = (name: string, options: JoinOptions = {}) => {
-    if (!options.users) return joinChat(connect(name), name, options);
+    if (!options.users) return joinChat(connect(name, options.at), name, options);
     const wanted = options.users;
-    return joinChat(connect(name), name, {
+    return joinChat(connect(name, options.at), name, {
       ...options,
       welcome: { ...options.welcome, users: amongCast(wanted, mine) },
       explain: (value) => options.explain?.(value) ?? explainWelcome(name, name, value, wanted, mine),
@@ -159,7 +161,7 @@ export function servedByJsonChat(): Served {
   const refused = (client: ScriptedClient) => client.send(jsonChat.say('Is anyone there?')).expectJson(jsonChat.error('not-joined'));
   return {
     open: (ctx, name) => refused(setAsideOthersNews(ctx.connect(name), new Set())),
-    again: (client) => refused(client),
+    again: (_ctx, client) => refused(client),
   };
 }
 

@@ -13,22 +13,25 @@ export interface Served {
    * trip) queued on it; awaiting the client runs them.
    */
   open: (ctx: ServerCheckContext, name: string) => ScriptedClient;
-  /** Queues steps proving the server still serves a client opened earlier with `open`. */
-  again: (client: ScriptedClient, round: number) => PromiseLike<void>;
+  /** Proves the server still serves a client opened earlier with `open`. */
+  again: (ctx: ServerCheckContext, client: ScriptedClient, round: number) => PromiseLike<void>;
 }
 
 export function robustnessChecks(served: Served, needs: string[] = []): ServerCheck[] {
   const checks: ServerCheck[] = [
     {
       id: 'clean-disconnect',
-      name: 'keeps serving after a client closes its connection',
+      name: 'keeps serving after a client closes its connection, and after every client has left',
       run: async (ctx) => {
         const carol = served.open(ctx, 'carol');
         const alice = served.open(ctx, 'alice');
         // Both are served before alice leaves: what fails after, fails because she left.
         await Promise.all([carol, alice]);
         await alice.close(1000);
-        await survived(ctx, served, carol, 'closed its connection', explain.crashOnDisconnect);
+        const { dave } = await survived(ctx, served, carol, 'closed its connection', explain.crashOnDisconnect);
+        ctx.note('carol and dave close too: nobody is connected any more. Then erin connects.');
+        await Promise.all([carol.close(1000), dave.close(1000)]);
+        await ctx.keepsServing(served.open(ctx, 'erin'), 'every client had left', everyoneLeft);
       },
     },
     {
@@ -51,7 +54,7 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
         await Promise.all([carol, mallory]);
         ctx.note('mallory now sends a frame without a mask; a ws server rejects it and closes that connection with 1002');
         await mallory.sendUnmaskedFrame('hello').closure();
-        await survived(ctx, served, carol, 'sent a malformed frame', explain.missingErrorListener);
+        await survived(ctx, served, carol, 'sent a malformed frame', explain.crashAfterBrokenFrame);
       },
     },
   ];
@@ -79,14 +82,21 @@ export function connectionResetCheck(served: Served, needs: string[] = []): Serv
   };
 }
 
-/** After one client misbehaved or left: a new client and an old one are both still served. */
-async function survived(ctx: ServerCheckContext, served: Served, oldClient: ScriptedClient, what: string, why: string): Promise<void> {
+const everyoneLeft =
+  'A server serves whoever comes, also after every client has gone: nothing may end or stop working when the last one ' +
+  'leaves (no process.exit(), no wss.close(), no readline closed in a close handler).';
+
+/** After one client misbehaved or left: a client that connects now, and `oldClient`, are both still served. Returns the new one. */
+async function survived(ctx: ServerCheckContext, served: Served, oldClient: ScriptedClient, what: string, why: string): Promise<{ dave: ScriptedClient }> {
+  const dave = served.open(ctx, 'dave');
   await ctx.keepsServing(
     (async () => {
-      await served.open(ctx, 'dave');
-      await served.again(oldClient, 2);
+      await dave;
+      await served.again(ctx, oldClient, 2);
     })(),
     `a client ${what}`,
     why,
   );
+  // Wrapped: a client is awaitable, and a promise resolved with one would run its steps instead.
+  return { dave };
 }

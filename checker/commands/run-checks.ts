@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { mapConcurrently } from '../core/concurrency.ts';
 import type { ProgramSource } from '../process/program.ts';
+import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
 import type { Lesson } from '../running/lessons.ts';
-import { PendingServer } from '../running/pending-server.ts';
+import { PendingServer, runsSource } from '../running/pending-server.ts';
 import { updateProgress } from '../running/progress.ts';
 import { summarize, type LessonResult, type Report } from '../running/results.ts';
 import { jsonReport } from '../reporters/json.ts';
@@ -40,17 +43,40 @@ export async function runChecks(request: CheckRequest, startedAhead = new Map<st
   const early = new Map(
     request.lessons
       .slice(0, CONCURRENT_LESSONS)
-      .filter((lesson) => lesson.definition.kind === 'server')
-      .map((lesson) => [lesson, startedAhead.get(lesson.folder) ?? new PendingServer(request.sourceFor(lesson))]),
+      // A lesson with a Redis of its own knows the address only once that Redis runs.
+      .filter((lesson) => lesson.definition.kind === 'server' && !lesson.definition.redis)
+      .map((lesson) => {
+        const source = request.sourceFor(lesson);
+        const env = lesson.definition.env;
+        // A server started before its lesson was loaded has no environment: it suits only a lesson that sets none.
+        const ahead = startedAhead.get(lesson.folder);
+        return [lesson, ahead && runsSource(ahead, source, env) ? ahead : new PendingServer(source, { env })];
+      }),
   );
+  const typeChecked = typeCheckAll(request);
   const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
   await Promise.all(unused.map((server) => server.stop()));
   const { runLesson } = await import('../running/run-lesson.ts');
-  const results = await mapConcurrently(request.lessons, CONCURRENT_LESSONS, (lesson) =>
-    runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson) }),
+  const results = await mapConcurrently(
+    request.lessons,
+    CONCURRENT_LESSONS,
+    (lesson) => runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson), typeCheck: typeChecked }),
+    (lesson) => lesson.definition.runsAlone === true,
   );
   if (request.recordsProgress) recordProgress(results);
   return summarize(results);
+}
+
+/**
+ * One run of the type checker for every lesson's TypeScript file (all lessons' files in about
+ * the time of one: most of the work is reading Node.js's and ws's types), or undefined when
+ * there is none (a program given as a command).
+ */
+function typeCheckAll(request: CheckRequest): Promise<TypeCheckOutcome> | undefined {
+  const files = request.lessons
+    .map((lesson) => request.sourceFor(lesson))
+    .flatMap((source) => (source.kind === 'file' && existsSync(source.file) ? [path.resolve(source.file)] : []));
+  return files.length > 0 ? typeCheck(files) : undefined;
 }
 
 export function formatReport(request: CheckRequest, report: Report): string {

@@ -9,6 +9,7 @@ import { nextHint } from './hint.ts';
 import { describeError } from '../core/errors.ts';
 import { listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
 import { displayPath } from '../core/paths.ts';
+import { warmUpCompiler } from '../process/compile.ts';
 import type { Status } from '../running/results.ts';
 import { isInteractive } from '../terminal/interactive.ts';
 
@@ -64,7 +65,8 @@ class Watch {
     this.untrack = trackCloser(() => this.close());
     if (this.keys) this.listenToKeys();
     this.watchFolder();
-    void this.check(true);
+    // Every save changes the file, so every check after the first compiles it.
+    void this.check(true).then(() => warmUpCompiler().catch(() => {}));
     return finished.finally(() => this.close());
   }
 

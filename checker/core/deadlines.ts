@@ -17,6 +17,8 @@ const baseDeadlines = {
   browser: 5_000,
   /** For Chromium to start. */
   browserLaunch: 15_000,
+  /** For TypeScript to type-check the learner's files (it needs about a tenth of a second). */
+  typeCheck: 10_000,
 } as const;
 
 export type DeadlineName = keyof typeof baseDeadlines;

@@ -16,7 +16,11 @@ export const explain = {
     'before anything else: a connection can fail at any moment.',
   crashOnDisconnect:
     'Your server stopped when a client disconnected. Clients leave at any moment; the close handler must only tidy up ' +
-    "(remove the client from your collection) and must not throw. Also make sure every connection has an 'error' listener.",
+    '(remove the client from your collection) and must not throw. Look at the error it printed as it stopped.',
+  crashAfterBrokenFrame:
+    "Your server stopped after a client sent a broken frame, though not for want of an 'error' listener (Node.js reported no " +
+    "unhandled 'error' event). Look at the error it printed as it stopped: something that runs when a connection fails, its " +
+    "'error' or 'close' handler, threw.",
   senderInBroadcast: (sender: string) =>
     `Sender included in a broadcast: ${sender} received ${sender}'s own message back. When you loop over the clients to pass ` +
     'a message on, skip the connection it came from: if (client !== socket) client.send(...).',
@@ -36,8 +40,8 @@ export const explain = {
     'moment, even in the middle of a broadcast: skip every client whose readyState is not WebSocket.OPEN, and never let one ' +
     "failed send stop the server (ws's send() callback and promises wrapped around it report such errors).",
   exitBeforeClose:
-    'process.exit() stops Node.js at once, before the close frame has been sent. Call ws.close() and let the program end ' +
-    'by itself once the connection has closed (or exit in the close handler).',
+    'process.exit() stops Node.js at once, before the close frame has been sent (and ws.terminate() drops the connection ' +
+    'without one). Call ws.close() and let the program end by itself once the connection has closed (or exit in the close handler).',
   wsOnOwnPort:
     'Here one HTTP server listens on PORT and the WebSocketServer shares its port: create it with new WebSocketServer({ server }), ' +
     'not with a port of its own. The browser asks the HTTP server to upgrade the connection, and ws answers that request.',
@@ -58,6 +62,9 @@ export const explain = {
   plainHttpAnswer: (status: number) =>
     `Your server answered the WebSocket handshake with an ordinary HTTP response (status ${status}) instead of switching to ` +
     'WebSocket (status 101). Hand upgrade requests to a WebSocketServer: new WebSocketServer({ server }) on your HTTP server.',
+  exitedByItself: (program: string) =>
+    `Your ${program} ended by itself, with status 0, while a connection was still in use: something called process.exit(), or ` +
+    'closed what kept it running (the WebSocketServer, the connection). Look for what ends it, and when.',
   busyEventLoop: (program: string) =>
     `Your ${program} was busy computing all the while, without a pause. A loop that never ends, or a very long computation, ` +
     'blocks the event loop: until it finishes, Node.js cannot receive or send any message.',
@@ -94,15 +101,15 @@ export const explain = {
     'just before sending it.',
 } as const;
 
-/** Names the likely mistake from a crashed program's error output, if it is a known one. */
+/**
+ * Names the likely mistake from a crashed program's error output, if it is a known one. A
+ * missing 'error' listener is named only when Node.js reported an 'error' event nobody listened to.
+ */
 export function explainCrash(stderr: string): string | undefined {
   if (/WebSocket is not open: readyState 0/.test(stderr)) return explain.sendBeforeOpen;
-  if (/Unhandled 'error' event/.test(stderr) && /ECONNREFUSED|Emitted 'error' event on WebSocket instance/.test(stderr)) {
-    return explain.clientErrorListener;
-  }
-  if (/Invalid WebSocket frame|Unhandled 'error' event|MASK must be set|WS_ERR_/i.test(stderr)) {
-    return explain.missingErrorListener;
-  }
+  const unhandledErrorEvent = /Unhandled 'error' event|Emitted 'error' event on/.test(stderr);
+  if (unhandledErrorEvent && /Invalid WebSocket frame|MASK must be set|WS_ERR_/i.test(stderr)) return explain.missingErrorListener;
+  if (unhandledErrorEvent && /ECONNREFUSED|Emitted 'error' event on WebSocket instance/.test(stderr)) return explain.clientErrorListener;
   if (/WebSocket is not open: readyState [23]/.test(stderr)) return explain.sendToClosed;
   if (/SyntaxError: .*(JSON|Unexpected (token|end of input))/.test(stderr)) return explain.jsonParseThrew;
   return undefined;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { colors as pc } from '../terminal/colors.ts';
 import { findLesson, listLessons, loadLesson, type Lesson } from '../running/lessons.ts';
-import { RunningProgram } from '../process/program.ts';
+import { prepareProgram, RunningProgram, type Environment } from '../process/program.ts';
 import { waitUntilListening } from '../process/readiness.ts';
 import { CheckFailure, describeError } from '../core/errors.ts';
 
@@ -10,9 +10,12 @@ import { CheckFailure, describeError } from '../core/errors.ts';
  * Building blocks for `npm run demo`: running a lesson's reference solution on a fixed port
  * for a person to play with, its output shown dimmed.
  */
-async function startReferenceServer(lessonQuery: string, port: number, demoLesson = lessonQuery): Promise<RunningProgram> {
+async function startReferenceServer(lessonQuery: string, port: number, options: ReferenceServerOptions): Promise<RunningProgram> {
   const lesson = await loadLesson(findLesson(lessonQuery));
-  const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { PORT: String(port) }, cwd: lesson.solutionDir, label: 'server' });
+  const demoLesson = options.demoLesson ?? lessonQuery;
+  const env = { ...options.env, PORT: String(port) };
+  const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
+  const program = RunningProgram.start(solution, { env, cwd: lesson.solutionDir, label: 'server' });
   program.onOutput = (line) => console.log(pc.dim(`  server │ ${line.text}`));
   try {
     await waitUntilListening(program, port);
@@ -24,6 +27,13 @@ async function startReferenceServer(lessonQuery: string, port: number, demoLesso
   return program;
 }
 
+export interface ReferenceServerOptions {
+  /** The lesson whose demo this is, when it is not the server's own (for the "try another port" hint). */
+  demoLesson?: string;
+  /** The server's environment besides PORT: a demo's own pace for a lesson's tunables. */
+  env?: Environment;
+}
+
 /**
  * Runs `use` with lesson `lessonQuery`'s reference server on the port, and stops the server
  * afterwards. When the server cannot start (the port is taken, say), or `use` fails, says why in
@@ -33,11 +43,11 @@ export async function withReferenceServer(
   lessonQuery: string,
   port: number,
   use: (server: RunningProgram) => Promise<number>,
-  demoLesson = lessonQuery,
+  options: ReferenceServerOptions = {},
 ): Promise<number> {
   let server: RunningProgram;
   try {
-    server = await startReferenceServer(lessonQuery, port, demoLesson);
+    server = await startReferenceServer(lessonQuery, port, options);
   } catch (error) {
     console.error(pc.red(describeError(error)));
     return 1;
@@ -57,8 +67,9 @@ export async function withReferenceServer(
  * `typing`, the lines typed here go to its standard input, and Ctrl-D ends that input. (The
  * program runs in its own process group, which may not read the terminal itself.)
  */
-function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): RunningProgram {
-  const program = RunningProgram.start({ kind: 'file', file: lesson.solutionFile }, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
+async function startReferenceClient(lesson: Lesson, url: string, options: { typing?: boolean } = {}): Promise<RunningProgram> {
+  const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
+  const program = RunningProgram.start(solution, { env: { WS_URL: url }, cwd: lesson.solutionDir, label: 'client' });
   program.onOutput = (line) => (line.stream === 'stdout' ? console.log(line.text) : console.error(line.text));
   if (options.typing) {
     const typed = createInterface({ input: process.stdin, terminal: false });
@@ -90,9 +101,9 @@ export async function runClientDemo(options: { client: string; server: string; p
     options.port,
     async () => {
       if (options.intro) console.log(pc.dim(options.intro));
-      const exit = await startReferenceClient(client, url, { typing: options.typing }).exited;
+      const exit = await (await startReferenceClient(client, url, { typing: options.typing })).exited;
       return exit.code ?? 1;
     },
-    client.id,
+    { demoLesson: client.id },
   );
 }

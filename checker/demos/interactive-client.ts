@@ -9,6 +9,8 @@ export interface InteractiveClientOptions {
   onLine?: (line: string, send: (text: string) => void) => void;
   /** Sees every text message received, for demos that keep track of the conversation. */
   onMessage?: (text: string) => void;
+  /** Shows each protocol ping from the server (which ws answers by itself), for the heartbeat demo. */
+  showPings?: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export function runInteractiveClient(url: string, options: InteractiveClientOpti
       });
       input.prompt();
     });
+    if (options.showPings) ws.on('ping', () => print(pc.dim('♥ a ping from the server (your WebSocket library answered it with a pong)')));
     ws.on('message', (data, isBinary) => {
       if (!isBinary) options.onMessage?.(data.toString());
       print(isBinary ? pc.magenta(`[binary, ${(data as Buffer).length} bytes]`) : `${pc.cyan('←')} ${data.toString()}`);

@@ -14,30 +14,36 @@ import { runInteractiveClient } from './interactive-client.ts';
 export async function runJsonChatDemo(lessonId: string, port: number, options: { rooms?: boolean } = {}): Promise<number> {
   const url = `ws://localhost:${port}`;
   console.log(pc.bold(`Lesson ${lessonId}: the reference server, running on ${url}, with Bot in the chat.`));
-  return withReferenceServer(lessonId, port, async () => {
-    const bot = await startJsonChatBot(url);
-    const commands = options.rooms ? ' Commands: /switch <room>, /rooms, /whisper <name> <text>.' : '';
-    console.log(pc.dim(`Type your name to join, then chat: your lines are sent as {"type":"say",…}.${commands}`));
-    console.log(pc.dim('A line that starts with { or [ is sent exactly as you type it: try {, {"type":"shout"} or {"type":"say","text":5}.'));
-    console.log(pc.dim(`More people: open another terminal and run \`npm run client -- ${url}\` (there you type the JSON yourself).`));
-    // The first line is the name; once it is sent, lines are chat, unless the name is refused.
-    let nameSent = false;
-    let joined = false;
-    const status = await runInteractiveClient(url, {
-      help: 'Type your name and press Enter; /quit (or Ctrl-D) to leave.',
-      onMessage: (text) => {
-        const message = parseJson(text);
-        if (jsonType(message) === 'welcome') joined = true;
-        if (jsonType(message) === 'error' && !joined) nameSent = false;
-      },
-      onLine: (line, send) => {
-        send(toMessage(line, nameSent, options.rooms ?? false));
-        nameSent = true;
-      },
-    });
-    await bot.stop();
-    return status;
+  return withReferenceServer(lessonId, port, () => chatWithBot(url, url, options));
+}
+
+/**
+ * Bot joins at `botUrl`, and this terminal chats at `url` (the same server, or lesson 17's
+ * other instance), until the learner quits. Resolves with the exit status.
+ */
+export async function chatWithBot(url: string, botUrl: string, options: { rooms?: boolean; more?: string } = {}): Promise<number> {
+  const bot = await startJsonChatBot(botUrl);
+  const commands = options.rooms ? ' Commands: /switch <room>, /rooms, /whisper <name> <text>.' : '';
+  console.log(pc.dim(`Type your name to join, then chat: your lines are sent as {"type":"say",…}.${commands}`));
+  console.log(pc.dim('A line that starts with { or [ is sent exactly as you type it: try {, {"type":"shout"} or {"type":"say","text":5}.'));
+  console.log(pc.dim(options.more ?? `More people: open another terminal and run \`npm run client -- ${url}\` (there you type the JSON yourself).`));
+  // The first line is the name; once it is sent, lines are chat, unless the name is refused.
+  let nameSent = false;
+  let joined = false;
+  const status = await runInteractiveClient(url, {
+    help: 'Type your name and press Enter; /quit (or Ctrl-D) to leave.',
+    onMessage: (text) => {
+      const message = parseJson(text);
+      if (jsonType(message) === 'welcome') joined = true;
+      if (jsonType(message) === 'error' && !joined) nameSent = false;
+    },
+    onLine: (line, send) => {
+      send(toMessage(line, nameSent, options.rooms ?? false));
+      nameSent = true;
+    },
   });
+  await bot.stop();
+  return status;
 }
 
 /** The text to send for a typed line; the name when `nameSent` is false. */

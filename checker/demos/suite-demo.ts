@@ -21,6 +21,6 @@ export async function runSuiteDemo(lessonId: string, serverLesson: string, port:
       server.onOutput = undefined;
       return showSuite(lesson.exerciseFile, url, (line) => console.log(line.text), process.stdout.isTTY === true);
     },
-    lessonId,
+    { demoLesson: lessonId },
   );
 }

@@ -6,6 +6,7 @@ import { CheckFailure, type FailureDetails } from '../core/errors.ts';
 import { explain } from '../core/explanations.ts';
 import type { RunningProgram } from '../process/program.ts';
 import { describeFrame, quoteText, type Transcript } from '../core/transcript.ts';
+import { encodeFrame, frame } from './frames.ts';
 import { describeJson, describeWanted, jsonMismatch, jsonType, parseJson, type JsonExpectation } from './json-match.ts';
 
 /** One message as it was received. */
@@ -26,6 +27,8 @@ export interface CloseInfo {
 export interface ExpectOptions {
   /** Names a lesson-specific mistake from what arrived instead; undefined when none fits. */
   explain?: (received: Message) => string | undefined;
+  /** Names a lesson-specific mistake when nothing arrived in time and the program still runs; undefined when none fits. */
+  explainSilence?: () => string | undefined;
   /** Overrides the reply deadline (milliseconds, already scaled). */
   ms?: number;
   /**
@@ -53,6 +56,11 @@ export interface PeerOptions {
   transcript: Transcript;
   /** The learner's program; lets failures say "your server stopped" with its error output. */
   program?: RunningProgram;
+  /**
+   * The connection was made with ws's `autoPong: false`: this peer answers pings itself, for
+   * as long as its check lets it (answerPings).
+   */
+  pongsByHand?: boolean;
 }
 
 /**
@@ -81,7 +89,18 @@ export class ScriptedPeer implements PromiseLike<void> {
   /** Terminated by the cleanup after its check: its ending is not part of the check's story. */
   private cleanedUp = false;
   private ignoring: ((message: Message) => string | undefined) | undefined;
-  protected readonly closed: Promise<void>;
+  private readonly watchers: ((message: Message) => void)[] = [];
+  /** Resolves when the connection has closed (closeInfo then says how); never rejects. */
+  readonly closed: Promise<void>;
+  /** When each ping from the other side arrived, in milliseconds on the transcript's clock. */
+  readonly pings: number[] = [];
+  /** When this side stopped answering pings (answerPings(false) or vanish()), on the transcript's clock. */
+  stoppedAnsweringAt: number | undefined;
+  /** When the connection ended, on the transcript's clock. */
+  closedAt: number | undefined;
+  private readonly pongsByHand: boolean;
+  private answeringPings = true;
+  private diverted: ((data: Buffer, isBinary: boolean) => void) | undefined;
 
   constructor(ws: WebSocket, options: PeerOptions) {
     this.ws = ws;
@@ -89,9 +108,13 @@ export class ScriptedPeer implements PromiseLike<void> {
     this.peerName = options.peerName;
     this.transcript = options.transcript;
     this.program = options.program;
+    this.pongsByHand = options.pongsByHand ?? false;
+    ws.on('ping', (data: Buffer) => this.pinged(data));
     ws.on('message', (data: Buffer, isBinary) => {
+      if (this.diverted) return this.diverted(data, isBinary);
       this.transcript.frame(this.peerName, this.name, describeFrame(data, isBinary));
       const message = { text: data.toString('utf8'), isBinary, data };
+      for (const watcher of this.watchers) watcher(message);
       const ignored = this.ignoring?.(message);
       if (ignored) {
         this.transcript.add(this.name, 'note', `set aside: ${ignored}`);
@@ -104,6 +127,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     ws.on('error', () => this.wakeUp());
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
+        this.closedAt = this.transcript.now();
         this.closeInfo = { code, reason: reason.toString(), initiatedHere: this.closingHere };
         const who = this.closingHere ? `${this.name} closed the connection` : `${this.peerName} closed the connection to ${this.name}`;
         if (!this.cleanedUp) this.transcript.add(this.name, 'close', `${who}: code ${code}${reason.length ? `, reason ${quoteText(reason.toString())}` : ''}`);
@@ -141,7 +165,54 @@ export class ScriptedPeer implements PromiseLike<void> {
     return this;
   }
 
+  /** Calls `watcher` with every message that arrives from now on, read or not, set aside or not: for checks about all a server sent. */
+  watch(watcher: (message: Message) => void): this {
+    this.watchers.push(watcher);
+    return this;
+  }
+
+  /**
+   * Hands every message from now on to `handler` instead of the expectations and the transcript,
+   * until called with undefined: for floods of thousands of messages, which the check verifies
+   * as they come (keeping none) and sums up in the transcript itself.
+   */
+  divert(handler: ((data: Buffer, isBinary: boolean) => void) | undefined): this {
+    this.diverted = handler;
+    return this;
+  }
+
+  /**
+   * Stops reading from the connection, as a client on a bad network or a frozen tab does: what
+   * the other side sends piles up in the kernel's buffers, then in the other program. (Node.js
+   * may still read a little ahead, and ws deliver what it had already read.)
+   */
+  stopReading(): this {
+    return this.step(() => {
+      this.ws.pause();
+      this.transcript.add(this.name, 'note', `${this.name} stops reading: what the ${this.peerName} sends now waits in buffers`);
+    });
+  }
+
+  /** Reads again after stopReading(): what waited arrives, in order. */
+  readAgain(): this {
+    return this.step(() => {
+      this.transcript.add(this.name, 'note', `${this.name} reads again`);
+      this.ws.resume();
+    });
+  }
+
+  /** Bytes of the TCP connection this side has read so far, the HTTP handshake included. */
+  get bytesRead(): number {
+    return this.socket().bytesRead;
+  }
+
   // ---- sending --------------------------------------------------------------------------
+
+  /** Sends a message at once, with no transcript entry: for floods, which the check sums up itself. */
+  sendQuietly(data: Buffer, binary = false): void {
+    this.assertOpen('send');
+    this.ws.send(data, { binary });
+  }
 
   /** Sends a text frame. */
   send(text: string): this {
@@ -149,6 +220,19 @@ export class ScriptedPeer implements PromiseLike<void> {
       this.assertOpen(`send ${quoteText(text)}`);
       this.transcript.frame(this.name, this.peerName, `text ${quoteText(text)}`);
       this.ws.send(text);
+    });
+  }
+
+  /**
+   * Sends text frames in one TCP write, as a flood arrives: the server reads them all at once,
+   * so that what it does with them cannot depend on the checker's timing.
+   */
+  sendBurst(texts: string[]): this {
+    return this.step(() => {
+      this.assertOpen(`send a burst of ${texts.length} messages`);
+      const last = texts.length > 1 ? ` … ${quoteText(texts.at(-1)!)}` : '';
+      this.transcript.frame(this.name, this.peerName, `${texts.length} text frames in one write: ${quoteText(texts[0] ?? '')}${last}`);
+      this.socket().write(Buffer.concat(texts.map((text) => encodeFrame(frame.text(text)))));
     });
   }
 
@@ -240,6 +324,89 @@ export class ScriptedPeer implements PromiseLike<void> {
       this.ws.terminate();
       await this.closed;
     });
+  }
+
+  // ---- the other side's pings ------------------------------------------------------------
+
+  /**
+   * Starts or stops answering the other side's pings, for a peer connected with automatic
+   * pongs off (ws's `autoPong: false`). A peer that stops is like a program that hangs: its TCP
+   * connection is fine, but nothing answers.
+   */
+  answerPings(answer: boolean): this {
+    return this.step(() => {
+      if (!this.pongsByHand) throw new Error(`${this.name} answers pings automatically: connect it with autoPong: false to answer them by hand`);
+      this.answeringPings = answer;
+      this.stoppedAnsweringAt = answer ? undefined : this.transcript.now();
+      this.transcript.add(this.name, 'note', answer ? `${this.name} answers pings again` : `${this.name} stops answering pings (it still sends and reads messages)`);
+    });
+  }
+
+  /**
+   * From now on nothing leaves this side, as when a peer's machine loses its power or its
+   * network: no pong, no close frame, not even the end of the TCP connection. What arrives is
+   * still read, so the check sees when the other side ends the connection.
+   */
+  vanish(): this {
+    return this.step(() => {
+      const socket = this.socket();
+      // Dropped, but reported as sent, so that ws carries on as if its frames had gone out.
+      socket.write = ((...args: unknown[]) => {
+        const done = args.find((arg): arg is () => void => typeof arg === 'function');
+        if (done) process.nextTick(done);
+        return true;
+      }) as Socket['write'];
+      socket.end = () => socket;
+      // The other side ending the connection is the news a check waits for: it ends this side too.
+      socket.once('end', () => socket.destroy());
+      this.answeringPings = false;
+      this.stoppedAnsweringAt = this.transcript.now();
+      this.transcript.add(this.name, 'note', `${this.name} vanishes: nothing it sends arrives any more (no pong, no close frame)`);
+    });
+  }
+
+  /**
+   * Waits for `count` more pings from the other side, counted from this step on: how a check
+   * lets the other side's heartbeat tick without sleeping. Fails when the connection ends
+   * first, or when they have not all come within `ms`.
+   */
+  expectPings(count: number, options: { ms?: number; explanation?: string } = {}): this {
+    return this.step(async () => {
+      const wanted = this.pings.length + count;
+      const ms = options.ms ?? deadline('reply');
+      const giveUpAt = performance.now() + ms;
+      const expected = `${count} ping${count === 1 ? '' : 's'}`;
+      while (this.pings.length < wanted) {
+        const arrived = `${count - (wanted - this.pings.length)} arrived`;
+        if (this.closeInfo) throw await this.closedInstead(`${expected} (${arrived})`);
+        const left = giveUpAt - performance.now();
+        if (left <= 0) {
+          throw new CheckFailure(`${this.name} expected ${expected} from ${this.peerName} within ${seconds(ms)}, but ${arrived}.`, {
+            expected,
+            received: arrived,
+            explanation: options.explanation,
+          });
+        }
+        await this.news(left);
+      }
+    });
+  }
+
+  /** The close frame the other side sent, if one has arrived (even when this side never answered it). */
+  get closeFrameReceived(): { code: number; reason: string } | undefined {
+    // Until its close event, ws keeps this to itself; a vanished peer may never get that far.
+    const internals = this.ws as unknown as { _closeFrameReceived: boolean; _closeCode: number; _closeMessage: Buffer };
+    return internals._closeFrameReceived ? { code: internals._closeCode, reason: internals._closeMessage.toString() } : undefined;
+  }
+
+  private pinged(data: Buffer): void {
+    this.pings.push(this.transcript.now());
+    this.transcript.frame(this.peerName, this.name, 'ping');
+    if (this.pongsByHand && this.answeringPings && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.pong(data);
+      this.transcript.frame(this.name, this.peerName, 'pong');
+    }
+    this.wakeUp();
   }
 
   // ---- expecting ----------------------------------------------------------------------------
@@ -341,7 +508,7 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   // ---- internals ------------------------------------------------------------------------
 
-  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip'> = {}): Promise<Message> {
+  protected async receive(description: string, options: Pick<ExpectOptions, 'ms' | 'skip' | 'explainSilence'> = {}): Promise<Message> {
     const ms = options.ms ?? deadline('reply');
     const giveUpAt = performance.now() + ms;
     let watch: BusyWatch | undefined;
@@ -354,18 +521,23 @@ export class ScriptedPeer implements PromiseLike<void> {
         // Only a wait that finds nothing waiting is worth watching (most find their message at once).
         watch ??= this.program && watchBusy(this.program.pid);
         const left = giveUpAt - performance.now();
-        if (left <= 0) throw await this.silence(description, ms, watch?.busy() ?? false);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        if (left <= 0) throw await this.silence(description, ms, watch?.busy() ?? false, options.explainSilence);
+        await this.news(left);
       }
     } finally {
       watch?.stop();
     }
+  }
+
+  /** Resolves when something arrives (a message, a ping, the end of the connection), or after `ms`. */
+  private news(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private wakeUp(): void {
@@ -380,7 +552,7 @@ export class ScriptedPeer implements PromiseLike<void> {
     throw new CheckFailure(`${this.name} could not ${action}: ${state}.`);
   }
 
-  private socket(): Socket {
+  protected socket(): Socket {
     // ws keeps the TCP socket as _socket; raw writes are the only way to break the protocol on purpose.
     return (this.ws as unknown as { _socket: Socket })._socket;
   }
@@ -428,13 +600,13 @@ export class ScriptedPeer implements PromiseLike<void> {
   }
 
   /** `busy`: the program was computing all the while (see watchBusy). */
-  private async silence(description: string, ms: number, busy: boolean): Promise<CheckFailure> {
+  private async silence(description: string, ms: number, busy: boolean, explainSilence?: () => string | undefined): Promise<CheckFailure> {
     const crash = await this.programCrash();
     if (crash) return crash;
     return new CheckFailure(`${this.name} expected ${description}, but nothing arrived within ${seconds(ms)}.`, {
       expected: description,
       received: 'nothing',
-      explanation: busy ? explain.busyEventLoop(this.program!.label) : undefined,
+      explanation: busy ? explain.busyEventLoop(this.program!.label) : explainSilence?.(),
     });
   }
 
@@ -444,7 +616,8 @@ export class ScriptedPeer implements PromiseLike<void> {
     if (!program) return undefined;
     // The socket can close a moment before the exit of the process is reported.
     if (this.closeInfo?.code === 1006) await program.settleIfExiting();
-    return program.stoppedFailure(`while ${this.name} was connected`, 'Look at the error your program printed as it stopped.');
+    const fallback = program.exitInfo?.code === 0 ? explain.exitedByItself(program.label) : 'Look at the error your program printed as it stopped.';
+    return program.stoppedFailure(`while ${this.name} was connected`, fallback);
   }
 }
 

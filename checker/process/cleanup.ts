@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { deadline } from '../core/deadlines.ts';
-import { signalGroup, stopGroup } from './process-group.ts';
+import { groupAlive, signalGroup, stopGroup } from './process-group.ts';
+import { exitWhenWritten } from '../terminal/exit-when-written.ts';
 
 /**
  * Everything the checker starts or creates is registered here, so that nothing outlives it:
@@ -63,10 +64,24 @@ export async function cleanUpEverything(): Promise<void> {
   removeTempPaths();
 }
 
+/** How long the checker, exiting, waits for the programs it has just killed to be gone. */
+const KILLED_GONE_MS = 500;
+
 function killEverythingNow(): void {
-  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  const groups = [...liveGroups];
+  for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
   liveGroups.clear();
+  // A killed process ends when the kernel next runs it, a moment later (longer on a busy
+  // machine): the checker exits once it has, so that nothing it started outlives it.
+  blockUntilGone(groups, KILLED_GONE_MS);
   removeTempPaths();
+}
+
+/** Blocks (this runs as the process exits, when nothing can be awaited) until no group is alive, or `ms` have passed. */
+function blockUntilGone(groups: number[], ms: number): void {
+  const until = performance.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (groups.some(groupAlive) && performance.now() < until) Atomics.wait(pause, 0, 0, 5);
 }
 
 function removeTempPaths(): void {
@@ -92,7 +107,7 @@ export function installExitCleanup(): void {
       const status = signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129;
       if (interrupted) process.exit(status);
       interrupted = true;
-      void cleanUpEverything().finally(() => process.exit(status));
+      void cleanUpEverything().finally(() => exitWhenWritten(status));
     });
   }
 }

@@ -1,4 +1,4 @@
-import { groupMembers, type GroupMember } from './process-group.ts';
+import { familyMembers, type GroupMember } from './process-group.ts';
 
 /** /proc counts CPU time in clock ticks of 10 ms (USER_HZ is 100 on Linux). */
 const TICK_MS = 10;
@@ -26,12 +26,12 @@ export interface BusyWatch {
  */
 export function watchBusy(pgid: number): BusyWatch {
   let atStart: { members: GroupMember[] | undefined; at: number } | undefined;
-  const timer = setTimeout(() => (atStart = { members: groupMembers(pgid), at: performance.now() }), WATCH_AFTER_MS);
+  const timer = setTimeout(() => (atStart = { members: familyMembers(pgid), at: performance.now() }), WATCH_AFTER_MS);
   timer.unref();
   return {
     busy: () => {
       clearTimeout(timer);
-      const now = groupMembers(pgid);
+      const now = familyMembers(pgid);
       if (!atStart?.members || !now) return false;
       const share = (cpuMs(now) - cpuMs(atStart.members)) / (performance.now() - atStart.at);
       return share >= BUSY_SHARE && now.some((member) => member.state === 'R');

@@ -1,12 +1,17 @@
 import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { livingMembers } from './process-group.ts';
+import { familyMembers, livingMembers } from './process-group.ts';
 
 /**
  * The TCP ports a program's process group is listening on, read from /proc (Linux). Lets a
  * failure say "your program listens on 8765" instead of guessing. Empty where /proc is missing.
  */
 export function listeningPorts(pgid: number): number[] {
-  return portsListenedOnBy(livingMembers(pgid) ?? []);
+  return portsListenedOnBy(livingFamily(pgid) ?? []);
+}
+
+/** The group's leader and its descendants that are not zombies (familyMembers: a cheap look). */
+function livingFamily(pgid: number): number[] | undefined {
+  return familyMembers(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
 }
 
 /**
@@ -91,8 +96,15 @@ function listeningSockets(table: string): Map<string, number> {
   }
 }
 
-/** Whether the program's process group listens on `port`; undefined where /proc is missing. */
+/**
+ * Whether the program's process group listens on `port`; undefined where /proc is missing.
+ * The cheap look at its family first; only a "no" is worth the look at every process (a
+ * process of the group that left the family may be the one listening).
+ */
 export function listensOn(pgid: number, port: number): boolean | undefined {
+  const family = livingFamily(pgid);
+  if (family === undefined) return undefined;
+  if (portsListenedOnBy(family, port).includes(port)) return true;
   const pids = livingMembers(pgid);
   return pids === undefined ? undefined : portsListenedOnBy(pids, port).includes(port);
 }

@@ -7,7 +7,8 @@ const MAX_LINE_CHARS = 500;
 /**
  * Reads one output stream of a program without ever holding more than a few kilobytes of it,
  * so a program that prints a gigabyte costs the checker CPU, not memory. Complete lines are
- * passed to `onLine` (cut at MAX_LINE_CHARS); the last TAIL_CHARS are kept for messages.
+ * passed to `onLine` (cut at MAX_LINE_CHARS, with the line's size as printed); the last
+ * TAIL_CHARS are kept for messages.
  */
 export class OutputCapture {
   private decoder = new StringDecoder('utf8');
@@ -19,7 +20,7 @@ export class OutputCapture {
 
   constructor(
     stream: Readable,
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: (line: string, chars: number) => void,
   ) {
     stream.on('data', (chunk: Buffer) => this.push(chunk));
     stream.on('end', () => this.flush());
@@ -32,13 +33,13 @@ export class OutputCapture {
     this.tailText = (this.tailText + text).slice(-TAIL_CHARS);
     const lines = (this.partial + text).split('\n');
     this.partial = (lines.pop() ?? '').slice(-MAX_LINE_CHARS * 2);
-    for (const line of lines) this.onLine(clip(line));
+    for (const line of lines) this.onLine(clip(line), line.length + 1);
   }
 
   private flush(): void {
     const rest = this.partial + this.decoder.end();
     this.partial = '';
-    if (rest.length > 0) this.onLine(clip(rest));
+    if (rest.length > 0) this.onLine(clip(rest), rest.length);
   }
 
   /** The last `lines` lines of output. */

@@ -89,6 +89,47 @@ export function groupMembers(pgid: number): GroupMember[] | undefined {
   return found;
 }
 
+/**
+ * The group's leader and those of its descendants still in the group, found through each
+ * thread's list of children in /proc: a few reads, where groupMembers reads the state of every
+ * process on the machine (hundreds on a busy one, each read holding up the checker's event
+ * loop). A process that left the family (reparented when its parent exited) is missed, so this
+ * is for looks that may miss one (how busy the program is, which ports it listens on), not for
+ * the cleanup. Without the children lists (an older kernel), every member, as groupMembers.
+ */
+export function familyMembers(pgid: number): GroupMember[] | undefined {
+  const found: GroupMember[] = [];
+  const queue = [pgid];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    const stat = readStat(String(pid));
+    if (!stat || stat.pgrp !== pgid) continue;
+    found.push({ pid, ...stat });
+    const children = childrenOf(pid);
+    if (children === undefined) return groupMembers(pgid);
+    queue.push(...children);
+  }
+  return found;
+}
+
+/** The children of every thread of process `pid`; undefined when /proc does not list them. */
+function childrenOf(pid: number): number[] | undefined {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return []; // It has just exited.
+  }
+  const children: number[] = [];
+  for (const thread of threads) {
+    try {
+      children.push(...readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && thread === String(pid)) return undefined;
+    }
+  }
+  return children;
+}
+
 function readStat(pid: string): (Omit<GroupMember, 'pid'> & { pgrp: number }) | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -113,10 +154,11 @@ export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
 }
 
 /**
- * Polls until no process of the group runs. A group that is gone is seen with one system call;
- * /proc is read only once the group has been slow to go (a few of its zombies may stay).
+ * Polls until no process of the group runs, for up to `ms`; true when none is left. A group
+ * that is gone is seen with one system call; /proc is read only once the group has been slow
+ * to go (a few of its zombies may stay).
  */
-async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
+export async function waitUntilGone(pgid: number, ms: number): Promise<boolean> {
   const startedAt = performance.now();
   let pause = 2;
   while (groupExists(pgid)) {

@@ -1,27 +1,46 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { trackGroup, untrackGroup } from './cleanup.ts';
 import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
+import { clipLines, describeSize } from '../core/text-bounds.ts';
 import { OutputCapture } from './output-capture.ts';
-import { groupAlive, groupExiting, stopGroup } from './process-group.ts';
+import { CompileError } from './bundle.ts';
+import { compileProgram, type CompiledProgram } from './compile.ts';
+import { groupAlive, groupExiting, signalGroup, stopGroup, waitUntilGone } from './process-group.ts';
 import type { Transcript } from '../core/transcript.ts';
 
-/**
- * How the learner's program is started: a TypeScript file (run with tsx in the same Node.js
- * that runs the checker), or any shell command (`--server "python3 echo.py"`).
- */
+/** What plays the learner's part: a TypeScript file, or any shell command (`--server "python3 echo.py"`). */
 export type ProgramSource = { kind: 'file'; file: string } | { kind: 'command'; command: string };
+
+/**
+ * A program ready to start at once: a command, run as given, or a TypeScript file compiled
+ * ahead and run with plain `node` in the same Node.js that runs the checker (process/compile.ts).
+ */
+export type StartableProgram = CompiledProgram | { kind: 'command'; command: string };
+
+/** Compiles a file source; a program that does not compile fails the check with the compiler's code frames. */
+export async function prepareProgram(source: ProgramSource): Promise<StartableProgram> {
+  if (source.kind === 'command') return source;
+  try {
+    return await compileProgram(source.file);
+  } catch (error) {
+    if (error instanceof CompileError) throw new CheckFailure(`Your program does not compile, so it could not start:\n${error.problems.join('\n')}`);
+    throw error;
+  }
+}
+
+/**
+ * Environment variables for the learner's program, on top of the PORT (or WS_URL) every run
+ * gets: a lesson's tunables, such as a short HEARTBEAT_MS, so that its checks take a second.
+ */
+export type Environment = Readonly<Record<string, string>>;
 
 export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
-
-/** tsx's loader, resolved once, so `--import` works whatever the program's folder is. */
-const tsxLoader = fileURLToPath(import.meta.resolve('tsx'));
 
 const MAX_KEPT_LINES = 2_000;
 /** How long, after the program exits, its output may take to arrive. */
@@ -64,8 +83,8 @@ export class RunningProgram {
     // No pid means the spawn itself failed ('error' follows); there is no group to track.
     this.pid = child.pid ?? -1;
     if (child.pid !== undefined) trackGroup(this.pid);
-    this.stdout = new OutputCapture(child.stdout!, (line) => this.onLine('stdout', line));
-    this.stderr = new OutputCapture(child.stderr!, (line) => this.onLine('stderr', line));
+    this.stdout = new OutputCapture(child.stdout!, (line, chars) => this.onLine('stdout', line, chars));
+    this.stderr = new OutputCapture(child.stderr!, (line, chars) => this.onLine('stderr', line, chars));
     // Writing to a program that has exited must not crash the checker.
     child.stdin!.on('error', () => {});
     this.exited = new Promise((resolve) => {
@@ -93,17 +112,18 @@ export class RunningProgram {
   /** Called with every line the program prints (the demo shows them to the learner). */
   onOutput: ((line: OutputLine) => void) | undefined;
 
-  static start(source: ProgramSource, options: { env: Record<string, string>; cwd: string; label?: string }): RunningProgram {
+  static start(program: StartableProgram, options: { env: Environment; cwd: string; label?: string }): RunningProgram {
     const [command, args] =
-      source.kind === 'file'
-        ? [process.execPath, ['--import', tsxLoader, path.resolve(source.file)]]
-        : ['/bin/sh', ['-c', source.command]];
+      program.kind === 'compiled'
+        ? [process.execPath, ['--enable-source-maps', program.script]]
+        : ['/bin/sh', ['-c', program.command]];
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, FORCE_COLOR: '0', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
+    const source: ProgramSource = program.kind === 'compiled' ? { kind: 'file', file: program.file } : program;
     return new RunningProgram(child, options.label ?? 'program', source, options.cwd);
   }
 
@@ -117,8 +137,14 @@ export class RunningProgram {
 
   /** Types a line on the program's standard input. */
   writeLine(line: string): void {
-    this.transcript?.add(this.label, 'stdin', line);
-    this.child.stdin!.write(`${line}\n`);
+    this.writeLines([line]);
+  }
+
+  /** Writes lines on the program's standard input in one write, as a paste or a pipe delivers them: one chunk. */
+  writeLines(lines: string[]): void {
+    for (const line of lines) this.transcript?.add(this.label, 'stdin', line);
+    if (lines.length > 1) this.transcript?.add(this.label, 'note', `the ${lines.length} lines above arrive in one chunk`);
+    this.child.stdin!.write(lines.map((line) => `${line}\n`).join(''));
   }
 
   /** Ends the program's standard input (Ctrl-D in a terminal). */
@@ -205,12 +231,27 @@ export class RunningProgram {
 
   /** A short account of what the program printed, for failure messages. */
   outputSummary(): string {
-    const out = this.stdout.tail(6);
-    const err = errorExcerpt(this.stderr.text());
+    const out = clipLines(this.stdout.tail(6));
+    const err = clipLines(errorExcerpt(this.stderr.text()));
     const parts = [];
-    if (out) parts.push(`stdout:\n${indent(out)}`);
-    if (err) parts.push(`stderr:\n${indent(err)}`);
+    if (out) parts.push(`${streamHeading('stdout', this.stdout, out)}:\n${indent(out)}`);
+    if (err) parts.push(`${streamHeading('stderr', this.stderr, err)}:\n${indent(err)}`);
     return parts.length > 0 ? parts.join('\n') : 'no output at all';
+  }
+
+  /**
+   * Waits up to `ms` for every process of the program to be gone, a shell that ran it included;
+   * true when none is left. How a check sees a program end by itself after a signal, whatever
+   * wraps it (a shell, npx, tsx), since the signal reaches the wrappers too.
+   */
+  allGone(ms: number): Promise<boolean> {
+    return waitUntilGone(this.pid, ms);
+  }
+
+  /** Sends `signal` to the program and everything it started, and returns at once. */
+  signal(signal: NodeJS.Signals): void {
+    this.transcript?.add(this.label, 'note', `sent ${signal}`);
+    signalGroup(this.pid, signal);
   }
 
   /** Stops the program and everything it started. Resolves when no process of it is left. */
@@ -223,8 +264,8 @@ export class RunningProgram {
     if (!groupAlive(this.pid)) untrackGroup(this.pid);
   }
 
-  private onLine(stream: OutputLine['stream'], text: string): void {
-    this.transcript?.add(this.label, stream, text);
+  private onLine(stream: OutputLine['stream'], text: string, chars: number): void {
+    this.transcript?.add(this.label, stream, text, chars);
     this.onOutput?.({ stream, text });
     if (this.keptLines.length < MAX_KEPT_LINES) this.keptLines.push({ stream, text });
     this.notifyLineWaiters();
@@ -237,15 +278,22 @@ export class RunningProgram {
 
 /**
  * The useful part of an error output: the line naming the error and where it happened
- * (a Node.js stack is mostly the runtime's own frames), or else the last lines.
+ * (a Node.js stack is mostly the runtime's and the packages' frames: the learner's come
+ * first), or else the last lines.
  */
 function errorExcerpt(stderr: string): string {
   const lines = stderr.trimEnd().split('\n');
   const at = lines.findIndex((line) => /^\s*(?:Uncaught\s+)?[A-Za-z]*(?:Error|Exception)\b.*:/.test(line) || /^\s*\w*Error \[/.test(line));
   if (at === -1) return lines.slice(-8).join('\n');
-  const excerpt = lines.slice(Math.max(0, at - 4), at + 1);
-  const ownFrames = lines.slice(at + 1).filter((line) => /^\s+at /.test(line) && !/node:internal|node_modules/.test(line)).slice(0, 3);
-  return [...excerpt, ...ownFrames].join('\n');
+  // Before the error, Node.js shows the file and line that threw, the line itself and a caret.
+  const context = lines.slice(0, at).filter((line) => line.trim() !== '').slice(-4);
+  const ownFrames = lines.slice(at + 1).filter((line) => /^\s+at /.test(line) && !/\(node:|^\s+at node:|node_modules/.test(line)).slice(0, 3);
+  return [...context, lines[at]!, ...ownFrames].join('\n');
+}
+
+/** "stdout", or when the excerpt is a small part of all that was printed, "stdout (the end of 3.4 MB)". */
+function streamHeading(name: string, capture: OutputCapture, excerpt: string): string {
+  return capture.totalBytes > 2 * excerpt.length + 1_000 ? `${name} (the end of ${describeSize(capture.totalBytes)})` : name;
 }
 
 export function describeExit(info: ExitInfo): string {

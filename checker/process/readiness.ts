@@ -9,12 +9,15 @@ export type LoopbackHost = '127.0.0.1' | '::1';
 const POLL_MS = 5;
 /**
  * When and how often to look (in /proc) for the program listening on some other port than
- * PORT. A look reads the table of every TCP socket on the machine, which costs milliseconds of
- * processor time; a program that reads PORT is usually listening before the first look.
- * Looking at 400, 700 and 1000 ms names a hard-coded port about a second after the start.
+ * PORT. A look reads the table of every TCP socket on the machine and the state of every
+ * process, milliseconds of processor time during which the checker's event loop waits; a
+ * program that reads PORT is usually listening before the first look. Looking at 400, 700 and
+ * 1300 ms names a hard-coded port a second or so after the start; the looks then grow further
+ * apart, so that many servers starting slowly on a busy machine do not keep the checker from
+ * answering (the pings of lesson 11's heartbeat checks, say).
  */
 const ELSEWHERE_FIRST_MS = 400;
-const ELSEWHERE_EVERY_MS = 300;
+const ELSEWHERE_FIRST_GAP_MS = 300;
 /** How long a program may listen elsewhere before that counts as "hard-coded the port". */
 const ELSEWHERE_GRACE_MS = 500;
 
@@ -29,7 +32,8 @@ const ELSEWHERE_GRACE_MS = 500;
 export async function waitUntilListening(program: RunningProgram, port: number, signal?: AbortSignal): Promise<LoopbackHost> {
   const ms = deadline('start');
   const startedAt = performance.now();
-  let lookedElsewhereAt = startedAt + ELSEWHERE_FIRST_MS - ELSEWHERE_EVERY_MS;
+  let nextLookAt = startedAt + ELSEWHERE_FIRST_MS;
+  let lookGap = ELSEWHERE_FIRST_GAP_MS;
   let elsewhereSince: number | undefined;
   while (program.running) {
     if (signal?.aborted) throw new CheckFailure('The check ran out of time while your server was starting.');
@@ -40,8 +44,9 @@ export async function waitUntilListening(program: RunningProgram, port: number, 
     const now = performance.now();
     if (now - startedAt > ms) throw someoneElse ? new PortTakenFailure(program, port) : notListening(program, port, ms);
     // A program listening on another port (and not on PORT) has hard-coded its port: say so early.
-    if (now - lookedElsewhereAt > ELSEWHERE_EVERY_MS) {
-      lookedElsewhereAt = now;
+    if (now >= nextLookAt) {
+      nextLookAt = now + lookGap;
+      lookGap *= 2;
       const elsewhere = listeningPorts(program.pid).some((p) => p !== port);
       elsewhereSince = elsewhere ? (elsewhereSince ?? now) : undefined;
       if (elsewhereSince !== undefined && now - elsewhereSince > scaled(ELSEWHERE_GRACE_MS)) throw notListening(program, port, now - startedAt);

@@ -32,7 +32,8 @@ function caughtBy(tests: string[]): string {
 }
 
 function formatFailure(check: CheckResult): string[] {
-  const lines = [pc.red(check.message)];
+  // A message may span lines (a code frame): each is indented like the rest of the failure.
+  const lines = check.message.split('\n').map((line) => pc.red(line));
   const { expected, received, explanation } = check.details ?? {};
   if (expected !== undefined) lines.push(`${pc.dim('expected:')} ${expected}`);
   if (received !== undefined) lines.push(...labelled('received:', received));
@@ -59,10 +60,12 @@ function verdictLine(lesson: LessonResult): string {
 
 /** One line per lesson, then the details of the first failing lesson. */
 export function formatSummary(report: Report): string {
+  const slugWidth = Math.max(0, ...report.lessons.map((lesson) => lesson.slug.length));
+  const titleWidth = Math.max(0, ...report.lessons.map((lesson) => lesson.title.length));
   const lines = report.lessons.map((lesson) => {
     const passed = lesson.checks.filter((c) => c.status === 'passed').length;
     const count = pc.dim(`${passed}/${lesson.checks.length}`);
-    return `${MARK[lesson.status]} ${lesson.id} ${lesson.slug.padEnd(12)} ${lesson.title.padEnd(44)} ${count}`;
+    return `${MARK[lesson.status]} ${lesson.id} ${lesson.slug.padEnd(slugWidth)} ${lesson.title.padEnd(titleWidth)} ${count}`;
   });
   const firstFailure = report.lessons.find((lesson) => lesson.status === 'failed');
   const { passed, failed, skipped } = report.summary;

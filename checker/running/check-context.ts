@@ -1,12 +1,63 @@
 import { CheckFailure } from '../core/errors.ts';
+import { explainCrash } from '../core/explanations.ts';
+import { MemoryWatch } from '../process/memory.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
-import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import { prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
 import { RawPeer } from '../peers/raw-peer.ts';
 import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
 import type { Transcript } from '../core/transcript.ts';
 import type { ClientOptions } from 'ws';
+import { startLearnerServer, type LearnerServer } from './learner-server.ts';
+
+/** How a check starts more runs of the learner's server: the program, its folder, the lesson's and the check's environment. */
+export interface ServerLauncher {
+  source: ProgramSource;
+  cwd: string;
+  env: Environment;
+}
+
+/**
+ * One of several instances of the learner's server that a check runs at once (lesson 17), on a
+ * port of its own, its output in the transcript under its own name ("server A").
+ */
+export class ServerInstance {
+  constructor(
+    private readonly ctx: ServerCheckContext,
+    private readonly started: LearnerServer,
+    /** How the transcript names it: "server A", "server B"… */
+    readonly name: string,
+  ) {}
+
+  get program(): RunningProgram {
+    return this.started.program;
+  }
+
+  get port(): number {
+    return this.started.port;
+  }
+
+  /** Opens a scripted client named `name` connected to this instance. */
+  connect(name: string): ScriptedClient {
+    return this.ctx.connect(name, { instance: this });
+  }
+
+  /** The WebSocket address of this instance. */
+  get url(): string {
+    return wsUrl(this.started.host, this.started.port);
+  }
+
+  /** Sends `signal` to this instance (its process group) and returns at once, as signalServer() does. */
+  signal(signal: NodeJS.Signals): void {
+    this.ctx.note(`the checker sends ${signal} to ${this.name}, as a service manager does to stop it`);
+    this.started.program.signal(signal);
+  }
+
+  stop(): Promise<void> {
+    return this.started.stop();
+  }
+}
 
 /**
  * What a check of a server lesson works with: the learner's running server, and scripted
@@ -15,40 +66,110 @@ import type { ClientOptions } from 'ws';
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
   private readonly rawPeers: RawPeer[] = [];
+  private readonly instances: ServerInstance[] = [];
+  private readonly launched: RunningProgram[] = [];
+  private readonly unusedPorts: number[] = [];
+  /** Aborts the starts still under way when the check ends. */
+  private readonly ending = new AbortController();
   private disposed = false;
 
   constructor(
-    /** The learner's server process: its output, its standard input, whether it still runs. */
-    readonly server: RunningProgram,
-    readonly port: number,
-    /** The loopback address the server answered on. */
-    readonly host: LoopbackHost,
+    /** The lesson's server this check runs against; none for a `standalone` check, which starts its own. */
+    private readonly given: LearnerServer | undefined,
     readonly transcript: Transcript,
+    /** For startInstances() and launch(). */
+    private readonly launcher: ServerLauncher,
   ) {}
+
+  /** The learner's server process: its output, its standard input, whether it still runs. */
+  get server(): RunningProgram {
+    return this.lessonServer().program;
+  }
+
+  get port(): number {
+    return this.lessonServer().port;
+  }
+
+  /** The loopback address the server answered on. */
+  get host(): LoopbackHost {
+    return this.lessonServer().host;
+  }
+
+  private lessonServer(): LearnerServer {
+    if (!this.given) throw new Error('a standalone check has no server of the lesson: it starts its own with startInstances()');
+    return this.given;
+  }
 
   /** The WebSocket address of the learner's server. */
   get url(): string {
-    return `ws://${this.hostInUrl}:${this.port}`;
+    return wsUrl(this.host, this.port);
   }
 
   /** The HTTP address of the learner's server (for lessons that serve pages too). */
   get httpUrl(): string {
-    return `http://${this.hostInUrl}:${this.port}`;
+    return this.url.replace(/^ws:/, 'http:');
   }
 
-  private get hostInUrl(): string {
-    return this.host === '::1' ? '[::1]' : this.host;
+  /**
+   * Starts `count` instances of the learner's server at once, each on a port of its own, with the
+   * lesson's and the check's environment (and `env`), named "server A", "server B"… in the
+   * transcript. Resolves when every one accepts connections; they are stopped when the check ends.
+   */
+  async startInstances(count: number, env: Environment = {}): Promise<ServerInstance[]> {
+    assertNotEnded(this.disposed);
+    const names = Array.from({ length: count }, (_, i) => `server ${String.fromCharCode(65 + this.instances.length + i)}`);
+    const starting = names.map((label) =>
+      startLearnerServer(this.launcher.source, { cwd: this.launcher.cwd, env: { ...this.launcher.env, ...env }, transcript: this.transcript, label, signal: this.ending.signal }),
+    );
+    const settled = await Promise.allSettled(starting);
+    const started = settled.flatMap((result, i) => (result.status === 'fulfilled' ? [new ServerInstance(this, result.value, names[i]!)] : []));
+    this.instances.push(...started);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed || this.disposed) {
+      await Promise.all(started.map((instance) => instance.stop()));
+      if (failed) throw failed.reason;
+      assertNotEnded(this.disposed);
+    }
+    return started;
   }
 
-  /** Opens a scripted client named `name` (as it appears in the transcript). */
-  connect(name: string, options: { path?: string; wsOptions?: ClientOptions } = {}): ScriptedClient {
+  /**
+   * Starts one run of the learner's server named `label`, with the lesson's and the check's
+   * environment and `env`, on a free PORT, without waiting for it to listen: for checks of a
+   * server that must refuse to start. It is stopped when the check ends.
+   */
+  async launch(label: string, env: Environment = {}): Promise<RunningProgram> {
+    assertNotEnded(this.disposed);
+    const startable = await prepareProgram(this.launcher.source);
+    const port = await allocatePort();
+    this.unusedPorts.push(port);
+    const program = RunningProgram.start(startable, { env: { PORT: String(port), ...this.launcher.env, ...env }, cwd: this.launcher.cwd, label });
+    program.transcript = this.transcript;
+    this.launched.push(program);
+    return program;
+  }
+
+  /** A redis:// address on loopback where nothing listens, for "Redis unreachable" checks. */
+  async unusedRedisUrl(): Promise<string> {
+    const port = await allocatePort();
+    this.unusedPorts.push(port);
+    return `redis://127.0.0.1:${port}`;
+  }
+
+  /**
+   * Opens a scripted client named `name` (as it appears in the transcript), connected to the
+   * lesson's server or to `instance`. With `autoPong: false` it answers the server's pings by
+   * hand, and can stop (answerPings).
+   */
+  connect(name: string, options: { path?: string; wsOptions?: ClientOptions; autoPong?: boolean; instance?: ServerInstance } = {}): ScriptedClient {
     assertNotEnded(this.disposed);
     const client = new ScriptedClient({
       name,
-      url: `${this.url}${options.path ?? '/'}`,
+      url: `${options.instance?.url ?? this.url}${options.path ?? '/'}`,
       transcript: this.transcript,
-      program: this.server,
-      wsOptions: options.wsOptions,
+      program: options.instance?.program ?? this.server,
+      peerName: options.instance?.name,
+      wsOptions: options.autoPong === undefined ? options.wsOptions : { ...options.wsOptions, autoPong: options.autoPong },
     });
     this.clients.push(client);
     return client;
@@ -72,7 +193,15 @@ export class ServerCheckContext {
     this.transcript.add('checker', 'note', text);
   }
 
-  /** True once the check has stopped the server on purpose with stopServer(). */
+  /**
+   * Starts watching the resident memory of the learner's server (all of its process group),
+   * with a baseline taken now; undefined where /proc is missing (not Linux).
+   */
+  watchMemory(): MemoryWatch | undefined {
+    return MemoryWatch.start(this.server.pid);
+  }
+
+  /** True once the check has stopped the server on purpose, with stopServer() or signalServer(). */
   serverStoppedByCheck = false;
 
   /**
@@ -87,8 +216,21 @@ export class ServerCheckContext {
   }
 
   /**
+   * Sends `signal` to the learner's server (its process group, as a terminal or a service
+   * manager does) and returns at once: for checks of how a server shuts itself down, which
+   * watch its clients and `server.allGone()`. As with stopServer(), the check is not failed for
+   * the server having stopped, a later check gets a new one, and what is left is stopped.
+   */
+  signalServer(signal: NodeJS.Signals): void {
+    this.serverStoppedByCheck = true;
+    this.note(`the checker sends ${signal} to your server, as a service manager does to stop it`);
+    this.server.signal(signal);
+  }
+
+  /**
    * Awaits `work`; when it fails because the learner's server has stopped (it crashed), fails
-   * instead with "Your server stopped after <what>", the server's output, and `explanation`.
+   * instead with "Your server stopped after <what>", the server's output, and an explanation:
+   * the cause its error output shows, when it is a known one, or else `explanation`.
    */
   async keepsServing<T>(work: PromiseLike<T>, what: string, explanation: string): Promise<T> {
     try {
@@ -99,16 +241,24 @@ export class ServerCheckContext {
       if (this.server.running) throw failure;
       throw new CheckFailure(`Your server stopped after ${what}. It must keep serving everyone else.`, {
         received: this.server.outputSummary(),
-        explanation,
+        explanation: explainCrash(this.server.stderr.text()) ?? explanation,
       });
     }
   }
 
-  dispose(): void {
+  /** Closes everything the check opened; resolves once the programs it started are gone. */
+  async dispose(): Promise<void> {
     this.disposed = true;
+    this.ending.abort();
     for (const client of this.clients) client.terminate();
     for (const peer of this.rawPeers) peer.destroy();
+    await Promise.all([...this.instances.map((instance) => instance.stop()), ...this.launched.map((program) => program.stop())]);
+    for (const port of this.unusedPorts) releasePort(port);
   }
+}
+
+function wsUrl(host: LoopbackHost, port: number): string {
+  return `ws://${host === '::1' ? '[::1]' : host}:${port}`;
 }
 
 /**
@@ -122,9 +272,11 @@ export class ClientCheckContext {
   private disposed = false;
 
   constructor(
-    private readonly source: ProgramSource,
+    private readonly startable: StartableProgram,
     private readonly cwd: string,
     readonly transcript: Transcript,
+    /** The lesson's and the check's environment, for every launch. */
+    private readonly env: Environment = {},
   ) {}
 
   /** Starts a scripted WebSocket server on loopback for the learner's client to connect to. */
@@ -136,10 +288,10 @@ export class ClientCheckContext {
     return server;
   }
 
-  /** Starts the learner's client with WS_URL set to `url` (and any extra environment). */
-  launch(url: string, env: Record<string, string> = {}): RunningProgram {
+  /** Starts the learner's client with WS_URL set to `url`, the lesson's and the check's environment, and any extra. */
+  launch(url: string, env: Environment = {}): RunningProgram {
     assertNotEnded(this.disposed);
-    const program = RunningProgram.start(this.source, { env: { WS_URL: url, ...env }, cwd: this.cwd, label: 'client' });
+    const program = RunningProgram.start(this.startable, { env: { WS_URL: url, ...this.env, ...env }, cwd: this.cwd, label: 'client' });
     program.transcript = this.transcript;
     this.programs.push(program);
     for (const server of this.servers) server.program ??= program;

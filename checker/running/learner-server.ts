@@ -1,5 +1,5 @@
 import { allocatePort, portTaken, releasePort } from '../process/ports.ts';
-import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import { prepareProgram, RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import { PortTakenFailure, waitUntilListening, type LoopbackHost } from '../process/readiness.ts';
 import type { Transcript } from '../core/transcript.ts';
 
@@ -28,11 +28,12 @@ const PORT_TRIES = 3;
  */
 export async function startLearnerServer(
   source: ProgramSource,
-  options: { cwd: string; transcript: Transcript; env?: Record<string, string>; signal?: AbortSignal },
+  options: { cwd: string; transcript: Transcript; env?: Environment; signal?: AbortSignal; label?: string },
 ): Promise<LearnerServer> {
+  const startable = await prepareProgram(source);
   for (let attempt = 1; ; attempt++) {
     const port = await allocatePort();
-    const program = RunningProgram.start(source, { env: { PORT: String(port), ...options.env }, cwd: options.cwd, label: 'server' });
+    const program = RunningProgram.start(startable, { env: { PORT: String(port), ...options.env }, cwd: options.cwd, label: options.label ?? 'server' });
     program.transcript = options.transcript;
     const stop = async () => {
       await program.stop();

@@ -1,3 +1,4 @@
+import type { Environment } from '../process/program.ts';
 import type { ClientCheckContext, ServerCheckContext } from './check-context.ts';
 
 /**
@@ -16,6 +17,12 @@ interface CheckBase {
    * so: "replies to a message" failing makes twenty more failures about replies only noise.
    */
   needs?: string[];
+  /**
+   * Environment for this check's runs of the learner's program, on top of the lesson's `env`.
+   * A server check with an env of its own runs on a server of its own, started with it (ahead
+   * of time, as a fresh check's server is); a client check's launches get it.
+   */
+  env?: Environment;
 }
 
 export interface ServerCheck extends CheckBase {
@@ -24,6 +31,23 @@ export interface ServerCheck extends CheckBase {
    * process of its own, or, for the lesson's first check, the lesson's server itself.
    */
   fresh?: boolean;
+  /**
+   * Runs at the same time as the lesson's other checks, not after the check before it, on a
+   * server of its own started once the lesson's first one listens: for checks that spend their time
+   * waiting for the learner's timers (a heartbeat watched over ten intervals), which would
+   * otherwise add up. It waits for the checks it `needs`; its result is reported in its place.
+   */
+  concurrent?: boolean;
+  /**
+   * Starts the runs of the learner's server it needs itself (ctx.startInstances(), ctx.launch())
+   * and is given none of the lesson's: for checks of several instances at once (lesson 17).
+   */
+  standalone?: boolean;
+  /**
+   * In a lesson with `redis`, runs when the checker has no redis-server too (it needs none: its
+   * program is meant not to reach one). Only for standalone checks.
+   */
+  withoutRedis?: boolean;
   run(ctx: ServerCheckContext): Promise<void>;
 }
 
@@ -48,10 +72,29 @@ interface LessonBase {
    * interactive client connected to it) does not suit the lesson. Returns the exit status.
    */
   demo?: (port: number) => Promise<number>;
+  /**
+   * Its checks put the machine under a load of their own (floods of tens of megabytes) and hold
+   * the learner's program to times and memory: no other lesson is checked beside it (checking
+   * several lessons, it waits for the others in hand and holds the rest back meanwhile), and
+   * the workbook's own tests run its programs one at a time.
+   */
+  runsAlone?: boolean;
+  /**
+   * Environment for every run of the learner's program in this lesson's checks (not the demo),
+   * on top of PORT or WS_URL. A check's own `env` adds to it. The server `npm run check -- N`
+   * starts before the lesson is loaded has none, so a lesson with an env starts its own.
+   */
+  env?: Environment;
 }
 
 export interface ServerLesson extends LessonBase {
   kind: 'server';
+  /**
+   * Runs a redis-server of the checker's own (process/redis-server.ts) for the lesson's checks,
+   * its address in REDIS_URL for every run of the learner's program. Without a redis-server, the
+   * checks are skipped with the reason and how to install one, but those marked `withoutRedis`.
+   */
+  redis?: boolean;
   checks: ServerCheck[];
 }
 

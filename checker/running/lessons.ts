@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/errors.ts';
 import { ENTRY_FILE, type LessonDefinition } from './lesson-definition.ts';
 import { exercisesDir, lessonsDir, solutionsDir } from '../core/paths.ts';
@@ -74,7 +73,8 @@ export function findLesson(query: string): LessonInfo {
 }
 
 export async function loadLesson(info: LessonInfo): Promise<Lesson> {
-  const module = (await import(pathToFileURL(path.join(lessonsDir, info.folder, 'lesson.ts')).href)) as { default: LessonDefinition };
+  // A relative pattern, which esbuild follows: the checker's build (start.mjs) holds every lesson.
+  const module = (await import(`../../lessons/${info.folder}/lesson.ts`)) as { default: LessonDefinition };
   const definition = module.default;
   const entry = ENTRY_FILE[definition.kind];
   return {

@@ -1,12 +1,13 @@
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import { RunningProgram, type ProgramSource } from '../process/program.ts';
+import { RunningProgram, type Environment, type ProgramSource } from '../process/program.ts';
 import { Transcript } from '../core/transcript.ts';
 
 /**
  * A learner's server started ahead of the check that will use it. A new process takes about
- * a quarter of a second to load Node.js and tsx; started early, that time overlaps with the
- * check before it (or with the checker's own start) instead of adding to it. The server is
- * still a fresh process that nothing has talked to when the check takes it.
+ * a tenth of a second to start (the first start of a changed file also compiles it); started
+ * early, that time overlaps with the check before it (or with the checker's own start) instead
+ * of adding to it. The server is still a fresh process that nothing has talked to when the
+ * check takes it.
  */
 export class PendingServer {
   /** The transcript of the check that takes this server: its start is part of that check. */
@@ -16,11 +17,19 @@ export class PendingServer {
   readonly ready: Promise<LearnerServer>;
   private readonly abort = new AbortController();
 
+  /** The environment it was started with, besides PORT. */
+  readonly env: Environment;
+  /** The folder it was started in. */
+  readonly cwd: string;
+
   constructor(
     readonly source: ProgramSource,
-    cwd = RunningProgram.cwdFor(source, process.cwd()),
+    options: { cwd?: string; env?: Environment } = {},
   ) {
-    this.ready = startLearnerServer(source, { cwd, transcript: this.transcript, signal: this.abort.signal });
+    this.env = options.env ?? {};
+    const cwd = options.cwd ?? RunningProgram.cwdFor(source, process.cwd());
+    this.cwd = cwd;
+    this.ready = startLearnerServer(source, { cwd, env: this.env, transcript: this.transcript, signal: this.abort.signal });
     // Whoever takes the server sees a failure; one nobody takes must not be an unhandled rejection.
     this.ready.catch(() => {});
   }
@@ -44,8 +53,15 @@ export class PendingServer {
   }
 }
 
-/** Whether `pending` runs the program `source` names (so a check may take it). */
-export function runsSource(pending: PendingServer, source: ProgramSource): boolean {
+/** Whether `pending` runs the program `source` names, with the environment `env` (so a check may take it). */
+export function runsSource(pending: PendingServer, source: ProgramSource, env: Environment = {}): boolean {
   const a = pending.source;
-  return a.kind === 'file' && source.kind === 'file' ? a.file === source.file : a.kind === 'command' && source.kind === 'command' && a.command === source.command;
+  const sameProgram =
+    a.kind === 'file' && source.kind === 'file' ? a.file === source.file : a.kind === 'command' && source.kind === 'command' && a.command === source.command;
+  return sameProgram && sameEnvironment(pending.env, env);
+}
+
+function sameEnvironment(a: Environment, b: Environment): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

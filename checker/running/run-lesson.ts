@@ -1,18 +1,30 @@
 import { existsSync } from 'node:fs';
-import { ClientCheckContext, ServerCheckContext } from './check-context.ts';
+import path from 'node:path';
+import { ClientCheckContext, ServerCheckContext, type ServerLauncher } from './check-context.ts';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure, CheckSkipped, describeError, UsageError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import type { ClientLesson, ServerLesson, TestsLesson } from './lesson-definition.ts';
+import type { ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
-import { describeExit, RunningProgram, type ProgramSource } from '../process/program.ts';
+import { describeExit, prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
+import { findRedisServer, startRedisServer, type RedisServer } from '../process/redis-server.ts';
+import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
+import { boundedResult } from './bounded-result.ts';
+import { typeCheckResult } from './type-check-result.ts';
 import { lessonStatus, type CheckResult, type LessonResult } from './results.ts';
 import { Transcript } from '../core/transcript.ts';
 import { displayPath } from '../core/paths.ts';
 import { planRuns, runSuite } from './run-suite.ts';
 import { suiteVerdicts } from './suite-verdicts.ts';
+
+export interface LessonRunOptions {
+  /** The lesson's server, started early (by the check command, while the checker loaded). */
+  early?: PendingServer;
+  /** The type check of the lesson's file, started with other lessons' files; else the lesson starts its own. */
+  typeCheck?: Promise<TypeCheckOutcome>;
+}
 
 /** The check every server lesson starts with: the program starts and its port accepts. */
 export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the port given in PORT' } as const;
@@ -21,14 +33,18 @@ export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the por
  * Runs every check of one lesson against one program and reports each check's result.
  * Never throws for anything the learner's program does; always leaves nothing running.
  */
-export async function runLesson(lesson: Lesson, source: ProgramSource, options: { early?: PendingServer } = {}): Promise<LessonResult> {
+export async function runLesson(lesson: Lesson, source: ProgramSource, options: LessonRunOptions = {}): Promise<LessonResult> {
   let startedAt = performance.now();
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
   const missing = source.kind === 'file' && !existsSync(source.file) ? source.file : undefined;
-  // A server started early (by the check command, while the checker loaded) serves only if it runs this very program.
+  // The learner's TypeScript is type-checked beside the behaviour checks; a program given as a command is not.
+  const entry = source.kind === 'file' && missing === undefined ? path.resolve(source.file) : undefined;
+  const typeChecked = entry === undefined ? undefined : (options.typeCheck ?? typeCheck([entry]));
+  // A server started early (by the check command, while the checker loaded) serves only if it
+  // runs this very program, in the lesson's environment.
   let early = options.early;
-  if (early && (missing !== undefined || definition.kind !== 'server' || !runsSource(early, source))) {
+  if (early && (missing !== undefined || definition.kind !== 'server' || definition.redis || !runsSource(early, source, definition.env))) {
     await early.stop();
     early = undefined;
   }
@@ -37,128 +53,247 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
     missing !== undefined
       ? missingFile(lesson, missing)
       : definition.kind === 'server'
-        ? await runServerChecks(definition, source, cwd, early)
+        ? await withLessonRedis(definition, (redis) => runServerChecks(definition, source, cwd, redis, early))
         : definition.kind === 'client'
           ? await runClientChecks(definition, source, cwd)
           : await runSuiteChecks(lesson, definition, source);
+  if (typeChecked) checks.push(await typeCheckResult(typeChecked, entry!));
   return {
     id: lesson.id,
     slug: lesson.slug,
     title: lesson.title,
     status: lessonStatus(checks),
     durationMs: Math.round(performance.now() - startedAt),
-    checks,
+    checks: checks.map(boundedResult),
   };
 }
 
-async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, early?: PendingServer): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  const fresh = new FreshServers(lesson.checks, () => new PendingServer(source, cwd));
-  const first = early ?? new PendingServer(source, cwd);
+/** What a lesson with `redis` runs with: the checker's own redis-server, or why there is none. */
+type LessonRedis = { url: string } | { missing: string } | undefined;
+
+/** Runs `body` with the lesson's redis-server when it asks for one, and stops it afterwards. */
+async function withLessonRedis<T>(lesson: ServerLesson, body: (redis: LessonRedis) => Promise<T>): Promise<T> {
+  if (!lesson.redis) return body(undefined);
+  const found = findRedisServer();
+  if ('missing' in found) return body(found);
+  let redis: RedisServer;
+  try {
+    redis = await startRedisServer(found.executable);
+  } catch (error) {
+    return body({ missing: `No Redis checks: ${describeError(error)}` });
+  }
+  try {
+    return await body({ url: redis.url });
+  } finally {
+    await redis.stop();
+  }
+}
+
+async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, redis: LessonRedis, early?: PendingServer): Promise<CheckResult[]> {
+  if (redis && 'missing' in redis) return runWithoutRedis(lesson, source, cwd, redis.missing);
+  const env: Environment = redis ? { ...lesson.env, REDIS_URL: redis.url } : { ...lesson.env };
+  const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...env, ...check?.env } });
+  const launcher = (check: ServerCheck): ServerLauncher => ({ source, cwd, env: { ...env, ...check.env } });
+  const first = early ?? startServer();
+  const concurrent = new Map<ServerCheck, PendingServer>();
+  const fresh = new FreshServers(lesson.checks, startServer);
+  const results = new Results();
   let shared: LearnerServer | undefined;
   try {
-    results.push(
-      await timed(
-        STARTS_CHECK,
-        first.transcript,
-        async (signal) => {
-          shared = await first.whenReady(signal);
-        },
-        first.startedAt,
-      ),
+    const started = await timed(
+      STARTS_CHECK,
+      first.transcript,
+      async (signal) => {
+        shared = await first.whenReady(signal);
+      },
+      first.startedAt,
     );
-    if (!shared) {
-      for (const check of lesson.checks) results.push(skipped(check, 'Not run: your server did not start (see the first check).'));
-      return results;
+    if (!shared) return [started, ...lesson.checks.map((check) => skipped(check, 'Not run: your server did not start (see the first check).'))];
+    // Servers are started ahead only for a program that has shown it starts. Concurrent checks'
+    // servers start now, all of them: their checks mostly wait, alongside the others.
+    for (const check of lesson.checks.filter((candidate) => candidate.concurrent)) {
+      const server = startServer(check);
+      concurrent.set(check, server);
+      results.add(check, runConcurrently(check, server, results));
     }
-    // Servers are started ahead only for a program that has shown it starts.
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
-      const blocker = unmetNeed(check, results);
+      if (check.concurrent) continue;
+      const blocker = await results.unmetNeed(check);
       if (blocker) {
         await fresh.discard(index);
+        results.add(check, blocker);
         fresh.prepareAfter(index, results);
-        results.push(blocker);
         continue;
       }
       const own = needsOwnServer(check, index) ? fresh.take(index) : undefined;
       fresh.prepareAfter(index, results);
       const transcript = own?.transcript ?? new Transcript();
-      results.push(
-        await timed(check, transcript, async (signal) => {
-          // A server that stopped during an earlier check is replaced, so checks stay independent.
-          if (!own && !shared!.program.running) {
-            await shared!.stop();
-            shared = await startLearnerServer(source, { cwd, transcript, signal });
-          }
-          const server = own ? await own.whenReady(signal) : shared!;
-          server.program.transcript = transcript;
-          const ctx = new ServerCheckContext(server.program, server.port, server.host, transcript);
-          // Out of time: the check's clients close, so its steps end now, and its server stops,
-          // so the next check gets a fresh one rather than one still busy with this check.
-          const abandon = () => {
-            ctx.dispose();
-            void server.stop();
-          };
-          signal.addEventListener('abort', abandon);
-          try {
-            await check.run(ctx);
-            if (!server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
-          } finally {
-            signal.removeEventListener('abort', abandon);
-            ctx.dispose();
-          }
-        }),
-      );
+      const result = timed(check, transcript, async (signal) => {
+        // A server that stopped during an earlier check is replaced, so checks stay independent.
+        if (!own && !check.standalone && !shared!.program.running) {
+          await shared!.stop();
+          shared = await startLearnerServer(source, { cwd, env, transcript, signal });
+        }
+        const server = check.standalone ? undefined : own ? await own.whenReady(signal) : shared!;
+        await runAgainst(check, server, launcher(check), transcript, signal);
+      });
+      results.add(check, result);
+      await result;
       // Stopped before the next check begins: nothing of this check runs during the next one.
       await own?.stop();
     }
+    return [started, ...(await results.inOrder(lesson.checks))];
   } finally {
     // The shared server is the first one, or the one that replaced it (which stopped it).
-    await Promise.all([fresh.stop(), shared?.stop() ?? first.stop()]);
+    await Promise.all([fresh.stop(), shared?.stop() ?? first.stop(), ...[...concurrent.values()].map((server) => server.stop())]);
+  }
+}
+
+/** Runs a concurrent check on its own server, once the checks it needs have passed. */
+async function runConcurrently(check: ServerCheck, server: PendingServer, results: Results): Promise<CheckResult> {
+  try {
+    const blocker = await results.unmetNeed(check);
+    if (blocker) return blocker;
+    return await timed(check, server.transcript, async (signal) =>
+      runAgainst(check, await server.whenReady(signal), { source: server.source, cwd: server.cwd, env: server.env }, server.transcript, signal),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * A lesson with `redis` when the checker has none: its checks are skipped with `reason` (which
+ * says how to install one), but those that need no Redis; the learner's server is not started.
+ */
+async function runWithoutRedis(lesson: ServerLesson, source: ProgramSource, cwd: string, reason: string): Promise<CheckResult[]> {
+  const results: CheckResult[] = [skipped(STARTS_CHECK, reason)];
+  for (const check of lesson.checks) {
+    if (!check.withoutRedis || !check.standalone) {
+      results.push(skipped(check, reason));
+      continue;
+    }
+    const blocker = unmetNeed(check, results);
+    if (blocker) {
+      results.push(blocker);
+      continue;
+    }
+    const transcript = new Transcript();
+    results.push(await timed(check, transcript, (signal) => runAgainst(check, undefined, { source, cwd, env: { ...lesson.env, ...check.env } }, transcript, signal)));
   }
   return results;
 }
 
 /**
- * Whether a check gets a server process of its own. A fresh check does, unless it is the
- * lesson's first: the lesson's server has then served no check yet (only the probe that saw
- * it listening, which opened no WebSocket), so it is as fresh as a new one.
+ * Runs one check against a running server (none for a standalone check, which starts its own
+ * with `launcher`): a failure when the server stops, unless the check stopped it.
  */
-function needsOwnServer(check: ServerLesson['checks'][number], index: number): boolean {
-  return check.fresh === true && index > 0;
+async function runAgainst(check: ServerCheck, server: LearnerServer | undefined, launcher: ServerLauncher, transcript: Transcript, signal: AbortSignal): Promise<void> {
+  if (server) server.program.transcript = transcript;
+  const ctx = new ServerCheckContext(server, transcript, launcher);
+  // Out of time: the check's clients close, so its steps end now, and its server stops,
+  // so the next check gets a fresh one rather than one still busy with this check.
+  const abandon = () => {
+    void ctx.dispose();
+    void server?.stop();
+  };
+  signal.addEventListener('abort', abandon);
+  try {
+    await check.run(ctx);
+    if (server && !server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
+  } finally {
+    signal.removeEventListener('abort', abandon);
+    // The instances the check started are gone before the next check begins.
+    await ctx.dispose();
+    // A server the check stopped on purpose may still be on its way out: the next check gets a new one.
+    if (ctx.serverStoppedByCheck) await server?.stop();
+  }
+}
+
+/**
+ * The results of a lesson's checks as they come, by check id. Concurrent checks finish in any
+ * order, so a check that needs another waits for that one's result, even one not begun yet.
+ */
+class Results {
+  private readonly promised = new Map<string, { result: Promise<CheckResult>; settle: (result: CheckResult) => void }>();
+  private readonly settled = new Map<string, CheckResult>();
+
+  add(check: { id: string }, result: CheckResult | Promise<CheckResult>): void {
+    void Promise.resolve(result).then((done) => {
+      this.settled.set(check.id, done);
+      this.entry(check.id).settle(done);
+    });
+  }
+
+  /** Waits for the checks `check` needs; a skipped result when one did not pass, else undefined. */
+  async unmetNeed(check: Needing): Promise<CheckResult | undefined> {
+    await Promise.all((check.needs ?? []).map((id) => this.entry(id).result));
+    return this.knownUnmet(check);
+  }
+
+  /** A skipped result when a check `check` needs has already failed or been skipped. */
+  knownUnmet(check: Needing): CheckResult | undefined {
+    return unmetNeed(check, [...this.settled.values()]);
+  }
+
+  inOrder(checks: Needing[]): Promise<CheckResult[]> {
+    return Promise.all(checks.map((check) => this.entry(check.id).result));
+  }
+
+  private entry(id: string): { result: Promise<CheckResult>; settle: (result: CheckResult) => void } {
+    let entry = this.promised.get(id);
+    if (!entry) {
+      let settle!: (result: CheckResult) => void;
+      const result = new Promise<CheckResult>((resolve) => (settle = resolve));
+      entry = { result, settle };
+      this.promised.set(id, entry);
+    }
+    return entry;
+  }
+}
+
+/**
+ * Whether a check that is not concurrent gets a server process of its own. One with an
+ * environment of its own does. A fresh check does too, unless it is the lesson's first: the
+ * lesson's server has then served no check yet (only the probe that saw it listening, which
+ * opened no WebSocket), so it is as fresh as a new one.
+ */
+function needsOwnServer(check: ServerCheck, index: number): boolean {
+  return !check.concurrent && !check.standalone && (check.env !== undefined || (check.fresh === true && index > 0));
 }
 
 /**
  * How many fresh checks ahead have their server starting. Measured on two cores, a lesson of
  * nine fresh checks: one ahead took 2.7 s instead of 3.4 s; two or three ahead were no faster
- * (starting Node.js with tsx is processor work, and the processor is then the limit).
+ * (starting Node.js is processor work, and the processor is then the limit; measured when programs ran under tsx).
  */
 const FRESH_AHEAD = 1;
 
 /**
- * The servers of fresh checks, started while the checks before them run: those of the next
- * FRESH_AHEAD fresh checks after the current one that are not already bound to be skipped.
+ * The servers of the checks that need one of their own (fresh, or with an environment of their
+ * own), started while the checks before them run: those of the next FRESH_AHEAD such checks
+ * after the current one that are not already bound to be skipped.
  */
 class FreshServers {
   private readonly ahead = new Map<number, PendingServer>();
 
   constructor(
-    private readonly checks: ServerLesson['checks'],
-    private readonly start: () => PendingServer,
+    private readonly checks: ServerCheck[],
+    private readonly start: (check: ServerCheck) => PendingServer,
   ) {}
 
   /** Makes sure the servers of the next fresh checks after check `index` are starting. */
-  prepareAfter(index: number, results: CheckResult[]): void {
+  prepareAfter(index: number, results: Results): void {
     for (const [i, check] of this.checks.entries()) {
       if (this.ahead.size >= FRESH_AHEAD) return;
-      if (i > index && needsOwnServer(check, i) && !this.ahead.has(i) && !unmetNeed(check, results)) this.ahead.set(i, this.start());
+      if (i > index && needsOwnServer(check, i) && !this.ahead.has(i) && !results.knownUnmet(check)) this.ahead.set(i, this.start(check));
     }
   }
 
   /** The server for fresh check `index`: the one started ahead for it, or else a new one. */
   take(index: number): PendingServer {
-    const server = this.ahead.get(index) ?? this.start();
+    const server = this.ahead.get(index) ?? this.start(this.checks[index]!);
     this.ahead.delete(index);
     return server;
   }
@@ -180,6 +315,16 @@ class FreshServers {
 
 async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
+  let program: StartableProgram;
+  try {
+    program = await prepareProgram(source);
+  } catch (failure) {
+    // A program that does not compile fails the first check, which is where it would have started.
+    const [first, ...rest] = lesson.checks;
+    if (!first) return results;
+    const notRun = rest.map((check) => skipped(check, 'Not run: your program does not compile (see the first check).'));
+    return [await timed(first, new Transcript(), () => Promise.reject(failure)), ...notRun];
+  }
   // The run of the last check, while the next check may continue it.
   let carried: ClientCheckContext | undefined;
   try {
@@ -192,7 +337,7 @@ async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd:
         results.push(blocker);
         continue;
       }
-      const ctx = continued ?? new ClientCheckContext(source, cwd, new Transcript());
+      const ctx = continued ?? new ClientCheckContext(program, cwd, new Transcript(), { ...lesson.env, ...check.env });
       if (continued) ctx.note('the next check starts here, on the same run of your client');
       const result = await timed(check, ctx.transcript, async (signal) => {
         const abandon = () => void ctx.dispose();
@@ -282,7 +427,10 @@ async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> 
 }
 
 /** A skipped result when a check this one needs did not pass, else undefined. */
-function unmetNeed(check: { id: string; name: string; needs?: string[] }, earlier: CheckResult[]): CheckResult | undefined {
+/** A check, as far as its needs go. */
+type Needing = { id: string; name: string; needs?: string[] };
+
+function unmetNeed(check: Needing, earlier: CheckResult[]): CheckResult | undefined {
   const unmet = earlier.find((result) => check.needs?.includes(result.id) && result.status !== 'passed');
   if (!unmet) return undefined;
   // A check that could not run here (no browser, say) passes its reason on to those that need it.

@@ -1,9 +1,11 @@
 import {
+  CheckFailure,
   type ClientCheckContext,
   type CloseRule,
   type Conversation,
   couldNotConnectCheck,
   defineLesson,
+  describeTextChange,
   expectCleanExit,
   expectNormalClose,
   explained,
@@ -17,10 +19,19 @@ import {
 
 const HELLO = 'Hello, Server!';
 
-/** The checker's reply differs on every run, so only a client that prints what arrived passes. */
+/**
+ * The checker's reply differs on every run, so only a client that prints what arrived passes;
+ * its spaces (around it and inside) and its tab are part of it, so a client that tidies it fails.
+ */
 function greeting(): string {
-  return `Hello, client! You are visitor number ${1000 + Math.floor(Math.random() * 9000)}.`;
+  return `  Hello, client!\tYou are  visitor number ${1000 + Math.floor(Math.random() * 9000)}.`;
 }
+
+/** Sent right after the reply: the client must not print it. */
+const SECOND_MESSAGE = 'A second message, which your client does not print.';
+
+/** The reply each run of the conversation got, for the checks that look at the output afterwards. */
+const replies = new WeakMap<Conversation, string>();
 
 function explainHello(received: Message): string {
   if (received.isBinary) return 'Your client sent a binary frame: sending a Buffer sends binary. Send the string itself: ws.send(\'Hello, Server!\').';
@@ -45,7 +56,8 @@ const helloAndReply = stage(async (ctx: ClientCheckContext): Promise<Conversatio
   const conversation = await hello(ctx);
   const { connection, client } = conversation;
   const reply = greeting();
-  await connection.send(reply);
+  replies.set(conversation, reply);
+  await connection.send(reply).send(SECOND_MESSAGE);
   const wanted = `Received: ${reply}`;
   const printed = client.waitForLine((line) => line.stream === 'stdout' && line.text.trimEnd() === wanted, `the line ${quoteText(wanted)}`);
   await explained(
@@ -67,6 +79,11 @@ function explainPrintedLines(lines: OutputLine[], reply: string): string | undef
   }
   const near = stdout.find((line) => line.text.includes(reply));
   if (near) return `The line must be exactly "Received: " followed by the message. Yours was ${quoteText(near.text)}.`;
+  const tidied = stdout.find((line) => line.text.startsWith('Received: ') && describeTextChange(reply, (changed) => line.text.trimEnd() === `Received: ${changed}`));
+  if (tidied) {
+    return `Your client ${describeTextChange(reply, (changed) => tidied.text.trimEnd() === `Received: ${changed}`)}: print the message exactly as it arrived, ` +
+      'spaces and all: console.log(`Received: ${data}`).';
+  }
   if (lines.some((line) => line.stream === 'stderr' && line.text.includes(reply))) {
     return 'You printed it to stderr (console.error). Print it with console.log, which writes to stdout.';
   }
@@ -129,6 +146,36 @@ export default defineLesson({
       run: async (ctx) => {
         const { client } = await replyAndClose(ctx);
         await expectCleanExit(client, 'once the connection has closed');
+      },
+    },
+    {
+      id: 'first-only',
+      needs: ['exits'],
+      continues: true,
+      name: 'prints the first message once, and no later message (the checker sent a second one right after it)',
+      run: async (ctx) => {
+        const conversation = await replyAndClose(ctx);
+        // It has exited (the check before this one saw to that), so everything it printed is in.
+        const stdout = conversation.client.lines('stdout');
+        const wanted = `Received: ${replies.get(conversation)}`;
+        const second = stdout.find((line) => line.text.includes(SECOND_MESSAGE));
+        if (second) {
+          throw new CheckFailure('Your client printed the second message too. It prints the first message only.', {
+            expected: `only ${quoteText(wanted)}`,
+            received: `also ${quoteText(second.text)}`,
+            explanation:
+              "Listen with ws.once('message', ...), which hears the first message only. An ws.on('message', ...) listener also hears " +
+              'every message that arrives while the close handshake is under way.',
+          });
+        }
+        const printed = stdout.filter((line) => line.text.trimEnd() === wanted).length;
+        if (printed !== 1) {
+          throw new CheckFailure(`Your client printed ${quoteText(wanted)} ${printed} times. It prints it once.`, {
+            expected: `${quoteText(wanted)} once`,
+            received: `${printed} times`,
+            explanation: "Print it in one place: the 'message' listener. Is that listener added twice, or the line printed again when the connection closes?",
+          });
+        }
       },
     },
     couldNotConnectCheck(),

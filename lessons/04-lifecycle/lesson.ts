@@ -2,9 +2,12 @@ import {
   CheckFailure,
   type CloseInfo,
   defineLesson,
+  BUILT_IN_KEYS,
+  describeTextChange,
   explain,
   explained,
   type Message,
+  Pace,
   robustnessChecks,
   scaled,
   type ScriptedClient,
@@ -41,6 +44,10 @@ function explainWelcome(expected: number | undefined, received: Message, after?:
 }
 
 function explainCount(expected: number | undefined, received: Message): string | undefined {
+  if (numberIn(WELCOME, received) !== undefined) {
+    return 'This client had been welcomed already, and got another welcome when someone else connected. The welcome goes to the ' +
+      'new connection only: socket.send(...) in the connection handler, not a loop over every client.';
+  }
   const counted = numberIn(COUNT, received);
   if (counted !== undefined && expected !== undefined) return `Your server counted ${counted}, but ${expected} connections were open.`;
   if (received.text.startsWith('Unknown command')) return 'The message "count" is a command: reply "Clients online: N".';
@@ -74,13 +81,15 @@ function counted(client: ScriptedClient, online?: number): ScriptedClient {
 }
 
 /**
- * Asks "count" again and again (each time a full round trip, never a sleep) until the server
- * says `expected`, for at most about one second after `what` happened.
+ * Asks "count" again and again (each time a full round trip, at a few tens a second) until
+ * the server says `expected`, for at most about one second after `what` happened.
  */
 async function countFallsTo(client: ScriptedClient, expected: number, what: string, why: { stillCounted: string; countedTwice?: string }): Promise<void> {
   const ms = scaled(UNCOUNTED_WITHIN_MS);
   const giveUpAt = performance.now() + ms;
+  const pace = new Pace();
   for (let round = 1; ; round += 1) {
+    await pace.next();
     let online = Number.NaN;
     const read = (m: Message) => {
       online = numberIn(COUNT, m) ?? Number.NaN;
@@ -102,6 +111,33 @@ async function countFallsTo(client: ScriptedClient, expected: number, what: stri
       });
     }
   }
+}
+
+/**
+ * Messages that are not commands, each a realistic near miss: other words, other capitals,
+ * spaces around or inside, the empty message, the built-in keys of an object. The ones that a
+ * sloppy "bye" would end the connection on come last.
+ */
+const NOT_COMMANDS = ['hello', 'counting', '', '  two  spaces  and <b>HTML</b>  ', 'COUNT', 'Count', ' count', 'count ', ...BUILT_IN_KEYS, 'bye now', 'Bye', 'bye '];
+
+/** How to compare, for a message `text` that a server took for `command`. */
+function compareWhole(text: string, command: string): string {
+  if (text.trim() === command) return `Compare the message as it came, without trim(): message === '${command}'.`;
+  if (text.toLowerCase() === command) return `Commands are lower case, exactly: compare without toLowerCase(), message === '${command}'.`;
+  return `Compare the whole message: message === '${command}'.`;
+}
+
+function builtInKey(text: string): string {
+  return `${JSON.stringify(text)} got no answer. It is not a command, but it is the name of something every JavaScript object ` +
+    'has: a table of commands in a plain object ({ count: ..., bye: ... }) finds it too. Compare with === instead, or look ' +
+    'commands up in a Map, or with Object.hasOwn(commands, message).';
+}
+
+function explainNotCommand(text: string, m: Message): string | undefined {
+  if (COUNT.test(m.text)) return `Only the exact message "count" is a command; ${JSON.stringify(text)} is not. ${compareWhole(text, 'count')}`;
+  const change = describeTextChange(text, (changed) => m.text === `Unknown command: ${changed}`);
+  if (change) return `Your server ${change}. The reply repeats the message exactly as it came: \`Unknown command: ${'${message}'}\`.`;
+  return 'Anything that is not a command is answered with "Unknown command: " and the message itself.';
 }
 
 const byeStopsServer =
@@ -131,7 +167,7 @@ async function stillServing(ctx: ServerCheckContext, oldClient: ScriptedClient, 
 /** How the shared robustness checks prove a client is served: its welcome, then a "count". */
 const served: Served = {
   open: (ctx, name) => counted(greeted(ctx.connect(name))),
-  again: (client) => counted(client),
+  again: (_ctx, client) => counted(client),
 };
 
 const stillCounted = explain.closedClientNotRemoved;
@@ -194,24 +230,20 @@ export default defineLesson({
     },
     {
       id: 'unknown-command',
-      name: 'answers any other message m with "Unknown command: m"',
+      name: 'answers any other message m with "Unknown command: m": near misses, other capitals, spaces, the empty message',
       needs: ['counts'],
       run: async (ctx) => {
         const alice = greeted(ctx.connect('alice'));
-        // Near misses of the two commands, and the empty message: none of them is a command.
-        for (const text of ['hello', 'counting', 'bye now', '']) {
-          const reply = `Unknown command: ${text}`;
-          const steps = alice.send(text).expectText(reply, {
-            explain: (m) =>
-              COUNT.test(m.text)
-                ? `Only the exact message "count" is a command; ${JSON.stringify(text)} is not. Compare the whole message: command === 'count'.`
-                : `Anything that is not a command is answered with "Unknown command: " and the message itself.`,
+        for (const text of NOT_COMMANDS) {
+          const steps = alice.send(text).expectText(`Unknown command: ${text}`, { explain: (m) => explainNotCommand(text, m) });
+          await explained(steps, (failure) => {
+            if (/closed first/.test(failure.message)) return `Only the exact message "bye" closes the connection; ${JSON.stringify(text)} is not "bye". ${compareWhole(text, 'bye')}`;
+            if (failure.details.received === 'nothing' && BUILT_IN_KEYS.includes(text)) return builtInKey(text);
+            if (failure.details.received === 'nothing' && text === '') {
+              return 'The empty message got no answer. It is a message like any other: it gets "Unknown command: " (with nothing after it).';
+            }
+            return undefined;
           });
-          await explained(steps, (failure) =>
-            /closed first/.test(failure.message)
-              ? `Only the exact message "bye" closes the connection; ${JSON.stringify(text)} is not "bye". Compare the whole message: command === 'bye'.`
-              : undefined,
-          );
         }
       },
     },

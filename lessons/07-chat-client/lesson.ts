@@ -1,10 +1,12 @@
 import {
+  CheckFailure,
   chatText,
   type ClientCheckContext,
   type CloseRule,
   type Conversation,
   couldNotConnectCheck,
   defineLesson,
+  describeTextChange,
   expectCleanExit,
   expectNormalClose,
   explain,
@@ -24,19 +26,40 @@ import {
 const NAME = 'Alice';
 const WELCOME = chatText.welcome(NAME);
 
-function explainSentLine(typed: string) {
+function explainSentLine(typed: string, lines: string[]) {
   return (received: Message): string => {
     if (received.isBinary) return 'Your client sent a binary frame. Send the line as a string: ws.send(line).';
     if (received.text.replace(/\r?\n$/, '') === typed) return 'Send the line without its newline. readline\'s \'line\' event gives it to you without one.';
     if (received.text === '') return 'Your client sent an empty line as an empty message. Skip empty lines: if (line.trim() === \'\') return;';
+    if (lines.length > 1 && received.text.includes('\n')) {
+      return 'Lines that arrived together were sent as one message. Standard input comes in chunks, and one chunk may hold several ' +
+        "lines (a paste, or a file piped in): let readline split it, createInterface({ input: process.stdin }).on('line', ...).";
+    }
+    const change = describeTextChange(typed, (changed) => changed === received.text);
+    if (change) return `Your client ${change}. Send each non-empty line exactly as it was typed: ws.send(line).`;
     return `The checker typed ${quoteText(typed)}. Send each line exactly as it was typed: ws.send(line).`;
   };
 }
 
-/** The checker's server waits for the line `typed` as the client's next message. */
-function expectTyped(connection: Conversation['connection'], typed: string) {
-  return connection.expectText(typed, { explain: explainSentLine(typed) });
+/** The checker's server waits for the line `typed` (one of the `lines` typed together) as the client's next message. */
+function expectTyped(connection: Conversation['connection'], typed: string, lines = [typed]) {
+  return connection.expectText(typed, { explain: explainSentLine(typed, lines) });
 }
+
+/** Lines a client must send exactly as typed: spaces around and inside, other capitals of /quit, /quit with more on the line, HTML-looking text. */
+const AWKWARD_LINES = ['  spaces around,  and  inside  ', '/QUIT', ' /quit', '/quit now', '<b>bold</b> & more'];
+
+/** What a file piped into the client holds: the name, an empty line, two messages. It ends at once. */
+const PIPED_LINES = [NAME, '', 'Hello from a pipe', '  the second line, indented'];
+
+const lostEarlyLines =
+  'These lines were there from the start, before the connection was open (a file piped in: client.ts < lines.txt), and your ' +
+  "client lost them. Read standard input once the connection is open (create the readline interface in the 'open' handler: " +
+  'lines wait in standard input until then), or keep early lines and send them when it opens.';
+const gaveUpEarly =
+  'The input ended at once (a piped file ends as soon as it is read), before the connection was open, and your client gave up ' +
+  'instead of connecting: ws.close() on a connection that is still opening abandons it. Close at the end of input only once ' +
+  "the connection is open and every line has been sent: creating the readline interface in the 'open' handler does that.";
 
 /**
  * Starts the client and joins the chat as Alice: the name typed is the first message, and the
@@ -60,7 +83,9 @@ const join = stage(async (ctx: ClientCheckContext): Promise<Conversation> => {
 /** Waits for a printed line that ends with `text` (a prompt before it is fine), from line `from` on. */
 async function expectPrinted(client: RunningProgram, text: string, from = 0): Promise<number> {
   const printed = client.waitForLine((line) => line.stream === 'stdout' && line.text.trimEnd().endsWith(text), `the line ${quoteText(text)}`, { from });
-  return client.lines().indexOf(await explained(printed, () => explainMissingLine(client, text)));
+  const line = await explained(printed, () => explainMissingLine(client, text));
+  // Read the lines once it has arrived: a copy taken before would not hold it.
+  return client.lines().indexOf(line);
 }
 
 function explainMissingLine(client: RunningProgram, text: string): string {
@@ -96,15 +121,33 @@ export default defineLesson({
   checks: [
     {
       id: 'sends-lines',
-      name: 'sends every line typed as one text message, the name first',
+      name: 'sends every line typed as one text message, the name first, also lines that arrive together',
       run: async (ctx) => {
         const { connection, client } = await join(ctx);
         const lines = ['Hello everyone!', 'How is everybody doing? 👋'];
-        for (const line of lines) client.writeLine(line);
+        client.writeLines(lines);
         for (const line of lines) {
           await explained(
-            expectTyped(connection, line),
+            expectTyped(connection, line, lines),
             'Nothing arrived although the line was typed. Send each line as soon as it is read: in a chat, an answer may come much later or never, so never wait for one before reading on.',
+          );
+        }
+      },
+    },
+    {
+      id: 'sends-as-typed',
+      needs: ['sends-lines'],
+      continues: true,
+      name: 'sends each line exactly as typed: spaces kept, and /QUIT, " /quit" or "/quit now" are chat lines',
+      run: async (ctx) => {
+        const { connection, client } = await join(ctx);
+        for (const line of AWKWARD_LINES) {
+          client.writeLine(line);
+          await explained(expectTyped(connection, line), (failure) =>
+            /closed first/.test(failure.message)
+              ? `Your client left on ${quoteText(line)}. Only the line /quit, exactly and nothing else, means leaving: compare line === '/quit' ` +
+                '(no trim(), no toLowerCase()); any other line is a chat line, sent as it is.'
+              : undefined,
           );
         }
       },
@@ -132,10 +175,23 @@ export default defineLesson({
         const welcomed = await expectPrinted(client, WELCOME);
         ctx.note('nothing more is typed: your client is waiting for input while these messages arrive');
         const joined = chatText.joined('Bob');
-        const said = '[Bob]: Hi Alice! 😀';
-        await connection.send(joined).send(said);
+        const said = '[Bob]:   Hi Alice! <b>😀</b>';
+        const last = chatText.left('Bob');
+        await connection.send(joined).send(said).send(last);
         const at = await expectPrinted(client, joined, welcomed + 1);
-        await expectPrinted(client, said, at + 1);
+        const lastAt = await expectPrinted(client, last, await expectPrinted(client, said, at + 1) + 1);
+        // The messages are printed in the order they arrive, so a second copy of one would come before the last one.
+        const between = client.lines().slice(welcomed, lastAt + 1);
+        for (const text of [WELCOME, joined, said]) {
+          const times = between.filter((line) => line.stream === 'stdout' && line.text.trimEnd().endsWith(text)).length;
+          if (times > 1) {
+            throw new CheckFailure(`Your client printed ${quoteText(text)} ${times} times. Each message is printed once.`, {
+              expected: `${quoteText(text)} once`,
+              received: between.map((line) => line.text).join('\n'),
+              explanation: "Print each message in one place, ws.on('message', ...), added once: not in a second listener too, nor again when a line is typed.",
+            });
+          }
+        }
       },
     },
     {
@@ -156,17 +212,6 @@ export default defineLesson({
       },
     },
     {
-      id: 'end-of-input',
-      needs: ['sends-lines'],
-      name: 'at the end of input (Ctrl-D), closes normally (1000) and exits with status 0',
-      run: async (ctx) => {
-        const conversation = await join(ctx);
-        conversation.client.endInput();
-        await expectNormalClose(conversation, endOfInputRule);
-        await expectCleanExit(conversation.client, 'after the end of its input');
-      },
-    },
-    {
       id: 'server-closes',
       needs: ['sends-lines'],
       name: 'when the server closes the connection, prints "Disconnected" and exits with status 0',
@@ -183,6 +228,37 @@ export default defineLesson({
           'after the server closed the connection',
           "The connection is closed, but something keeps your program running: most likely the readline interface, still reading standard input. Call rl.close() in ws.on('close', ...).",
         );
+      },
+    },
+    {
+      id: 'end-of-input',
+      needs: ['sends-lines'],
+      name: 'with its input piped in (there before the connection opens, then ended): sends every line, then closes normally (1000) and exits with status 0',
+      run: async (ctx) => {
+        ctx.note(`your client starts with its standard input already holding ${PIPED_LINES.length} lines and then ending, as with: client.ts < lines.txt`);
+        let client: RunningProgram | undefined;
+        const steps = async () => {
+          const conversation = await startConversation(ctx, (started) => {
+            client = started;
+            started.writeLines(PIPED_LINES);
+            started.endInput();
+          });
+          const sent = PIPED_LINES.filter((line) => line !== '');
+          for (const line of sent) {
+            await explained(expectTyped(conversation.connection, line, sent), (failure) =>
+              /closed first/.test(failure.message) || failure.details.received === 'nothing' ? lostEarlyLines : undefined,
+            );
+          }
+          await expectNormalClose(conversation, endOfInputRule);
+          await expectCleanExit(conversation.client, 'after the end of its input');
+        };
+        await steps().catch((failure: unknown) => {
+          // ws reports a close() called while the connection is still opening with this error.
+          if (failure instanceof CheckFailure && client?.stderr.text().includes('closed before the connection was established')) {
+            throw new CheckFailure(failure.message, { ...failure.details, explanation: gaveUpEarly });
+          }
+          throw failure;
+        });
       },
     },
     couldNotConnectCheck(),

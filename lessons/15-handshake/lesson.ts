@@ -26,7 +26,7 @@ const PLAIN_HTTP = { Upgrade: undefined, Connection: undefined, 'Sec-WebSocket-K
 /** A client served by this lesson's server receives the hello; still served, it can close. */
 const served: Served = {
   open: (ctx, name) => ctx.connect(name).expectText(HELLO),
-  again: (client) => client.close(1000),
+  again: (_ctx, client) => client.close(1000),
 };
 
 export default defineLesson({

@@ -386,7 +386,7 @@ const closes: FrameCase[] = [
 /** A client served by this lesson's server gets its message back. */
 const served: Served = {
   open: (ctx, name) => ctx.connect(name).send(`ping from ${name}`).expectText(`ping from ${name}`),
-  again: (client, round) => client.send(`ping ${round} from ${client.name}`).expectText(`ping ${round} from ${client.name}`),
+  again: (_ctx, client, round) => client.send(`ping ${round} from ${client.name}`).expectText(`ping ${round} from ${client.name}`),
 };
 
 /** Every frame case is worth running once the handshake and a first echo work, and frames are read as a stream. */

@@ -1,7 +1,7 @@
 // mutant: stops the whole program when a client leaves ("the client is done, so are we")
 // fails: clean-disconnect
-// message: /stopped after a client closed its connection/
-// passes: replies, burst
+// message: /stopped (after a client closed its connection|\(it exited with status 0\) while)/
+// passes: replies
 import { WebSocketServer } from 'ws';
 
 const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8080) });

@@ -1,7 +1,7 @@
 // mutant: reads input from the start and closes it only on /quit or Ctrl-D, so a refused connection leaves it reading
 // fails: could-not-connect
 // message: /still running after.*readline interface/s
-// passes: sends-lines, prints-messages, quit-command, end-of-input
+// passes: sends-lines, prints-messages, quit-command
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 

@@ -1,0 +1,113 @@
+// mutant: WebSocket server listens on its own port (PORT + 1) instead of sharing the HTTP server
+// fails: same-port
+// message: /could not be opened.*new WebSocketServer\(\{ server \}\)/s
+// passes: page, not-found
+// breaks: "One `node:http` server on `PORT` does two jobs on the same port ... WebSocket upgrades are handed to a `ws` server attached to that HTTP server"
+import http from 'node:http';
+import { WebSocketServer, WebSocket } from 'ws';
+
+const PORT = Number(process.env.PORT ?? 8080);
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>WebSocket chat</title>
+  <style>
+    body { font-family: sans-serif; max-width: 40rem; margin: 2rem auto; }
+    #messages { list-style: none; padding: 0; border: 1px solid #ccc; min-height: 10rem; }
+    #messages li { padding: 0.2rem 0.5rem; }
+  </style>
+</head>
+<body>
+  <h1>Chat</h1>
+  <p>Status: <span id="status">Connecting...</span></p>
+  <ul id="messages"></ul>
+  <input id="message" autocomplete="off" placeholder="Your name first, then messages">
+  <button id="send">Send</button>
+  <script>
+    (function () {
+      var statusEl = document.getElementById('status');
+      var messagesEl = document.getElementById('messages');
+      var input = document.getElementById('message');
+      var button = document.getElementById('send');
+      var socket = new WebSocket('ws://' + location.hostname + ':' + (Number(location.port) + 1));
+      socket.addEventListener('open', function () {
+        statusEl.textContent = 'Connected';
+      });
+      socket.addEventListener('close', function () {
+        statusEl.textContent = 'Disconnected';
+      });
+      socket.addEventListener('message', function (event) {
+        var li = document.createElement('li');
+        li.textContent = event.data;
+        messagesEl.appendChild(li);
+      });
+
+      function send() {
+        if (input.value === '') return;
+        socket.send(input.value);
+        input.value = '';
+        input.focus();
+      }
+
+      button.addEventListener('click', send);
+      input.addEventListener('keydown', function (event) {
+        if (event.key === 'Enter') send();
+      });
+    })();
+  </script>
+</body>
+</html>
+`;
+
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(PAGE);
+    return;
+  }
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('Not found');
+});
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: PORT + 1 });
+const users = new Map<WebSocket, string>();
+
+function broadcast(text: string, except?: WebSocket) {
+  for (const client of users.keys()) {
+    if (client !== except && client.readyState === WebSocket.OPEN) client.send(text);
+  }
+}
+
+wss.on('connection', (ws: WebSocket) => {
+  ws.on('error', (err) => console.error('connection error:', err.message));
+
+  ws.on('message', (data) => {
+    const text = data.toString();
+    const name = users.get(ws);
+    if (name === undefined) {
+      const wanted = text.trim();
+      if (wanted === '') {
+        ws.send('[Server]: Name cannot be empty.');
+        return;
+      }
+      users.set(ws, wanted);
+      ws.send(`[Server]: Welcome, ${wanted}!`);
+      broadcast(`[Server]: ${wanted} has joined the chat.`, ws);
+      return;
+    }
+    broadcast(`[${name}]: ${text}`, ws);
+  });
+
+  ws.on('close', () => {
+    const name = users.get(ws);
+    if (name === undefined) return;
+    users.delete(ws);
+    broadcast(`[Server]: ${name} has left the chat.`);
+  });
+});
+
+server.listen(PORT, '127.0.0.1', () => {
+  console.log(`Chat page on http://127.0.0.1:${PORT}/`);
+});

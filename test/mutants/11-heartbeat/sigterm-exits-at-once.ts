@@ -1,0 +1,37 @@
+// mutant: on SIGTERM exits at once with process.exit(), dropping every connection without a close frame
+// fails: sigterm
+// message: /code 1006.*process.exit\(\).*socket.close\(1001/s
+import { WebSocket } from 'ws';
+import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen } from './_json-chat.ts';
+
+const wss = listen();
+const answered = new WeakSet<WebSocket>();
+const timedOut = new WeakSet<WebSocket>();
+
+const heartbeat = setInterval(() => {
+  for (const socket of wss.clients) {
+    if (!answered.has(socket)) {
+      timedOut.add(socket);
+      socket.terminate();
+      continue;
+    }
+    answered.delete(socket);
+    socket.ping();
+  }
+}, HEARTBEAT_MS);
+
+process.once('SIGTERM', () => {
+  clearInterval(heartbeat);
+  process.exit(0);
+});
+
+wss.on('connection', (socket) => {
+  socket.on('error', console.error);
+  answered.add(socket);
+  socket.on('pong', () => answered.add(socket));
+  socket.on('message', (data, isBinary) => {
+    const other = handleChat(socket, data, isBinary);
+    if (other) answerPing(socket, other);
+  });
+  socket.on('close', () => announceLeft(socket, timedOut.has(socket) ? 'timeout' : undefined));
+});

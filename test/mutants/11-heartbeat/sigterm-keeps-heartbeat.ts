@@ -1,0 +1,37 @@
+// mutant: on SIGTERM closes every connection with 1001 and the server, but forgets the heartbeat timer, which keeps the process alive
+// fails: sigterm
+// message: /still running.*heartbeat timer \(clearInterval it\)/s
+import { WebSocket } from 'ws';
+import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen } from './_json-chat.ts';
+
+const wss = listen();
+const answered = new WeakSet<WebSocket>();
+const timedOut = new WeakSet<WebSocket>();
+
+setInterval(() => {
+  for (const socket of wss.clients) {
+    if (!answered.has(socket)) {
+      timedOut.add(socket);
+      socket.terminate();
+      continue;
+    }
+    answered.delete(socket);
+    socket.ping();
+  }
+}, HEARTBEAT_MS);
+
+process.once('SIGTERM', () => {
+  for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+  wss.close();
+});
+
+wss.on('connection', (socket) => {
+  socket.on('error', console.error);
+  answered.add(socket);
+  socket.on('pong', () => answered.add(socket));
+  socket.on('message', (data, isBinary) => {
+    const other = handleChat(socket, data, isBinary);
+    if (other) answerPing(socket, other);
+  });
+  socket.on('close', () => announceLeft(socket, timedOut.has(socket) ? 'timeout' : undefined));
+});
