@@ -197,8 +197,9 @@ describe('a lesson whose exercise is a test suite (18)', () => {
     const result = run('check', '18', '--solutions', '--json');
     const [lesson] = JSON.parse(result.stdout).lessons;
     expect(lesson.checks[0]).toMatchObject({ id: 'reference', status: 'passed' });
-    expect(lesson.checks.at(-1)).toMatchObject({ id: 'type-checks', status: 'passed' });
-    for (const check of lesson.checks.slice(1, -1)) {
+    const wrongServers = lesson.checks.filter((check: { id: string }) => !['reference', 'type-checks'].includes(check.id));
+    expect(wrongServers.length).toBeGreaterThanOrEqual(10);
+    for (const check of wrongServers) {
       expect(check.name, check.message).toMatch(/^catches a server that /);
       expect(check.status, check.message).toBe('passed');
       expect(check.caughtBy.length, check.id).toBeGreaterThan(0);

@@ -60,7 +60,8 @@ function readMutants(): Mutant[] {
 }
 
 const mutants = readMutants();
-const kinds = new Map((await Promise.all(listLessons().map(loadLesson))).map((lesson) => [lesson.id, lesson.definition.kind]));
+const lessons = await Promise.all(listLessons().map(loadLesson));
+const kinds = new Map(lessons.map((lesson) => [lesson.id, lesson.definition.kind]));
 /**
  * A tests lesson's mutant starts a dozen servers and a vitest of its own, and some run ten
  * seconds by design: two at a time, so that the machine can still start their servers, and
@@ -78,7 +79,7 @@ describe('mutants', () => {
 });
 
 /** Lessons that load the machine themselves, and measure times and memory: their mutants run one at a time, with nothing beside them. */
-const alone = new Set((await Promise.all(listLessons().map(loadLesson))).filter((lesson) => lesson.definition.runsAlone).map((lesson) => lesson.id));
+const alone = new Set(lessons.filter((lesson) => lesson.definition.runsAlone).map((lesson) => lesson.id));
 const titled = mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` }));
 
 function mutantTest(mutant: Mutant): void {

@@ -71,11 +71,14 @@ export interface RunOutcome {
 }
 
 type Unfinished =
-  /** It ran out of time: this run, or `elsewhere`, another one, which stopped them all. */
-  | { reason: 'hung'; test: string | undefined; elsewhere?: SuiteRun }
-  | { reason: 'vitest did not start' }
-  /** Vitest stopped before the run ended, with what it printed. */
-  | { reason: 'vitest stopped'; output: string };
+  /** It ran out of time, `test` still running. */
+  | { reason: 'hung'; test: string | undefined }
+  /** It could not run to its end: the suite hung in other runs (`hungIn` the first), which held up vitest. */
+  | { reason: 'stopped'; hungIn: SuiteRun; test: string | undefined }
+  | VitestEnded;
+
+/** Why vitest ended without its report of the whole run. */
+type VitestEnded = { reason: 'vitest did not start' } | { reason: 'vitest stopped'; output: string };
 
 export interface SuiteOutcome {
   runs: RunOutcome[];
@@ -285,10 +288,14 @@ class Progress {
   private readonly runs: Map<string, SuiteRun>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
-  private names: [string, string][] = [];
   private readonly answeredRuns = new Set<string>();
-  private stop: (why?: Unfinished) => void = () => {};
-  private why: Unfinished | undefined;
+  private readonly started = new Set<string>();
+  /** The runs that ran out of time, with the test each was running. */
+  private readonly hung = new Map<string, string | undefined>();
+  private names: [string, string][] = [];
+  private workers = 1;
+  private stop: (why?: VitestEnded) => void = () => {};
+  private why: VitestEnded | undefined;
 
   constructor(runs: SuiteRun[]) {
     this.runs = new Map(runs.map((run) => [run.id, run]));
@@ -301,16 +308,17 @@ class Progress {
   }
 
   /**
-   * Follows vitest until its report is done, it stops, or a deadline passes: vitest's to begin
-   * the first run, or a run's own, which stops them all.
+   * Follows vitest until its report is done, or it stops, or it cannot go on: it did not begin
+   * the first run in time, or runs that ran out of time hold up every run still to come.
    */
   async follow(vitest: RunningProgram, plan: SuitePlan): Promise<void> {
+    this.workers = plan.workers;
     const suite = path.relative(projectRoot, plan.suite);
     this.names = plan.runs.map(({ id, entry }) => {
       const run = this.runs.get(id)!;
       return [path.relative(projectRoot, entry), (run.check.runs ?? 1) > 1 ? `${suite} (run ${run.index} of ${run.check.runs})` : suite];
     });
-    const stopped = new Promise<Unfinished | undefined>((resolve) => (this.stop = resolve));
+    const stopped = new Promise<VitestEnded | undefined>((resolve) => (this.stop = resolve));
     const startup = this.after(scaled(VITEST_START_MS), () => this.stop({ reason: 'vitest did not start' }));
     vitest.onOutput = (line) => {
       if (!line.text.startsWith(plan.marker)) {
@@ -334,9 +342,10 @@ class Progress {
 
   /** Why `run` has no record. */
   unfinished(run: SuiteRun): Unfinished {
-    const why = this.why ?? { reason: 'vitest stopped', output: '' };
-    if (why.reason !== 'hung') return why;
-    return why.elsewhere === run ? { reason: 'hung', test: why.test } : why;
+    if (this.hung.has(run.id)) return { reason: 'hung', test: this.hung.get(run.id) };
+    const [first] = this.hung;
+    if (first) return { reason: 'stopped', hungIn: this.runs.get(first[0])!, test: first[1] };
+    return this.why ?? { reason: 'vitest stopped', output: '' };
   }
 
   report(): string {
@@ -351,6 +360,7 @@ class Progress {
     const run = this.runs.get(event.run);
     if (!run) return;
     if (event.event === 'started') {
+      this.started.add(run.id);
       run.transcript.add('suite', 'note', 'vitest starts your suite');
       // Until it is given its address the run waits for its server, whose start has a deadline of
       // its own; this one only makes sure that a run never waits for ever, whatever happens.
@@ -363,18 +373,35 @@ class Progress {
       this.endedAt.set(run.id, performance.now());
       run.transcript.add('suite', 'note', 'your suite has finished');
       if (this.endedAt.size === this.runs.size) this.after(scaled(REPORT_MS), () => this.stop());
+      this.stopIfHeldUp();
     }
   }
 
-  /** Run `id` must end within `ms` from now, or it has hung and every run is stopped. */
+  /** Run `id` must end within `ms` from now, or it has hung. */
   private startClock(id: string, ms: number): void {
     const run = this.runs.get(id);
     if (!run) return;
     clearTimeout(this.deadlines.get(id));
     this.deadlines.set(
       id,
-      this.after(ms, () => this.stop({ reason: 'hung', test: this.runningTest.get(id), elsewhere: run })),
+      this.after(ms, () => {
+        this.hung.set(id, this.runningTest.get(id));
+        run.transcript.add('suite', 'note', 'your suite is still running: the checker gives up on it');
+        this.stopIfHeldUp();
+      }),
     );
+  }
+
+  /**
+   * Stops following vitest once a run has hung and nothing can go on: no other run is under
+   * way, and either none is left to begin or the hung runs hold every worker. (A hung run keeps
+   * its worker: a test waiting for ever, or a loop that never ends.)
+   */
+  private stopIfHeldUp(): void {
+    if (this.hung.size === 0) return;
+    const underWay = [...this.started].some((id) => !this.endedAt.has(id) && !this.hung.has(id));
+    const toBegin = this.runs.size - this.started.size;
+    if (!underWay && (toBegin === 0 || this.hung.size >= this.workers)) this.stop();
   }
 
   private after(ms: number, then: () => void): NodeJS.Timeout {

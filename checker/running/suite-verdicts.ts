@@ -2,7 +2,7 @@ import { seconds, scaled } from '../core/deadlines.ts';
 import type { FailureDetails } from '../core/errors.ts';
 import type { SuiteCheck } from './lesson-definition.ts';
 import type { CheckResult } from './results.ts';
-import { RUN_BUDGET_MS, TEST_TIMEOUT_MS, VITEST_START_MS, type RunOutcome, type SuiteOutcome } from './run-suite.ts';
+import { RUN_BUDGET_MS, TEST_TIMEOUT_MS, VITEST_START_MS, type RunOutcome, type SuiteOutcome, type SuiteRun } from './run-suite.ts';
 
 /**
  * The verdicts of a tests lesson's checks, from what the suite's runs did. Against a correct
@@ -38,9 +38,9 @@ interface Verdict {
 
 /** A correct server: every test passes in every run. */
 function passes(check: SuiteCheck, runs: RunOutcome[], vitestReport: string, fileErrors: string): Verdict {
-  const broken = runs.map((run) => ({ run, broken: brokenRun(run, runLabel(run), fileErrors) })).filter((found) => found.broken);
+  const broken = runs.map((run) => ({ run, broken: brokenRun(run, runLabel(run.run), fileErrors) })).filter((found) => found.broken);
   // The run that hung tells more than the runs stopped because of it.
-  const first = broken.find(({ run }) => run.unfinished?.reason === 'hung' && !run.unfinished.elsewhere) ?? broken[0];
+  const first = broken.find(({ run }) => run.unfinished?.reason === 'hung') ?? broken[0];
   if (first) return { failed: { ...first.broken!, run: first.run } };
   const records = runs.map((run) => run.record!);
   if (records.every((record) => record.tests.every((test) => test.state === 'skipped'))) {
@@ -76,12 +76,12 @@ function passes(check: SuiteCheck, runs: RunOutcome[], vitestReport: string, fil
 /** A wrong server: some test fails on it, in every run (and none hangs). */
 function catches(check: SuiteCheck, runs: RunOutcome[], fileErrors: string): Verdict {
   for (const run of runs) {
-    const broken = brokenRun(run, runLabel(run), fileErrors);
+    const broken = brokenRun(run, runLabel(run.run), fileErrors);
     if (broken) return { failed: { ...broken, run } };
     if (run.record!.tests.some((test) => test.state === 'failed')) continue;
     return {
       failed: {
-        message: `Every test passed against ${runLabel(run)}.`,
+        message: `Every test passed against ${runLabel(run.run)}.`,
         details: { expected: 'at least one test fails against this server', explanation: check.howToCatch },
         run,
       },
@@ -101,11 +101,17 @@ function brokenRun(run: RunOutcome, against: string, fileErrors: string): { mess
   }
   const unfinished = run.unfinished;
   if (unfinished?.reason === 'hung') {
-    const running = unfinished.test ? `: it was still running “${unfinished.test}”` : '';
     return {
-      message: unfinished.elsewhere
-        ? `Your suite did not finish within ${budget} against ${unfinished.elsewhere.check.about}${running}, so the checker stopped every run, this one too.`
-        : `Your suite did not finish within ${budget} against ${against}${running}.`,
+      message: `Your suite did not finish within ${budget} against ${against}${unfinished.test ? `: it was still running “${unfinished.test}”` : ''}.`,
+      details: { expected: `the whole file finishes within ${budget} against each server`, explanation: HANGS },
+    };
+  }
+  if (unfinished?.reason === 'stopped') {
+    const running = unfinished.test ? `, still running “${unfinished.test}” after ${budget}` : ` within ${budget}`;
+    return {
+      message:
+        `Your suite did not finish against ${against}: it did not finish against ${runLabel(unfinished.hungIn)}${running}, ` +
+        'which held up the runs after it, so the checker stopped them all.',
       details: { expected: `the whole file finishes within ${budget} against each server`, explanation: HANGS },
     };
   }
@@ -135,9 +141,9 @@ function brokenRun(run: RunOutcome, against: string, fileErrors: string): { mess
   return undefined;
 }
 
-function runLabel(run: RunOutcome): string {
-  const runs = run.run.check.runs ?? 1;
-  return runs > 1 ? `${run.run.check.about} (run ${run.run.index} of ${runs})` : run.run.check.about;
+function runLabel(run: SuiteRun): string {
+  const runs = run.check.runs ?? 1;
+  return runs > 1 ? `${run.check.about} (run ${run.index} of ${runs})` : run.check.about;
 }
 
 function listTests(names: string[]): string {
