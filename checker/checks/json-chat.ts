@@ -209,7 +209,7 @@ function explainWelcome(receiver: string, name: string, value: unknown, users?: 
 }
 
 /** Names the likely mistake when `receiver` expected a notice and received `value`. */
-function explainNotice(receiver: string): (value: unknown) => string | undefined {
+export function explainNotice(receiver: string): (value: unknown) => string | undefined {
   return (value) => {
     if (!isJsonObject(value)) return undefined;
     if (value.type === 'welcome') return `The welcome went to ${receiver} too. Send it only to the newcomer, and the "joined" message to the others.`;

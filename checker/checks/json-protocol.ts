@@ -4,7 +4,7 @@ import type { ScriptedClient } from '../peers/scripted-client.ts';
 import type { ServerCheckContext } from '../running/check-context.ts';
 import type { ServerCheck } from '../running/lesson-definition.ts';
 import { LOAD_MESSAGES, loadCheckName, runLoad, type LoadProtocol } from './chat-load.ts';
-import { explainMessage, jsonChat, jsonChatCast, joinChat, sayAndHear } from './json-chat.ts';
+import { explainMessage, explainNotice, jsonChat, jsonChatCast, joinChat, sayAndHear } from './json-chat.ts';
 
 /**
  * The checks of the lesson 09 protocol (json-chat.ts), for any server that speaks it. Lesson 09
@@ -117,10 +117,10 @@ export function jsonProtocolChecks(): ServerCheck[] {
         const alice = cast.join('Alice', { users: [] });
         await explained(alice, 'A join with a good name is answered with {"type":"welcome","name":…,"users":[…]}.');
         const bob = cast.join('Bob', { users: ['Alice'] });
-        alice.expectJson(jsonChat.joined('Bob'));
+        alice.expectJson(jsonChat.joined('Bob'), { explain: explainNotice('Alice') });
         await Promise.all([bob, alice]);
         const mary = cast.join('Mary Ann', { users: ['Alice', 'Bob'] });
-        for (const user of [alice, bob]) user.expectJson(jsonChat.joined('Mary Ann'));
+        for (const user of [alice, bob]) user.expectJson(jsonChat.joined('Mary Ann'), { explain: explainNotice(user.name) });
         await explained(Promise.all([mary, alice, bob]), usersRule);
       },
     },
@@ -165,7 +165,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
         const users = [heidi!];
         for (const [name, typed] of newcomers) {
           const user = cast.join(name, { typed });
-          for (const earlier of users) earlier.expectJson(jsonChat.joined(name));
+          for (const earlier of users) earlier.expectJson(jsonChat.joined(name), { explain: explainNotice(earlier.name) });
           await explained(
             Promise.all([user, ...users]),
             `${JSON.stringify(typed)} is trimmed to ${JSON.stringify(name)}, a good name (1 to 32 characters once trimmed).`,

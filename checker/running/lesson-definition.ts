@@ -73,8 +73,9 @@ interface LessonBase {
    */
   demo?: (port: number) => Promise<number>;
   /**
-   * Its checks put the machine under a load of their own (floods of tens of megabytes) and hold
-   * the learner's program to times and memory: no other lesson is checked beside it (checking
+   * Its checks put the machine under a load of their own (floods of tens of megabytes, as
+   * lesson 14's) or race the clock (pings answered within 100 ms, as lesson 11's), and hold
+   * the learner's program to times: no other lesson is checked beside it (checking
    * several lessons, it waits for the others in hand and holds the rest back meanwhile), and
    * the workbook's own tests run its programs one at a time.
    */

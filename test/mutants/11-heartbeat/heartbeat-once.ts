@@ -1,6 +1,6 @@
 // mutant: runs the heartbeat with setTimeout, which fires once, instead of setInterval
 // fails: ping-interval
-// message: /setInterval, not setTimeout/
+// message: /setInterval,? \(?not setTimeout/
 import { WebSocket } from 'ws';
 import { announceLeft, answerPing, handleChat, HEARTBEAT_MS, listen } from './_json-chat.ts';
 
