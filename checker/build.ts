@@ -23,7 +23,9 @@ export async function buildChecker(builds: string, name: string, sources: string
     });
     const unseen = Object.keys(inputs).filter((file) => !sources.includes(file));
     if (unseen.length > 0) {
-      throw new Error(`The checker imports ${unseen.map(displayPath).join(', ')}, which checker/start.mjs does not watch for changes; keep the checker's code in checker/ and lessons/.`);
+      throw new Error(
+        `The checker imports ${unseen.map(displayPath).join(', ')}, which checker/start.mjs does not watch for changes; keep the checker's code in checker/ and lessons/.`,
+      );
     }
   } catch (error) {
     rmSync(outdir, { recursive: true, force: true });

@@ -44,20 +44,39 @@ async function main(): Promise<void> {
   });
   try {
     const rows: Row[] = [];
-    const lessons = readdirSync(path.join(root, 'lessons')).filter((name) => /^\d{2}-/.test(name)).sort();
+    const lessons = readdirSync(path.join(root, 'lessons'))
+      .filter((name) => /^\d{2}-/.test(name))
+      .sort();
     const cli = ['checker/start.mjs'];
     progress('the floor');
     rows.push(await timed(root, 'node -e 0 (bare Node.js start)', process.execPath, ['-e', '0']));
     rows.push(await timed(root, 'node --import tsx on a trivial .ts file', process.execPath, ['--import', 'tsx', 'trivial.ts']));
     rows.push(await timed(root, 'npm run of a script that is node -e 0', 'npm', ['run', 'noop']));
-    rows.push(await timed(root, 'checker start and exit, nothing checked (a usage error)', process.execPath, [...cli, 'check', 'no-such-lesson'], { status: 2 }));
+    rows.push(
+      await timed(root, 'checker start and exit, nothing checked (a usage error)', process.execPath, [...cli, 'check', 'no-such-lesson'], { status: 2 }),
+    );
     progress('checks');
     rows.push(await timed(root, 'npm run check -- 1 (a correct program)', 'npm', ['run', 'check', '--', '1'], { target: '≤ 0.6 s' }));
-    const all = await timed(root, `npm run check -- --solutions (lessons ${lessons.map((l) => l.slice(0, 2)).join(' ')})`, 'npm', ['run', 'check', '--', '--solutions']);
-    rows.push(all, { ...all, what: '  the same, a lesson on average', samples: all.samples.map((ms) => ms / lessons.length), target: '≤ 0.5 s', note: undefined });
+    const all = await timed(root, `npm run check -- --solutions (lessons ${lessons.map((l) => l.slice(0, 2)).join(' ')})`, 'npm', [
+      'run',
+      'check',
+      '--',
+      '--solutions',
+    ]);
+    rows.push(all, {
+      ...all,
+      what: '  the same, a lesson on average',
+      samples: all.samples.map((ms) => ms / lessons.length),
+      target: '≤ 0.5 s',
+      note: undefined,
+    });
     progress('each lesson');
     for (const lesson of lessons) {
-      rows.push(await timed(root, `npm run check -- ${Number(lesson.slice(0, 2))} (${lesson})`, 'npm', ['run', 'check', '--', lesson.slice(0, 2)], { target: lesson.startsWith('18-') ? '≤ 5 s' : '≤ 1.5 s' }));
+      rows.push(
+        await timed(root, `npm run check -- ${Number(lesson.slice(0, 2))} (${lesson})`, 'npm', ['run', 'check', '--', lesson.slice(0, 2)], {
+          target: lesson.startsWith('18-') ? '≤ 5 s' : '≤ 1.5 s',
+        }),
+      );
     }
     progress('watch mode');
     rows.push(...(await watchLatency(root)));
@@ -136,10 +155,12 @@ async function watchLatency(root: string): Promise<Row[]> {
   const lines = new LineWaiter();
   child.stdout.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (status) => {
-    lines.end(`it exited with status ${status}`);
-    resolve(status);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (status) => {
+      lines.end(`it exited with status ${status}`);
+      resolve(status);
+    }),
+  );
   const verdict = /^Lesson \d+ (passed|is not passing)/;
   try {
     await lines.next(verdict, 30_000);

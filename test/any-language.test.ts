@@ -37,7 +37,7 @@ describe.concurrent('checking a program in any language', () => {
     expect(status, stderr).toBe(0);
   });
 
-  it.skipIf(!pythonWebsockets)('a Python echo server passes lesson 01 (needs Debian\'s python3-websockets)', async () => {
+  it.skipIf(!pythonWebsockets)("a Python echo server passes lesson 01 (needs Debian's python3-websockets)", async () => {
     const { status, lesson, stderr } = await check('1', '--server', `${PYTHON} test/fixtures/any-language/echo_server.py`);
     expect(notPassed(lesson)).toEqual([]);
     expect(status, stderr).toBe(0);

@@ -45,7 +45,10 @@ const graph = new Map(modules.map((module) => [module, importsOf(module)]));
 describe('checker/ layers', () => {
   it('every module imports only from its own layer or lower ones', () => {
     const upward = modules.flatMap((module) =>
-      graph.get(module)!.filter((target) => target.startsWith('checker') && layerOf(target) > layerOf(module)).map((target) => `${module} -> ${target}`),
+      graph
+        .get(module)!
+        .filter((target) => target.startsWith('checker') && layerOf(target) > layerOf(module))
+        .map((target) => `${module} -> ${target}`),
     );
     expect(upward).toEqual([]);
   });

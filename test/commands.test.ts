@@ -16,7 +16,9 @@ const oneLine = (text: string) => text.trim().split('\n').length === 1;
 const EVERY_LESSON_MS = 240_000;
 /** The checks that did not pass in a JSON report, for a failed assertion's message. */
 const notPassed = (report: { lessons: { id: string; checks: { id: string; status: string; message: string }[] }[] }) =>
-  report.lessons.flatMap((lesson) => lesson.checks.filter((check) => check.status !== 'passed').map((check) => `${lesson.id} ${check.id}: ${check.message}`)).join('\n');
+  report.lessons
+    .flatMap((lesson) => lesson.checks.filter((check) => check.status !== 'passed').map((check) => `${lesson.id} ${check.id}: ${check.message}`))
+    .join('\n');
 const noStackTrace = (text: string) => !/\n\s+at /.test(text);
 
 beforeAll(() => {
@@ -64,7 +66,13 @@ describe('npm run check', () => {
     const report = JSON.parse(result.stdout);
     expect(report.summary, notPassed(report)).toEqual({ passed: report.lessons.length, failed: 0, skipped: 0 });
     for (const lesson of report.lessons) {
-      expect(lesson).toMatchObject({ id: expect.stringMatching(/^\d\d$/), slug: expect.any(String), title: expect.any(String), status: 'passed', durationMs: expect.any(Number) });
+      expect(lesson).toMatchObject({
+        id: expect.stringMatching(/^\d\d$/),
+        slug: expect.any(String),
+        title: expect.any(String),
+        status: 'passed',
+        durationMs: expect.any(Number),
+      });
       for (const check of lesson.checks) expect(check).toMatchObject({ name: expect.any(String), status: 'passed', message: '' });
     }
     expect(result.status).toBe(0);
@@ -159,7 +167,7 @@ describe('npm run compare and npm run reset', () => {
     expect(result.status).toBe(0);
   });
 
-  it('reset puts the starter back and keeps a copy of the learner\'s work', () => {
+  it("reset puts the starter back and keeps a copy of the learner's work", () => {
     const exercise = path.join(workbook.root, 'exercises', '01-echo', 'server.ts');
     writeFileSync(exercise, '// my own work\n');
     const result = run('reset', '1');
@@ -185,7 +193,7 @@ describe('npm run compare and npm run reset', () => {
 });
 
 describe('a lesson whose exercise is a test suite (18)', () => {
-  it('reports in JSON which of the learner\'s tests caught each wrong server', { timeout: EVERY_LESSON_MS }, () => {
+  it("reports in JSON which of the learner's tests caught each wrong server", { timeout: EVERY_LESSON_MS }, () => {
     const result = run('check', '18', '--solutions', '--json');
     const [lesson] = JSON.parse(result.stdout).lessons;
     expect(lesson.checks[0]).toMatchObject({ id: 'reference', status: 'passed' });
@@ -208,7 +216,7 @@ describe('a lesson whose exercise is a test suite (18)', () => {
     expect(readFileSync(exercise, 'utf8')).toBe(readFileSync(path.join(workbook.root, 'lessons', '18-testing', 'starter', 'chat.test.ts'), 'utf8'));
   });
 
-  it('demo runs the learner\'s suite against the reference server, reported by vitest', () => {
+  it("demo runs the learner's suite against the reference server, reported by vitest", () => {
     const port = String(20_000 + Math.floor(Math.random() * 10_000));
     const result = runCommand(['demo', '18', '--port', port], { root: workbook.root });
     expect(result.stdout).toMatch(/✓ .*welcomes a user by the name it sends first/);
@@ -238,7 +246,13 @@ describe('npm run new-lesson', () => {
   it('scaffolds a lesson that is listed, runs, and fails its placeholder check', () => {
     const made = run('new-lesson', '42', 'presence', 'server', 'Who is online');
     expect(made.status).toBe(0);
-    for (const file of ['lessons/42-presence/README.md', 'lessons/42-presence/lesson.ts', 'lessons/42-presence/starter/server.ts', 'exercises/42-presence/server.ts', 'solutions/42-presence/server.ts']) {
+    for (const file of [
+      'lessons/42-presence/README.md',
+      'lessons/42-presence/lesson.ts',
+      'lessons/42-presence/starter/server.ts',
+      'exercises/42-presence/server.ts',
+      'solutions/42-presence/server.ts',
+    ]) {
       expect(existsSync(path.join(workbook.root, file)), file).toBe(true);
     }
     expect(readFileSync(path.join(workbook.root, 'README.md'), 'utf8')).toContain('| 42 | Who is online |');
@@ -252,7 +266,11 @@ describe('npm run new-lesson', () => {
     expect(run('new-lesson', '43', 'suites', 'tests', 'Suite of tests').status).toBe(0);
     expect(existsSync(path.join(workbook.root, 'exercises', '43-suites', 'chat.test.ts'))).toBe(true);
     const report = JSON.parse(run('check', '43', '--json').stdout);
-    expect(report.lessons[0].checks.map((check: { id: string; status: string }) => `${check.id} ${check.status}`)).toEqual(['reference passed', 'todo failed', 'type-checks passed']);
+    expect(report.lessons[0].checks.map((check: { id: string; status: string }) => `${check.id} ${check.status}`)).toEqual([
+      'reference passed',
+      'todo failed',
+      'type-checks passed',
+    ]);
   });
 
   it('refuses a number that is taken, in one line with status 2', () => {

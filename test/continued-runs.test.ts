@@ -38,10 +38,15 @@ const definition = defineLesson({
   checks: [
     records('first'),
     records('continues', { continues: true }),
-    { id: 'fails', name: 'fails on purpose, on the same run', continues: true, run: async (ctx) => {
-      programOf.set('fails', (await launched(ctx)).pid);
-      throw new CheckFailure('failed on purpose');
-    } },
+    {
+      id: 'fails',
+      name: 'fails on purpose, on the same run',
+      continues: true,
+      run: async (ctx) => {
+        programOf.set('fails', (await launched(ctx)).pid);
+        throw new CheckFailure('failed on purpose');
+      },
+    },
     records('after-failure', { continues: true }),
     records('own'),
   ],

@@ -47,11 +47,17 @@ function readRecords(file: string): Recorded[] {
   } catch {
     return [];
   }
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Recorded);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Recorded);
 }
 
 /** Checks lesson 01 against a fault program through the CLI, with --json. */
-async function checkFault(name: string, options: { env?: Record<string, string>; preload?: string[]; cliEnv?: Record<string, string> } = {}): Promise<FaultRun> {
+async function checkFault(
+  name: string,
+  options: { env?: Record<string, string>; preload?: string[]; cliEnv?: Record<string, string> } = {},
+): Promise<FaultRun> {
   const recordFile = path.join(scratch, `${name}-${++runs}.jsonl`);
   const run = await startCli(['check', '1', '--server', faultCommand(name, recordFile, options.env), '--json'], {
     env: options.cliEnv,
@@ -150,17 +156,23 @@ describe.concurrent('fault programs', () => {
   it('ignores SIGTERM and SIGINT: it is killed after the grace period', async () => {
     const result = await checkFault('ignores-signals');
     expectFailure(result, 'replies', /expected the message "Echo: hello".*sent the message back unchanged/s);
-    expect(result.records.some((r) => r.role === 'ignored' && r.signal === 'SIGTERM'), 'it was asked politely first').toBe(true);
+    expect(
+      result.records.some((r) => r.role === 'ignored' && r.signal === 'SIGTERM'),
+      'it was asked politely first',
+    ).toBe(true);
     expect(result.run.ms).toBeGreaterThanOrEqual(deadline('killGrace'));
   });
 
   it('starts a grandchild that outlives it: the grandchild is stopped too', async () => {
     const result = await checkFault('leaves-grandchild');
     expectFailure(result, 'starts', /stopped before it started listening.*the database is not reachable/s);
-    expect(result.records.some((r) => r.role === 'grandchild'), 'the grandchild ran').toBe(true);
+    expect(
+      result.records.some((r) => r.role === 'grandchild'),
+      'the grandchild ran',
+    ).toBe(true);
   });
 
-  it('floods stdout: a clear verdict, and the checker\'s memory stays bounded', async () => {
+  it("floods stdout: a clear verdict, and the checker's memory stays bounded", async () => {
     const peak = (file: string) => Number(readFileSync(file, 'utf8'));
     const floodPeak = path.join(scratch, 'flood-peak');
     const quietPeak = path.join(scratch, 'quiet-peak');
@@ -225,7 +237,7 @@ describe.concurrent('Ctrl-C during a check', () => {
     return { run: await cli.done, records: readRecords(recordFile) };
   }
 
-  it('stops the learner\'s program and exits with status 130', async () => {
+  it("stops the learner's program and exits with status 130", async () => {
     const { run, records } = await interrupt('never-listens', {}, 1);
     expect(run.status, run.stderr).toBe(130);
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -77,7 +77,14 @@ const lesson: Lesson = {
 it('starts fresh servers ahead, each a new process, and leaves none behind', async () => {
   const result = await runLesson(lesson, { kind: 'file', file: server });
   const status = Object.fromEntries(result.checks.map((check) => [check.id, check.status]));
-  expect(status, JSON.stringify(result.checks.filter((c) => c.status === 'failed'), null, 2)).toEqual({
+  expect(
+    status,
+    JSON.stringify(
+      result.checks.filter((c) => c.status === 'failed'),
+      null,
+      2,
+    ),
+  ).toEqual({
     starts: 'passed',
     a: 'passed',
     shared: 'passed',

@@ -94,7 +94,7 @@ describe.concurrent('the --junit report', () => {
     expect(failure.text).toContain('bad:\uFFFD\uFFFD');
   });
 
-  it.skipIf(!hasPython)('reads the same in a real XML parser (Python\'s expat)', async () => {
+  it.skipIf(!hasPython)("reads the same in a real XML parser (Python's expat)", async () => {
     const { xml } = await read();
     const { junitFile } = await awkwardRun;
     const dump = spawnSync(python, ['-c', PYTHON_TREE, junitFile], { encoding: 'utf8' });

@@ -60,7 +60,11 @@ function fault(name: string): { source: ProgramSource; groups: () => number[] } 
   };
   return {
     source: { kind: 'command', command: `FAULT_RECORD='${file}' node test/fixtures/faults/${name}.mjs` },
-    groups: () => read().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { pgid: number }).pgid),
+    groups: () =>
+      read()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { pgid: number }).pgid),
   };
 }
 
@@ -111,7 +115,7 @@ describe.concurrent('a check that runs out of time', () => {
     const result = await runLesson(
       serverLesson([
         // A first check, which the lesson's own server serves: fresh checks after it start their own.
-        { id: 'first', name: 'runs on the lesson\'s server', run: async () => {} },
+        { id: 'first', name: "runs on the lesson's server", run: async () => {} },
         // The program takes 1.5 s to listen, so this check's deadline passes while it starts.
         { id: 'slow-fresh', name: 'has a fresh server', fresh: true, ms: 1_000, run: async () => {} },
         {
@@ -168,7 +172,10 @@ describe.concurrent('a check that runs out of time', () => {
 
 describe("a lesson's and a check's environment", () => {
   it('reach every server the lesson starts, a check with its own gets a server of its own, and a server started without them is not used', async () => {
-    const printsEnv: ProgramSource = { kind: 'command', command: 'echo "LIMIT=${LIMIT:-unset} EXTRA=${EXTRA:-unset}"; exec node test/fixtures/faults/correct.mjs' };
+    const printsEnv: ProgramSource = {
+      kind: 'command',
+      command: 'echo "LIMIT=${LIMIT:-unset} EXTRA=${EXTRA:-unset}"; exec node test/fixtures/faults/correct.mjs',
+    };
     const printed = (expected: string) => async (ctx: { server: RunningProgram }) => {
       const line = await ctx.server.waitForLine((l) => l.text.startsWith('LIMIT='), 'the environment line', { ms: 5_000 });
       if (line.text !== expected) throw new CheckFailure(`the server printed ${line.text}`);
@@ -183,14 +190,19 @@ describe("a lesson's and a check's environment", () => {
           checks: [
             { id: 'first', name: "the lesson's server has the lesson's", run: printed('LIMIT=42 EXTRA=unset') },
             { id: 'own', name: 'a check with its own has both', env: { EXTRA: 'yes', LIMIT: '7' }, run: printed('LIMIT=7 EXTRA=yes') },
-            { id: 'fresh', name: 'a fresh server has the lesson\'s', fresh: true, run: printed('LIMIT=42 EXTRA=unset') },
+            { id: 'fresh', name: "a fresh server has the lesson's", fresh: true, run: printed('LIMIT=42 EXTRA=unset') },
           ],
         }),
       ),
       printsEnv,
       { early },
     );
-    expect(result.checks.map((check) => `${check.id} ${check.status} ${check.message}`)).toEqual(['starts passed ', 'first passed ', 'own passed ', 'fresh passed ']);
+    expect(result.checks.map((check) => `${check.id} ${check.status} ${check.message}`)).toEqual([
+      'starts passed ',
+      'first passed ',
+      'own passed ',
+      'fresh passed ',
+    ]);
   });
 });
 
@@ -251,7 +263,11 @@ describe.concurrent('a port taken by another program', () => {
     const file = path.join(scratch, `port-taken-${++files}.jsonl`);
     const marker = path.join(scratch, `port-taken-${files}.marker`);
     const command = `FAULT_RECORD='${file}' FAULT_MARKER='${marker}' node test/fixtures/faults/port-taken-first.mjs`;
-    const records = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { role: string; otherPid?: number });
+    const records = () =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { role: string; otherPid?: number });
     try {
       const result = await checkProgram('1', { kind: 'command', command });
       expect(result.checks.filter((c) => c.status !== 'passed').map((c) => c.message)).toEqual([]);

@@ -130,7 +130,13 @@ describe('expectJson on a scripted client', () => {
     await withServer(
       () => ['Welcome, Bob!'],
       async (alice) => {
-        const failure = await alice.send('hi').expectJson({ type: 'welcome' }).then(() => undefined, (error: unknown) => error);
+        const failure = await alice
+          .send('hi')
+          .expectJson({ type: 'welcome' })
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          );
         expect(failure).toBeInstanceOf(CheckFailure);
         expect((failure as CheckFailure).message).toBe('alice expected a "welcome" message, but received text that is not JSON.');
         expect((failure as CheckFailure).details.explanation).toMatch(/JSON\.stringify/);
@@ -142,9 +148,17 @@ describe('expectJson on a scripted client', () => {
     await withServer(
       () => ['{"type":"welcome","name":"alice","users":[]}'],
       async (alice) => {
-        const failure = (await alice.send('hi').expectJson({ type: 'welcome', name: 'Alice', users: ['Bob'] }).then(() => undefined, (error: unknown) => error)) as CheckFailure;
+        const failure = (await alice
+          .send('hi')
+          .expectJson({ type: 'welcome', name: 'Alice', users: ['Bob'] })
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          )) as CheckFailure;
         expect(failure.message).toBe('alice received a "welcome" message that differs from the expected one in name, users[0].');
-        expect(failure.details.received).toContain('name: expected "Alice", received "alice"\nusers[0]: expected "Bob", received nothing (the array ends before)');
+        expect(failure.details.received).toContain(
+          'name: expected "Alice", received "alice"\nusers[0]: expected "Bob", received nothing (the array ends before)',
+        );
       },
     );
   });
@@ -162,7 +176,13 @@ describe('expectJson on a scripted client', () => {
     await withServer(
       () => [],
       async (alice) => {
-        const failure = (await alice.send('hi').expectJson({ type: 'welcome', name: 'Alice' }, { ms: 50 }).then(() => undefined, (error: unknown) => error)) as CheckFailure;
+        const failure = (await alice
+          .send('hi')
+          .expectJson({ type: 'welcome', name: 'Alice' }, { ms: 50 })
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          )) as CheckFailure;
         expect(failure.message).toMatch(/nothing arrived/);
         expect(failure.details.expected).toBe('{"type":"welcome","name":"Alice"}');
       },

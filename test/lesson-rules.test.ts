@@ -11,7 +11,7 @@ import { TYPE_CHECK } from '../checker/running/type-check-result.ts';
  * told what it still lacks. The behaviour rules (solution passes, starter fails, mutants fail)
  * are in lessons.test.ts and mutants.test.ts.
  */
-const MIN_MUTANTS = 5;
+const MIN_MUTANTS = 8;
 const lessons = await Promise.all(listLessons().map(loadLesson));
 const rootReadme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
 
@@ -65,7 +65,10 @@ describe.each(lessons)('lesson $folder', (lesson) => {
       const header = readFileSync(path.join(dir, name), 'utf8');
       const field = (key: string) => new RegExp(`^\\s*(?://|#)\\s*${key}:\\s*(.+)$`, 'm').exec(header)?.[1]?.trim() ?? '';
       const named = [field('fails'), ...field('passes').split(',')].map((id) => id.trim()).filter(Boolean);
-      expect(named.filter((id) => !ids.has(id)), `${lesson.folder}/${name} names checks the lesson does not have`).toEqual([]);
+      expect(
+        named.filter((id) => !ids.has(id)),
+        `${lesson.folder}/${name} names checks the lesson does not have`,
+      ).toEqual([]);
     }
   });
 

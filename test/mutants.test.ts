@@ -49,7 +49,10 @@ function readMutants(): Mutant[] {
         mistake: field('mutant') ?? name,
         fails: field('fails')!,
         message: new RegExp(pattern[1]!, pattern[2]),
-        passes: (field('passes') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+        passes: (field('passes') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
       });
     }
   }
@@ -80,7 +83,9 @@ const alone = new Set(lessons.filter((lesson) => lesson.definition.runsAlone).ma
 const titled = mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` }));
 
 function mutantTest(mutant: Mutant): void {
-  it(`fails "${mutant.fails}" with a message that names the mistake`, { timeout: kinds.get(mutant.lesson) === 'tests' ? SUITE_MUTANT_MS : undefined }, async () => {
+  it(`fails "${mutant.fails}" with a message that names the mistake`, {
+    timeout: kinds.get(mutant.lesson) === 'tests' ? SUITE_MUTANT_MS : undefined,
+  }, async () => {
     const source = mutant.file.endsWith('.ts') ? mutant.file : { kind: 'command' as const, command: commandFor(mutant.file) };
     const checkIt = () => checkProgram(mutant.lesson, source);
     const result = await (kinds.get(mutant.lesson) === 'tests' ? suiteTurn(checkIt) : checkIt());

@@ -38,7 +38,7 @@ function redisFolders(): string[] {
   return readdirSync(os.tmpdir()).filter((name) => name.startsWith('workbook-redis-') && !name.startsWith('workbook-redis-test-'));
 }
 
-describe.skipIf('missing' in redis)('the checker\'s redis-server', () => {
+describe.skipIf('missing' in redis)("the checker's redis-server", () => {
   const executable = 'executable' in redis ? redis.executable : '';
 
   it('answers PING once started, persistence off, and leaves no process or folder when stopped', async () => {
@@ -78,7 +78,7 @@ describe.skipIf('missing' in redis)('the checker\'s redis-server', () => {
     expect(redisFolders().filter((folder) => !before.has(folder))).toEqual([]);
   }, 60_000);
 
-  it('is stopped by the checker\'s clean-up (as on Ctrl-C), folder included', async () => {
+  it("is stopped by the checker's clean-up (as on Ctrl-C), folder included", async () => {
     const server = await startRedisServer(executable);
     await cleanUpEverything();
     expect(processesMentioning(redisAt(server.port))).toEqual([]);

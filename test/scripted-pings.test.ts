@@ -30,7 +30,10 @@ beforeAll(async () => {
 afterAll(() => wss.close());
 
 /** A client named `name` that has introduced itself, and the server's side of its connection. */
-async function connected(name: string, autoPong = true): Promise<{ client: ScriptedClient; server: { socket: WebSocket; events: string[] }; transcript: Transcript }> {
+async function connected(
+  name: string,
+  autoPong = true,
+): Promise<{ client: ScriptedClient; server: { socket: WebSocket; events: string[] }; transcript: Transcript }> {
   const transcript = new Transcript();
   const client = new ScriptedClient({ name, url, transcript, wsOptions: { autoPong } });
   await client.send(name);
@@ -68,7 +71,10 @@ describe('a scripted client and pings', () => {
 
   it('fails clearly when no ping comes', async () => {
     const { client } = await connected('carol');
-    const failure = await client.expectPings(1, { ms: 100, explanation: 'ping, please' }).then(() => undefined, (error: unknown) => error);
+    const failure = await client.expectPings(1, { ms: 100, explanation: 'ping, please' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(CheckFailure);
     expect((failure as CheckFailure).message).toBe('carol expected 1 ping from server within 0.1 s, but 0 arrived.');
     expect((failure as CheckFailure).details.explanation).toBe('ping, please');

@@ -8,6 +8,8 @@ import { ScriptedClient } from '../checker/peers/scripted-client.ts';
 import { MemoryWatch } from '../checker/process/memory.ts';
 import { RunningProgram } from '../checker/process/program.ts';
 import { projectRoot } from '../checker/core/paths.ts';
+import { allocatePort, releasePort } from '../checker/process/ports.ts';
+import { waitUntilListening } from '../checker/process/readiness.ts';
 
 /**
  * The harness pieces the slow-client lesson stands on, tested against servers in this process
@@ -73,6 +75,23 @@ describe('a client that stops reading', () => {
     expect(alice.serverHoldsConnection()).toBe(false);
   });
 
+  it("sees a program let go of its connection among the program's open files", async () => {
+    const port = await allocatePort();
+    const program = RunningProgram.start(
+      { kind: 'command', command: 'node test/fixtures/faults/correct.mjs' },
+      { env: { PORT: String(port) }, cwd: projectRoot },
+    );
+    opened.push({ close: () => void program.stop().then(() => releasePort(port)) });
+    await waitUntilListening(program, port);
+    const alice = new ScriptedClient({ name: 'alice', url: `ws://127.0.0.1:${port}`, transcript: new Transcript(), program });
+    opened.push({ close: () => alice.terminate() });
+    await alice.send('hi').expectText('Echo: hi');
+    expect(alice.serverHoldsConnection()).toBe(true);
+    expect(alice.serverHoldsConnection()).toBe(true);
+    await program.stop();
+    expect(alice.serverHoldsConnection()).toBe(false);
+  });
+
   it('gets everything that waited, in order, when it reads again', async () => {
     const url = await serve((socket) => {
       socket.on('message', () => {
@@ -129,12 +148,17 @@ describe('a flood through a hub', () => {
     const flood = new Flood({ label: 'test', publisher: alice, receivers: [alice], count: 50, size: 1000, window: 4, transcript: new Transcript() });
     const failure = await flood.publish().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CheckFailure);
-    expect((failure as CheckFailure).message).toBe('alice expected message 11 of the flood (1000 bytes of text starting "test 000011 "), but received message 14: messages 11 to 13 never arrived.');
+    expect((failure as CheckFailure).message).toBe(
+      'alice expected message 11 of the flood (1000 bytes of text starting "test 000011 "), but received message 14: messages 11 to 13 never arrived.',
+    );
   });
 
   it('says when a message comes back changed, or as binary', async () => {
     for (const [forward, said] of [
-      [(socket: WebSocket, data: Buffer) => socket.send(Buffer.concat([data.subarray(0, 500), Buffer.from('!'), data.subarray(501)]), { binary: false }), /received message 1, changed \(1000 bytes\)/],
+      [
+        (socket: WebSocket, data: Buffer) => socket.send(Buffer.concat([data.subarray(0, 500), Buffer.from('!'), data.subarray(501)]), { binary: false }),
+        /received message 1, changed \(1000 bytes\)/,
+      ],
       [(socket: WebSocket, data: Buffer) => socket.send(data), /received message 1 as a binary frame/],
     ] as const) {
       const alice = client(await hub(forward));
@@ -148,7 +172,16 @@ describe('a flood through a hub', () => {
     const url = await hub((socket, data) => socket.send(data, { binary: false }));
     const [alice, slow] = [client(url, 'alice'), client(url, 'slow')];
     await Promise.all([alice, slow.stopReading()]);
-    const flood = new Flood({ label: 'test', publisher: alice, receivers: [alice], laggards: [slow], count: 100, size: 8192, window: 8, transcript: new Transcript() });
+    const flood = new Flood({
+      label: 'test',
+      publisher: alice,
+      receivers: [alice],
+      laggards: [slow],
+      count: 100,
+      size: 8192,
+      window: 8,
+      transcript: new Transcript(),
+    });
     await flood.publish();
     expect(flood.reception(slow).received).toBeLessThan(100);
     expect(await flood.until(slow, (r) => r.received === 100, 5_000, 50)).toBe('quiet');

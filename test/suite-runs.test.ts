@@ -31,7 +31,12 @@ describe.sequential('a learner suite run by lesson 18', () => {
     const reference = lesson!.checks[0]!;
     expect(reference.status).toBe('failed');
     expect(reference.message).toMatch(/did not finish within 10 s against the reference server/);
-    expect(lesson!.checks.filter((check) => check.id !== 'type-checks').slice(1).every((check) => check.status === 'skipped')).toBe(true);
+    expect(
+      lesson!.checks
+        .filter((check) => check.id !== 'type-checks')
+        .slice(1)
+        .every((check) => check.status === 'skipped'),
+    ).toBe(true);
     expect(result.status).toBe(1);
     // The run's deadline, and the starts of the servers and of vitest around it.
     expect(performance.now() - startedAt).toBeLessThan(60_000);

@@ -27,59 +27,63 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
       id: 'browser-connects',
       name: 'in a browser: the page connects back to its own host and #status says Connected',
       needs,
-      run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
-        await ChatPage.open(pages, 'alice', ctx);
-      }),
+      run: (ctx) =>
+        withBrowserPages(ctx.transcript, async (pages) => {
+          await ChatPage.open(pages, 'alice', ctx);
+        }),
     },
     {
       id: 'browser-chat',
       name: 'in a browser: two pages join and chat both ways (Enter and the Send button)',
       needs: ['browser-connects'],
-      run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
-        const alice = await ChatPage.open(pages, 'alice', ctx);
-        await alice.join('Alice', 'enter');
-        const bob = await ChatPage.open(pages, 'bob', ctx);
-        await bob.join('Bob', 'click');
-        await alice.expectMessage(chatText.joined('Bob'));
-        // Typed as a person might: spaces around and inside, which the page sends as they are.
-        const fromAlice = '  Hello  from Alice ';
-        const fromBob = 'Hi Alice, Bob here';
-        await alice.send(fromAlice, 'click');
-        await bob.expectMessage(chatText.line('Alice', fromAlice));
-        await bob.send(fromBob, 'enter');
-        await alice.expectMessage(chatText.line('Bob', fromBob));
-        await alice.expectInOrder([chatText.welcome('Alice'), chatText.joined('Bob'), chatText.line('Bob', fromBob)]);
-        await bob.expectInOrder([chatText.welcome('Bob'), chatText.line('Alice', fromAlice)]);
-        alice.expectNoReload();
-        bob.expectNoReload();
-      }),
+      run: (ctx) =>
+        withBrowserPages(ctx.transcript, async (pages) => {
+          const alice = await ChatPage.open(pages, 'alice', ctx);
+          await alice.join('Alice', 'enter');
+          const bob = await ChatPage.open(pages, 'bob', ctx);
+          await bob.join('Bob', 'click');
+          await alice.expectMessage(chatText.joined('Bob'));
+          // Typed as a person might: spaces around and inside, which the page sends as they are.
+          const fromAlice = '  Hello  from Alice ';
+          const fromBob = 'Hi Alice, Bob here';
+          await alice.send(fromAlice, 'click');
+          await bob.expectMessage(chatText.line('Alice', fromAlice));
+          await bob.send(fromBob, 'enter');
+          await alice.expectMessage(chatText.line('Bob', fromBob));
+          await alice.expectInOrder([chatText.welcome('Alice'), chatText.joined('Bob'), chatText.line('Bob', fromBob)]);
+          await bob.expectInOrder([chatText.welcome('Bob'), chatText.line('Alice', fromAlice)]);
+          alice.expectNoReload();
+          bob.expectNoReload();
+        }),
     },
     {
       id: 'browser-text-only',
       name: 'in a browser: a message with HTML in it shows as text, creates no element, runs no script',
       needs: ['browser-connects'],
-      run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
-        const alice = await ChatPage.open(pages, 'alice', ctx);
-        await alice.join('Alice', 'click');
-        const mallory = chatRoom(ctx, ['Mallory']).join('Mallory');
-        await mallory;
-        await alice.expectMessage(chatText.joined('Mallory'));
-        ctx.note('Mallory sends a message that is also HTML, then a plain one; once the plain one shows, the first has been handled');
-        await mallory.send(HTML_PAYLOAD).send('just text');
-        await alice.expectMessage(chatText.line('Mallory', 'just text'));
-        await alice.expectShownAsText('Mallory', chatText.line('Mallory', HTML_PAYLOAD));
-      }),
+      run: (ctx) =>
+        withBrowserPages(ctx.transcript, async (pages) => {
+          const alice = await ChatPage.open(pages, 'alice', ctx);
+          await alice.join('Alice', 'click');
+          const mallory = chatRoom(ctx, ['Mallory']).join('Mallory');
+          await mallory;
+          await alice.expectMessage(chatText.joined('Mallory'));
+          ctx.note('Mallory sends a message that is also HTML, then a plain one; once the plain one shows, the first has been handled');
+          await mallory.send(HTML_PAYLOAD).send('just text');
+          await alice.expectMessage(chatText.line('Mallory', 'just text'));
+          await alice.expectShownAsText('Mallory', chatText.line('Mallory', HTML_PAYLOAD));
+        }),
     },
     {
       id: 'browser-disconnected',
       name: 'in a browser: #status says Disconnected when the server goes away',
       needs: ['browser-connects'],
       // Stops the server: a later check would get a new one. Listed last, none has to.
-      run: (ctx) => withBrowserPages(ctx.transcript, async (pages) => {
-        const alice = await ChatPage.open(pages, 'alice', ctx);
-        await ctx.stopServer();
-        await alice.expectDisconnected();
-      }),
+      run: (ctx) =>
+        withBrowserPages(ctx.transcript, async (pages) => {
+          const alice = await ChatPage.open(pages, 'alice', ctx);
+          await ctx.stopServer();
+          await alice.expectDisconnected();
+        }),
     },
   ];
 }
@@ -139,9 +143,10 @@ class ChatPage {
       throw new CheckFailure(`${this.name}'s page did not open a WebSocket within ${seconds(deadline('browser'))} of loading.`, {
         expected: `a WebSocket to ws://${new URL(this.url).host}/, opened when the page loads`,
         received: `no WebSocket${this.scriptErrors()}`,
-        explanation: this.watched.scriptErrors.length > 0
-          ? "The page's script stopped with the error above before it connected. Open the page in a browser and look at the console (F12)."
-          : "In the page's script, create the connection as it loads: const socket = new WebSocket(`ws://${location.host}`);",
+        explanation:
+          this.watched.scriptErrors.length > 0
+            ? "The page's script stopped with the error above before it connected. Open the page in a browser and look at the console (F12)."
+            : "In the page's script, create the connection as it loads: const socket = new WebSocket(`ws://${location.host}`);",
       });
     }
     const socket = this.watched.sockets[0]!;
@@ -229,24 +234,28 @@ class ChatPage {
           explanation: `The server ${change}. It passes every message on exactly as it came; making text safe to show is the page's job (textContent).`,
         });
       }
-      throw new CheckFailure(`${failure} The page never received it from the server${received.length > 0 ? `; the last message it received was ${quoteText(received.at(-1)!)}` : ''}.`, {
-        ...details,
-        explanation: this.watched.sockets.some((socket) => socket.closed)
-          ? "The page's WebSocket closed. Look at the transcript for why."
-          : 'Look at the transcript: the server did not send it to this page.',
-      });
+      throw new CheckFailure(
+        `${failure} The page never received it from the server${received.length > 0 ? `; the last message it received was ${quoteText(received.at(-1)!)}` : ''}.`,
+        {
+          ...details,
+          explanation: this.watched.sockets.some((socket) => socket.closed)
+            ? "The page's WebSocket closed. Look at the transcript for why."
+            : 'Look at the transcript: the server did not send it to this page.',
+        },
+      );
     }
     const pieces = shown.filter((line) => line !== '' && line !== text && text.includes(line));
     throw new CheckFailure(`${failure} The page received it, but does not show it as one element with exactly that text.`, {
       ...details,
-      explanation: pieces.length > 0
-        ? `The page split the message over several elements (${pieces.map(quoteText).join(', ')}). Show each message whole, in one element: ` +
-          "const item = document.createElement('li'); item.textContent = event.data; messages.append(item);"
-        : shown.some((line) => line.includes(text))
-          ? 'The element holds more than the message. Its text must be exactly the message the server sent (event.data).'
-          : container.includes(text)
-            ? "Each message needs an element of its own: const item = document.createElement('li'); item.textContent = event.data; messages.append(item);"
-            : "In the socket's 'message' event, append an element with exactly the message (event.data) to #messages.",
+      explanation:
+        pieces.length > 0
+          ? `The page split the message over several elements (${pieces.map(quoteText).join(', ')}). Show each message whole, in one element: ` +
+            "const item = document.createElement('li'); item.textContent = event.data; messages.append(item);"
+          : shown.some((line) => line.includes(text))
+            ? 'The element holds more than the message. Its text must be exactly the message the server sent (event.data).'
+            : container.includes(text)
+              ? "Each message needs an element of its own: const item = document.createElement('li'); item.textContent = event.data; messages.append(item);"
+              : "In the socket's 'message' event, append an element with exactly the message (event.data) to #messages.",
     });
   }
 
@@ -258,9 +267,7 @@ class ChatPage {
     throw new CheckFailure(`${this.name}'s page should show each message it received once, in the order it arrived.`, {
       expected: expected.map(quoteText).join(', '),
       received: shown.map(quoteText).join(', '),
-      explanation: shown.length > expected.length
-        ? "A message shows more than once: is the 'message' listener added twice (say, once per click)?"
-        : undefined,
+      explanation: shown.length > expected.length ? "A message shows more than once: is the 'message' listener added twice (say, once per click)?" : undefined,
     });
   }
 
@@ -287,7 +294,8 @@ class ChatPage {
     throw new CheckFailure(`The server stopped, but #status on ${this.name}'s page says ${quoteText(status)}, not "Disconnected".`, {
       expected: '#status says "Disconnected" once the connection has closed',
       received: `#status says ${quoteText(status)}`,
-      explanation: "Set the text of #status in the socket's 'close' event, which fires however the connection ends: " +
+      explanation:
+        "Set the text of #status in the socket's 'close' event, which fires however the connection ends: " +
         "socket.addEventListener('close', () => { status.textContent = 'Disconnected'; });",
     });
   }
@@ -317,9 +325,7 @@ class ChatPage {
   }
 
   private shownMessages(): Promise<string[]> {
-    return this.watched.page.evaluate(() =>
-      Array.from(document.querySelector('#messages')?.children ?? [], (element) => (element.textContent ?? '').trim()),
-    );
+    return this.watched.page.evaluate(() => Array.from(document.querySelector('#messages')?.children ?? [], (element) => (element.textContent ?? '').trim()));
   }
 
   private scriptErrors(): string {

@@ -169,7 +169,10 @@ export function chatChecks(options: ChatOptions = {}): ServerCheck[] {
         for (const name of names) {
           const newcomer = here.join(name);
           for (const user of users) expectChat(user, chatText.joined(name));
-          await everyoneGets([newcomer, ...users], `When ${name} joins, ${name} receives ${quoteText(chatText.welcome(name))} and every other joined user ${quoteText(chatText.joined(name))}.`);
+          await everyoneGets(
+            [newcomer, ...users],
+            `When ${name} joins, ${name} receives ${quoteText(chatText.welcome(name))} and every other joined user ${quoteText(chatText.joined(name))}.`,
+          );
           users.push(newcomer);
         }
         for (const [i, speaker] of users.entries()) {
@@ -430,15 +433,19 @@ function explainChat(receiver: string, expected: string, got: string): string | 
   if (got.startsWith(`[${receiver}]: `)) return explain.senderInBroadcast(receiver);
   const line = /^\[(.*)\]: (.*)$/s.exec(got);
   if (line && line[1] === line[2]) {
-    return `${line[1]}'s name was passed on as a chat line too. The first message is only the name: once it is handled, ` +
-      'return, so that it is not broadcast as well.';
+    return (
+      `${line[1]}'s name was passed on as a chat line too. The first message is only the name: once it is handled, ` +
+      'return, so that it is not broadcast as well.'
+    );
   }
   if (got === chatText.joined(receiver)) {
     return `${receiver} was told that ${receiver} joined. The join notice goes to every other joined user; the newcomer gets only its welcome.`;
   }
   if (got.includes('undefined')) {
-    return '"undefined" in the text means the server used the name of a connection that has none: one that has not joined. ' +
-      'Look the name up in your Map, and skip connections without one.';
+    return (
+      '"undefined" in the text means the server used the name of a connection that has none: one that has not joined. ' +
+      'Look the name up in your Map, and skip connections without one.'
+    );
   }
   if (blankName.test(got)) {
     return `A blank name was let in. Trim the first message; if nothing is left, answer ${quoteText(chatText.emptyName)} and keep waiting for a name.`;
@@ -451,7 +458,8 @@ function explainChat(receiver: string, expected: string, got: string): string | 
       : 'Only spaces differ, and only the name is trimmed: a chat message is passed on exactly as it was sent, spaces included.';
   }
   const change = describeTextChange(expected, (changed) => changed === got);
-  if (change) return `The server ${change}. Names and messages are passed on exactly as they came (only a name is trimmed, around it): no escaping, no tidying.`;
+  if (change)
+    return `The server ${change}. Names and messages are passed on exactly as they came (only a name is trimmed, around it): no escaping, no tidying.`;
   if (expected.startsWith('[Server]: Welcome, ') && !got.startsWith('[Server]: Welcome, ') && got !== chatText.emptyName) {
     return toUnjoined(receiver, got);
   }
@@ -460,22 +468,28 @@ function explainChat(receiver: string, expected: string, got: string): string | 
     return `The welcome went to ${receiver} too. Send it only to the newcomer (socket.send), and the join notice to the other joined users.`;
   }
   if (welcome || /^\[Server\]: .* has joined the chat\.$/.test(got)) {
-    return 'A message from a user who had already joined was taken as a name. Only the first message is the name: remember ' +
-      'who has joined (a Map from connection to name) and treat every later message as a chat line.';
+    return (
+      'A message from a user who had already joined was taken as a name. Only the first message is the name: remember ' +
+      'who has joined (a Map from connection to name) and treat every later message as a chat line.'
+    );
   }
   return undefined;
 }
 
 function toUnjoined(receiver: string, got: string): string {
-  return `${receiver} had not joined yet (its name had not been answered), yet it received ${quoteText(got)}. A connection that ` +
+  return (
+    `${receiver} had not joined yet (its name had not been answered), yet it received ${quoteText(got)}. A connection that ` +
     'is still waiting for its name receives nothing: send chat lines and notices only to joined users (those in your Map ' +
-    'of names), not to every connection in wss.clients.';
+    'of names), not to every connection in wss.clients.'
+  );
 }
 
 function outOfOrder(sender: string, due: string, got: string): string {
-  return `${sender}'s messages arrived out of order (${quoteText(got)} came when ${quoteText(due)} was due). Messages from one user ` +
+  return (
+    `${sender}'s messages arrived out of order (${quoteText(got)} came when ${quoteText(due)} was due). Messages from one user ` +
     'must reach every receiver in the order they were sent: pass each one on as it arrives, without waiting on anything (a timer, ' +
-    'a database) that can finish in a different order.';
+    'a database) that can finish in a different order.'
+  );
 }
 
 async function expectLeave(ctx: ServerCheckContext, name: string, others: ScriptedClient[], how = ''): Promise<void> {

@@ -58,7 +58,6 @@ export async function startConversation(ctx: ClientCheckContext, atStart?: (clie
   return { server, client, connection };
 }
 
-
 export interface CloseRule {
   /** When the close is due, completing "Your client should close the connection …": "after printing the reply". */
   after: string;
@@ -127,13 +126,18 @@ function sentInsteadExplanation(connection: ServerConnection, rule: CloseRule): 
 /** The client must exit by itself, promptly, with status 0. */
 export async function expectCleanExit(client: RunningProgram, after: string, stillRunning?: string): Promise<void> {
   const ms = scaled(PROMPTLY_MS);
-  const exit = await withDeadline(client.exited, ms, () => new CheckFailure(`Your client should exit by itself ${after}, but it was still running ${seconds(ms)} later.`, {
-    received: client.outputSummary(),
-    explanation:
-      stillRunning ??
-      'Once the connection has closed, nothing should keep Node.js running: no timer (setTimeout, setInterval), no readline ' +
-        'interface still reading standard input (call rl.close()). Then the program ends by itself.',
-  }));
+  const exit = await withDeadline(
+    client.exited,
+    ms,
+    () =>
+      new CheckFailure(`Your client should exit by itself ${after}, but it was still running ${seconds(ms)} later.`, {
+        received: client.outputSummary(),
+        explanation:
+          stillRunning ??
+          'Once the connection has closed, nothing should keep Node.js running: no timer (setTimeout, setInterval), no readline ' +
+            'interface still reading standard input (call rl.close()). Then the program ends by itself.',
+      }),
+  );
   if (exit.code === 0) return;
   throw new CheckFailure(`Your client exited ${describeExit(exit)} ${after}. A client that ends normally exits with status 0.`, {
     expected: 'exit status 0',
@@ -157,16 +161,18 @@ export function couldNotConnectCheck(): ClientCheck {
       ctx.note(`nothing listens at ${url}: the connection will be refused`);
       const client = ctx.launch(url);
       const ms = deadline('start');
-      const exit = await withDeadline(client.exited, ms, () => new CheckFailure(
-        `Your client could not connect to ${url}, so it should say so and exit, but it was still running after ${seconds(ms)}.`,
-        {
-          received: client.outputSummary(),
-          explanation:
-            "A connection that fails gives an 'error' event, then a 'close' event. After that nothing may keep Node.js " +
-            'running: no timer, and no readline interface reading standard input (create it once the connection is open, ' +
-            "or close it in the 'close' handler).",
-        },
-      ));
+      const exit = await withDeadline(
+        client.exited,
+        ms,
+        () =>
+          new CheckFailure(`Your client could not connect to ${url}, so it should say so and exit, but it was still running after ${seconds(ms)}.`, {
+            received: client.outputSummary(),
+            explanation:
+              "A connection that fails gives an 'error' event, then a 'close' event. After that nothing may keep Node.js " +
+              'running: no timer, and no readline interface reading standard input (create it once the connection is open, ' +
+              "or close it in the 'close' handler).",
+          }),
+      );
       const lines = client.lines();
       const complaint = lines.find((line) => line.stream === 'stderr' && line.text.includes('Could not connect'));
       if (lines.some((line) => STACK_FRAME.test(line.text))) {
@@ -192,7 +198,13 @@ export function couldNotConnectCheck(): ClientCheck {
 
 function missingComplaint(url: string, lines: OutputLine[]): CheckFailure {
   const elsewhere = lines.find((line) => /could not connect/i.test(line.text));
-  const received = lines.length > 0 ? lines.slice(-4).map((line) => `${line.stream}: ${line.text}`).join('\n') : 'no output at all';
+  const received =
+    lines.length > 0
+      ? lines
+          .slice(-4)
+          .map((line) => `${line.stream}: ${line.text}`)
+          .join('\n')
+      : 'no output at all';
   let explanation = "In ws.on('error', (error) => ...), print it with console.error(`Could not connect to ${url}: ${error.message}`).";
   if (elsewhere?.stream === 'stdout') explanation = 'You printed it with console.log, which writes to stdout. Error messages go to stderr: use console.error.';
   else if (elsewhere) explanation = 'Write it exactly so: "Could not connect", with a capital C.';

@@ -1,6 +1,17 @@
 import { deadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
-import { describeDecodedFrame, describeRsv, hexPreview, OPCODE, opcodeName, payloadBytes, readClose, shortestLengthField, type DecodedFrame, type FrameSpec } from '../peers/frames.ts';
+import {
+  describeDecodedFrame,
+  describeRsv,
+  hexPreview,
+  OPCODE,
+  opcodeName,
+  payloadBytes,
+  readClose,
+  shortestLengthField,
+  type DecodedFrame,
+  type FrameSpec,
+} from '../peers/frames.ts';
 import type { Delivery, RawPeer } from '../peers/raw-peer.ts';
 import type { UpgradeRequest } from '../peers/upgrade-request.ts';
 import type { ServerCheck } from '../running/lesson-definition.ts';
@@ -93,7 +104,10 @@ function judge(expected: Exclude<Reply, { kind: 'end' }>, received: DecodedFrame
   if (expected.kind === 'close') {
     const { code } = readClose(received.payload);
     if (code === expected.code && (code !== undefined || received.payload.length === 0)) return;
-    throw fail(code === undefined ? 'the close frame had no code' : `its code is ${code}`, expected.code === undefined ? explainServerFrame.closeWithoutCode : undefined);
+    throw fail(
+      code === undefined ? 'the close frame had no code' : `its code is ${code}`,
+      expected.code === undefined ? explainServerFrame.closeWithoutCode : undefined,
+    );
   }
   if (!received.payload.equals(expected.payload)) throw fail(describeDifference(expected.payload, received.payload));
 }
@@ -126,7 +140,8 @@ function describeDifference(expected: Buffer, received: Buffer): string {
 }
 
 function wrongOpcode(wanted: number, got: number): string | undefined {
-  if (wanted === OPCODE.pong && got === OPCODE.ping) return 'A ping is answered with a pong (opcode 0xA), not with a ping: a ping back would ask the client for a pong in turn.';
+  if (wanted === OPCODE.pong && got === OPCODE.ping)
+    return 'A ping is answered with a pong (opcode 0xA), not with a ping: a ping back would ask the client for a pong in turn.';
   if (wanted === OPCODE.pong) return 'Answer a ping at once with a pong (opcode 0xA) carrying the same payload, before anything else.';
   if (got === OPCODE.continuation) return explainServerFrame.fragmented;
   const isData = (opcode: number) => opcode === OPCODE.text || opcode === OPCODE.binary;
@@ -141,14 +156,12 @@ const explainServerFrame = {
   masked:
     'Only a client masks its frames. A server sends the mask bit (the high bit of the second byte) as 0 and no masking key, ' +
     'and a client that receives a masked frame closes the connection (a browser and ws both do).',
-  reservedBits:
-    'Keep the three reserved bits 0 in the frames you send: with FIN set, the first byte of a text frame is 0x81, of a binary one 0x82.',
+  reservedBits: 'Keep the three reserved bits 0 in the frames you send: with FIN set, the first byte of a text frame is 0x81, of a binary one 0x82.',
   fragmented:
     'Set FIN (0x80 in the first byte) on the only frame of a message: FIN=0 tells the client that more fragments follow, and it ' +
     'waits for them. A message that arrived in fragments goes back as one frame too: collect them until FIN, then send it whole.',
   lengthField:
     'Write the length in the shortest form: up to 125 in the 7 bits of the second byte; 126 to 65535 as 126 and then a 16-bit ' +
     'length; from 65536 on, 127 and then a 64-bit length.',
-  closeWithoutCode:
-    'A close frame that carries no code is answered with a close frame that carries none: an empty payload, not a code of your choosing.',
+  closeWithoutCode: 'A close frame that carries no code is answered with a close frame that carries none: an empty payload, not a code of your choosing.',
 } as const;

@@ -60,14 +60,19 @@ async function runHandshakeCase(peer: RawPeer, c: HandshakeCase): Promise<void> 
     const value = response.headers[name.toLowerCase()];
     if (rule.test(value)) continue;
     const got = value === undefined ? 'no such header' : `${name}: ${value}`;
-    throw fail(`The ${c.status} answer has ${got}; it must have ${rule === header.absent ? `no ${name} header` : `${name}: ${rule.describe}`}.`, `${name}: ${rule.describe}`);
+    throw fail(
+      `The ${c.status} answer has ${got}; it must have ${rule === header.absent ? `no ${name} header` : `${name}: ${rule.describe}`}.`,
+      `${name}: ${rule.describe}`,
+    );
   }
   if (!c.accept || key === undefined) return;
   const expected = acceptFor(key);
   const accept = response.headers['sec-websocket-accept'];
   if (accept === expected) return;
   throw fail(
-    accept === undefined ? 'The 101 answer has no Sec-WebSocket-Accept header.' : `Sec-WebSocket-Accept is ${accept}; for the key ${key} it must be ${expected}.`,
+    accept === undefined
+      ? 'The 101 answer has no Sec-WebSocket-Accept header.'
+      : `Sec-WebSocket-Accept is ${accept}; for the key ${key} it must be ${expected}.`,
     `Sec-WebSocket-Accept: ${expected}`,
     acceptMistake(key, accept),
   );

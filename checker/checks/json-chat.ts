@@ -131,7 +131,12 @@ export function joinChat(user: ScriptedClient, name: string, options: JoinOption
  * `sender` says `text`, and every one of `hearers` (the sender among them, for its copy)
  * must receive it as a message, under one id. Resolves with that id.
  */
-export async function sayAndHear(sender: ScriptedClient, text: string, hearers: ScriptedClient[], options: { from?: string; fields?: Fields } = {}): Promise<number> {
+export async function sayAndHear(
+  sender: ScriptedClient,
+  text: string,
+  hearers: ScriptedClient[],
+  options: { from?: string; fields?: Fields } = {},
+): Promise<number> {
   const from = options.from ?? sender.name;
   sender.send(jsonChat.say(text));
   const silence = (rule: string) => (failure: CheckFailure) => (failure.details.received === 'nothing' ? rule : undefined);
@@ -183,7 +188,8 @@ function setAsideOthersNews(client: ScriptedClient, mine: ReadonlySet<string>): 
  */
 function explainWelcome(receiver: string, name: string, value: unknown, users?: string[], cast?: ReadonlySet<string>): string | undefined {
   if (!isJsonObject(value)) return undefined;
-  if (value.type === 'error') return `The server refused ${receiver}'s join with ${JSON.stringify(value.code)} (${JSON.stringify(value.message)}), but the join was a good one.`;
+  if (value.type === 'error')
+    return `The server refused ${receiver}'s join with ${JSON.stringify(value.code)} (${JSON.stringify(value.message)}), but the join was a good one.`;
   if (value.type === 'joined' && value.name === name) {
     return `${receiver} was told that ${name} joined. The "joined" message goes to the other joined users; the newcomer gets its welcome.`;
   }

@@ -98,7 +98,11 @@ export function jsonProtocolChecks(): ServerCheck[] {
       name: 'numbers the chat lines of a new server 1, 2, 3… in one sequence, whoever sends them',
       run: async (ctx) => {
         const [oscar, pia] = await jsonChatCast(ctx, ['Oscar', 'Pia']).joinInTurn(['Oscar', 'Pia']);
-        const lines: [ScriptedClient, string][] = [[oscar!, 'one'], [pia!, 'two'], [oscar!, 'three']];
+        const lines: [ScriptedClient, string][] = [
+          [oscar!, 'one'],
+          [pia!, 'two'],
+          [oscar!, 'three'],
+        ];
         for (const [index, [sender, text]] of lines.entries()) {
           const id = await sayAndHear(sender, text, [oscar!, pia!]);
           if (id !== index + 1) throw idFailure(index + 1, id, sender.name, text);
@@ -162,7 +166,10 @@ export function jsonProtocolChecks(): ServerCheck[] {
         for (const [name, typed] of newcomers) {
           const user = cast.join(name, { typed });
           for (const earlier of users) earlier.expectJson(jsonChat.joined(name));
-          await explained(Promise.all([user, ...users]), `${JSON.stringify(typed)} is trimmed to ${JSON.stringify(name)}, a good name (1 to 32 characters once trimmed).`);
+          await explained(
+            Promise.all([user, ...users]),
+            `${JSON.stringify(typed)} is trimmed to ${JSON.stringify(name)}, a good name (1 to 32 characters once trimmed).`,
+          );
           users.push(user);
         }
         await sayAndHear(users[2]!, 'Hola!', [heidi!, users[2]!], { from: 'Ana Maria' });
@@ -233,7 +240,8 @@ export function jsonProtocolChecks(): ServerCheck[] {
         const [xena, yuri] = await cast.joinInTurn(['Xena', 'Yuri']);
         for (const typed of ['Zed', 'Xena']) {
           xena!.send(jsonChat.join(typed)).expectJson(jsonChat.error('already-joined'), {
-            explain: (value) => (jsonType(value) === 'welcome' ? 'A connection joins once: a join from one that has joined is "already-joined", and its name stays.' : undefined),
+            explain: (value) =>
+              jsonType(value) === 'welcome' ? 'A connection joins once: a join from one that has joined is "already-joined", and its name stays.' : undefined,
           });
         }
         await explained(xena!, keptOpen);
@@ -356,7 +364,8 @@ export function jsonProtocolChecks(): ServerCheck[] {
             let lastId = -Infinity;
             for (const text of lines) {
               const copy = await user.nextJson(jsonChat.message('Mia', text), {
-                explain: (value) => (isJsonObject(value) && lines.includes(value.text as string) ? outOfOrder(text, value.text as string) : explainMessage(text, value)),
+                explain: (value) =>
+                  isJsonObject(value) && lines.includes(value.text as string) ? outOfOrder(text, value.text as string) : explainMessage(text, value),
               });
               if ((copy.id as number) <= lastId) throw idFailure(lastId + 1, copy.id as number, 'Mia', text);
               lastId = copy.id as number;
@@ -459,16 +468,17 @@ const usersRule =
   'The welcome lists the OTHER joined users, in the order they joined (a Map keeps its insertion order), and the users already there ' +
   'each receive {"type":"joined","name":…} about the newcomer.';
 
-const FREED =
-  "A name becomes free when its user leaves: remove the user in the 'close' handler, and compare names only with users still there.";
+const FREED = "A name becomes free when its user leaves: remove the user in the 'close' handler, and compare names only with users still there.";
 
 const OBJECT_KEYS =
   'Names are data, and any string is a name: "toString", "constructor" and "__proto__" too. A plain object used as a map already ' +
   'has those keys (from Object.prototype); keep users in a Map or a Set.';
 
 function takenExplanation(typed: string): string {
-  return `${JSON.stringify(typed)} was let in while Tara is here. Names are unique case-insensitively: trim the name, then compare ` +
-    'name.toLowerCase() with the lower-cased names of the joined users, and answer "name-taken".';
+  return (
+    `${JSON.stringify(typed)} was let in while Tara is here. Names are unique case-insensitively: trim the name, then compare ` +
+    'name.toLowerCase() with the lower-cased names of the joined users, and answer "name-taken".'
+  );
 }
 
 function explainLeak(receiver: string, value: unknown): string | undefined {
@@ -503,7 +513,9 @@ function idFailure(expected: number, got: number, sender: string, text: string):
 }
 
 function outOfOrder(due: string, got: string): string {
-  return `messages arrived out of order (${JSON.stringify(got)} came when ${JSON.stringify(due)} was due). Messages from one user ` +
+  return (
+    `messages arrived out of order (${JSON.stringify(got)} came when ${JSON.stringify(due)} was due). Messages from one user ` +
     'must reach every receiver in the order they were sent: pass each one on as it arrives, without waiting on anything that can ' +
-    'finish in a different order.';
+    'finish in a different order.'
+  );
 }

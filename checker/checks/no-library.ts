@@ -25,13 +25,16 @@ export function noLibraryCheck(library = 'ws'): ServerCheck {
           throw new CheckSkipped(`Not run: the imports of ${displayPath(file)} could not be read (${describeError(error).split('\n')[0]}).`);
         }
         if (!imported.has(library)) continue;
-        throw new CheckFailure(`${displayPath(file)} imports ${library}. In this lesson you write the protocol yourself, with node:http and node:crypto only.`, {
-          expected: `no import of ${library}`,
-          received: `imports: ${[...imported].sort().join(', ')}`,
-          explanation:
-            `Remove the import of ${library} (and of anything built on it). The 'upgrade' event of node:http hands you the request and ` +
-            "the raw TCP socket: you answer the handshake with socket.write() and read the client's bytes with socket.on('data', ...).",
-        });
+        throw new CheckFailure(
+          `${displayPath(file)} imports ${library}. In this lesson you write the protocol yourself, with node:http and node:crypto only.`,
+          {
+            expected: `no import of ${library}`,
+            received: `imports: ${[...imported].sort().join(', ')}`,
+            explanation:
+              `Remove the import of ${library} (and of anything built on it). The 'upgrade' event of node:http hands you the request and ` +
+              "the raw TCP socket: you answer the handshake with socket.write() and read the client's bytes with socket.on('data', ...).",
+          },
+        );
       }
     },
   };

@@ -89,10 +89,13 @@ export function browserHelloCheck(hello: string, needs: string[] = []): ServerCh
           );
         }
         if (seen.code !== 1000 || !seen.wasClean) {
-          throw new CheckFailure(`The page closed with 1000; its WebSocket ended ${seen.wasClean ? 'cleanly' : 'without a clean close'} with code ${seen.code}.`, {
-            expected: 'a clean close with code 1000',
-            received: error ? `the browser's error: ${error}` : `code ${seen.code}`,
-          });
+          throw new CheckFailure(
+            `The page closed with 1000; its WebSocket ended ${seen.wasClean ? 'cleanly' : 'without a clean close'} with code ${seen.code}.`,
+            {
+              expected: 'a clean close with code 1000',
+              received: error ? `the browser's error: ${error}` : `code ${seen.code}`,
+            },
+          );
         }
       }),
   };

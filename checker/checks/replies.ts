@@ -146,8 +146,10 @@ const TOO_BIG =
   "Leave ws's default (100 MiB), or set maxPayload to at least 65536.";
 
 function explainChange(change: string): string {
-  return `Your server changed the message before answering: it ${change}. A WebSocket message arrives whole, line breaks ` +
-    'and all, and the contract works on exactly that text: data.toString(), with nothing trimmed, split, escaped or normalized.';
+  return (
+    `Your server changed the message before answering: it ${change}. A WebSocket message arrives whole, line breaks ` +
+    'and all, and the contract works on exactly that text: data.toString(), with nothing trimmed, split, escaped or normalized.'
+  );
 }
 
 /** How the robustness checks prove such a server still serves a client: one round trip. */

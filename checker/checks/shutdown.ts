@@ -7,7 +7,9 @@ export async function closedWith1001(client: ScriptedClient, ms: number): Promis
   const info = await client.closure(ms).catch(() => undefined);
   if (info?.code === 1001) return;
   throw new CheckFailure(
-    info ? `After SIGTERM, your server closed ${client.name}'s connection with code ${info.code}, not 1001.` : `After SIGTERM, ${client.name}'s connection stayed open for ${seconds(ms)}.`,
+    info
+      ? `After SIGTERM, your server closed ${client.name}'s connection with code ${info.code}, not 1001.`
+      : `After SIGTERM, ${client.name}'s connection stayed open for ${seconds(ms)}.`,
     {
       expected: 'close with code 1001 (going away)',
       received: info ? `close with code ${info.code}${info.reason ? ` and reason "${info.reason}"` : ''}` : 'the connection still open',

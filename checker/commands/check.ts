@@ -16,15 +16,20 @@ const USAGE = 'npm run check -- [lesson] [--watch] [--solutions] [--json] [--ser
 type CheckOptions = ReturnType<typeof parseCheckOptions>;
 
 function parseCheckOptions(args: string[]) {
-  const { values, positionals } = parseCommandArgs('check', args, {
-    solutions: { type: 'boolean' },
-    json: { type: 'boolean' },
-    watch: { type: 'boolean' },
-    server: { type: 'string' },
-    client: { type: 'string' },
-    'timeout-scale': { type: 'string' },
-    junit: { type: 'string' },
-  }, USAGE);
+  const { values, positionals } = parseCommandArgs(
+    'check',
+    args,
+    {
+      solutions: { type: 'boolean' },
+      json: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      server: { type: 'string' },
+      client: { type: 'string' },
+      'timeout-scale': { type: 'string' },
+      junit: { type: 'string' },
+    },
+    USAGE,
+  );
   const query = onePositional('check', positionals, USAGE);
   if (values['timeout-scale'] !== undefined) {
     const scale = parseTimeoutScale(values['timeout-scale']);
@@ -38,11 +43,15 @@ function parseCheckOptions(args: string[]) {
   if (values.junit === '') throw new UsageError(`check: --junit needs a file name, like --junit reports/workbook.xml. Usage: ${USAGE}`);
   const command = values.server ?? values.client;
   if (values.server !== undefined && values.client !== undefined) throw new UsageError('check: give --server or --client, not both.');
-  if (command !== undefined && query === undefined) throw new UsageError(`check: --${values.server !== undefined ? 'server' : 'client'} needs a lesson, like: npm run check -- 1 --server "python3 echo.py"`);
-  if (command !== undefined && values.solutions) throw new UsageError('check: --solutions checks the reference solutions; it cannot be combined with --server or --client.');
+  if (command !== undefined && query === undefined)
+    throw new UsageError(`check: --${values.server !== undefined ? 'server' : 'client'} needs a lesson, like: npm run check -- 1 --server "python3 echo.py"`);
+  if (command !== undefined && values.solutions)
+    throw new UsageError('check: --solutions checks the reference solutions; it cannot be combined with --server or --client.');
   if (values.watch && query === undefined) throw new UsageError('check: --watch needs one lesson to watch, like: npm run check -- 1 --watch');
-  if (values.watch && (values.json || values.junit !== undefined)) throw new UsageError('check: --watch prints a verdict on every save; it cannot be combined with --json or --junit.');
-  if (values.watch && command !== undefined) throw new UsageError('check: --watch watches your exercise file; it cannot be combined with --server or --client.');
+  if (values.watch && (values.json || values.junit !== undefined))
+    throw new UsageError('check: --watch prints a verdict on every save; it cannot be combined with --json or --junit.');
+  if (values.watch && command !== undefined)
+    throw new UsageError('check: --watch watches your exercise file; it cannot be combined with --server or --client.');
 
   const infos = query === undefined ? listLessons() : [findLesson(query)];
   return { values, query, command, infos };
@@ -84,9 +93,7 @@ async function loadCheckRequest({ values, query, command, infos }: CheckOptions)
   return {
     lessons,
     sourceFor: (lesson) =>
-      command !== undefined
-        ? { kind: 'command', command }
-        : { kind: 'file', file: values.solutions ? lesson.solutionFile : lesson.exerciseFile },
+      command !== undefined ? { kind: 'command', command } : { kind: 'file', file: values.solutions ? lesson.solutionFile : lesson.exerciseFile },
     recordsProgress: command === undefined && !values.solutions,
     json: values.json ?? false,
     junit: values.junit,

@@ -22,7 +22,8 @@ export default async function newLessonCommand(args: string[]): Promise<number> 
   const { positionals } = parseCommandArgs('new-lesson', args, {}, USAGE);
   const [number, slug, kind, title = titleFromSlug(slug ?? '')] = positionals;
   if (!number || !/^\d{1,2}$/.test(number)) throw new UsageError(`new-lesson: give the lesson's number first. Usage: ${USAGE}`);
-  if (!slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) throw new UsageError(`new-lesson: the slug is lower-case words joined by dashes, like chat-rooms. Usage: ${USAGE}`);
+  if (!slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug))
+    throw new UsageError(`new-lesson: the slug is lower-case words joined by dashes, like chat-rooms. Usage: ${USAGE}`);
   if (!isKind(kind)) throw new UsageError(`new-lesson: the kind is server, client or tests. Usage: ${USAGE}`);
   const id = number.padStart(2, '0');
   const taken = listLessons().find((lesson) => lesson.id === id);

@@ -170,7 +170,9 @@ class Watch {
   private async compare(): Promise<void> {
     const n = Number(this.lesson.id);
     if (this.lastStatus !== 'passed') {
-      console.log(pc.dim(`\nThe comparison opens here once lesson ${n} passes. Stuck? h shows a hint (and \`npm run compare -- ${n}\` shows the solution now).\n`));
+      console.log(
+        pc.dim(`\nThe comparison opens here once lesson ${n} passes. Stuck? h shows a hint (and \`npm run compare -- ${n}\` shows the solution now).\n`),
+      );
       return;
     }
     const { compareWithSolution } = await import('./compare.ts');

@@ -10,10 +10,7 @@ export const chatText = {
   line: (sender: string, message: string) => `[${sender}]: ${message}`,
 };
 
-export type ChatLine =
-  | { kind: 'joined'; name: string }
-  | { kind: 'server'; text: string }
-  | { kind: 'line'; sender: string; message: string };
+export type ChatLine = { kind: 'joined'; name: string } | { kind: 'server'; text: string } | { kind: 'line'; sender: string; message: string };
 
 /** Reads a line of the chat back: a join notice, another server line, or a user's chat line. */
 export function readChatLine(text: string): ChatLine | undefined {

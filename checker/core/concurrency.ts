@@ -3,7 +3,12 @@
  * for which `alone` holds runs with nothing beside it: it waits for the items in hand to finish,
  * and nothing else starts until it is done.
  */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, alone: (item: T) => boolean = () => false): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  alone: (item: T) => boolean = () => false,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let running = 0;

@@ -5,7 +5,7 @@
 export const explain = {
   binaryReply:
     'Your server replied with a binary frame. In ws 8 a message arrives as a Buffer, and sending a Buffer sends binary. ' +
-    "Turn it into text first (data.toString()), or send a string you built, like `Echo: ${data}`. " +
+    'Turn it into text first (data.toString()), or send a string you built, like `Echo: ${data}`. ' +
     'The second argument of the message handler, isBinary, tells you which kind arrived.',
   missingErrorListener:
     "A client sent a broken frame, ws reported it as an 'error' event on that connection, and with no 'error' listener " +
@@ -29,8 +29,7 @@ export const explain = {
     'handler (clients.delete(socket)), and tell the others there if they need to know; ws fires that event for every ending, ' +
     'a clean close or a dropped connection alike.',
   hardCodedPort: (port: number) =>
-    `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` +
-    'Use: const port = Number(process.env.PORT ?? 8080);',
+    `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` + 'Use: const port = Number(process.env.PORT ?? 8080);',
   serverBlocked:
     'When a server accepts connections but answers nothing, usually something blocks its event loop: ' +
     'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
@@ -73,8 +72,7 @@ export const explain = {
     "'error' event nobody listens to stops Node.js with a stack trace. Add ws.on('error', (error) => { console.error(`Could not " +
     'connect to ${url}: ${error.message}`); process.exitCode = 1; }).',
   errorObjectPrinted:
-    'Printing the whole error object (console.error(error)) prints its stack trace too. A user needs one readable line: ' +
-    'print error.message instead.',
+    'Printing the whole error object (console.error(error)) prints its stack trace too. A user needs one readable line: ' + 'print error.message instead.',
   sendBeforeOpen:
     'Your client called ws.send() before the connection was open, and ws throws "WebSocket is not open" then. ' +
     "Opening takes a round trip to the server: send from the 'open' handler, ws.on('open', () => ws.send(...)).",
@@ -91,14 +89,10 @@ export const explain = {
     'JSON.parse threw on a message that is not JSON, and an exception in a message handler stops the whole server. Call it inside ' +
     'try/catch, and answer what does not parse with an error ("bad-json").',
   notJson:
-    'Every message of this protocol is one JSON object in a text frame. Build an object and send JSON.stringify(object), ' +
-    'never text written by hand.',
-  binaryJson:
-    'Your server sent a binary frame. The protocol is JSON in text frames: send the string JSON.stringify(message), ' +
-    'not a Buffer made from it.',
+    'Every message of this protocol is one JSON object in a text frame. Build an object and send JSON.stringify(object), ' + 'never text written by hand.',
+  binaryJson: 'Your server sent a binary frame. The protocol is JSON in text frames: send the string JSON.stringify(message), ' + 'not a Buffer made from it.',
   jsonTwice:
-    'The message was turned into JSON twice: what arrived is a JSON string holding JSON. Call JSON.stringify once, on the object, ' +
-    'just before sending it.',
+    'The message was turned into JSON twice: what arrived is a JSON string holding JSON. Call JSON.stringify once, on the object, ' + 'just before sending it.',
 } as const;
 
 /**

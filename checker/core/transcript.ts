@@ -157,8 +157,7 @@ export class Transcript {
     }
     const previous = rows.slice(-FLOOD_AFTER);
     const flooding =
-      previous.length === FLOOD_AFTER &&
-      previous.every((row) => row.kind === 'entry' && row.entry.kind === entry.kind && row.entry.actor === entry.actor);
+      previous.length === FLOOD_AFTER && previous.every((row) => row.kind === 'entry' && row.entry.kind === entry.kind && row.entry.actor === entry.actor);
     if (!flooding) return false;
     this.push({ kind: 'flood', actor: entry.actor, stream: entry.kind, lines: 1, chars, at: entry.at });
     return true;

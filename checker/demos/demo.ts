@@ -22,7 +22,13 @@ async function startReferenceServer(lessonQuery: string, port: number, options: 
   } catch (failure) {
     await program.stop();
     const busy = /EADDRINUSE/.test(program.stderr.text());
-    throw new Error(busy ? `Port ${port} is already in use. Try another one: npm run demo -- ${Number(demoLesson)} --port ${port + 1}` : failure instanceof CheckFailure ? failure.message : String(failure));
+    throw new Error(
+      busy
+        ? `Port ${port} is already in use. Try another one: npm run demo -- ${Number(demoLesson)} --port ${port + 1}`
+        : failure instanceof CheckFailure
+          ? failure.message
+          : String(failure),
+    );
   }
   return program;
 }

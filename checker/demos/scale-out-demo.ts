@@ -28,13 +28,21 @@ export async function runScaleOutDemo(port: number): Promise<number> {
   console.log(pc.bold(`Lesson 17: two instances of the reference server, A on ${urlA} and B on ${urlB}, sharing the Redis at ${redis.url}.`));
   console.log(pc.dim('You are a user of A; Bot is a user of B. Everything between you goes through Redis.'));
   try {
-    return await withReferenceServer('17', port, () =>
-      withReferenceServer('17', port + 1, () =>
-        chatWithBot(urlA, urlB, {
-          more: `More people, on either instance: in another terminal, \`npm run client -- ${urlA}\` or \`npm run client -- ${urlB}\` (there you type the JSON yourself).`,
-        }),
-      { env }),
-    { env });
+    return await withReferenceServer(
+      '17',
+      port,
+      () =>
+        withReferenceServer(
+          '17',
+          port + 1,
+          () =>
+            chatWithBot(urlA, urlB, {
+              more: `More people, on either instance: in another terminal, \`npm run client -- ${urlA}\` or \`npm run client -- ${urlB}\` (there you type the JSON yourself).`,
+            }),
+          { env },
+        ),
+      { env },
+    );
   } finally {
     await redis.stop();
   }

@@ -14,8 +14,14 @@ export async function runSecureChatDemo(port: number): Promise<number> {
   return withReferenceServer('13', port, async () => {
     await knock(`${base}/`, {}, 'no token');
     await knock(`${base}/?token=alice-secret`, { origin: 'https://evil.example' }, 'a good token, from the page https://evil.example');
-    console.log(pc.dim(`Now you are Alice (${base}/?token=alice-secret): your lines are sent as {"type":"say",…}; a line that starts with { is sent as typed.`));
-    console.log(pc.dim(`Bob can come in from another terminal: npm run client -- "${base}/?token=bob-secret". Try sending 11 lines fast, or {"type":"join","name":"Eve"}.`));
+    console.log(
+      pc.dim(`Now you are Alice (${base}/?token=alice-secret): your lines are sent as {"type":"say",…}; a line that starts with { is sent as typed.`),
+    );
+    console.log(
+      pc.dim(
+        `Bob can come in from another terminal: npm run client -- "${base}/?token=bob-secret". Try sending 11 lines fast, or {"type":"join","name":"Eve"}.`,
+      ),
+    );
     return runInteractiveClient(`${base}/?token=alice-secret`, {
       help: 'Type a line to say it; /quit (or Ctrl-D) to leave.',
       onLine: (line, send) => send(/^\s*[[{]/.test(line) ? line : JSON.stringify({ type: 'say', text: line })),

@@ -12,7 +12,11 @@ import { withReferenceServer } from './demo.ts';
 export async function runSuiteDemo(lessonId: string, serverLesson: string, port: number): Promise<number> {
   const lesson = await loadLesson(findLesson(lessonId));
   const url = `ws://localhost:${port}`;
-  console.log(pc.bold(`Lesson ${lesson.id} · ${lesson.title}: your tests in ${displayPath(lesson.exerciseFile)}, run against lesson ${serverLesson}'s reference server on ${url}.`));
+  console.log(
+    pc.bold(
+      `Lesson ${lesson.id} · ${lesson.title}: your tests in ${displayPath(lesson.exerciseFile)}, run against lesson ${serverLesson}'s reference server on ${url}.`,
+    ),
+  );
   return withReferenceServer(
     serverLesson,
     port,

@@ -39,8 +39,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-const HOW_TO_INSTALL =
-  `Install Chromium (sudo apt-get install chromium-headless-shell, or chromium) or set ${CHROMIUM_VARIABLE} to a Chromium or Chrome executable.`;
+const HOW_TO_INSTALL = `Install Chromium (sudo apt-get install chromium-headless-shell, or chromium) or set ${CHROMIUM_VARIABLE} to a Chromium or Chrome executable.`;
 
 /** The Chromium to use: WORKBOOK_CHROMIUM when set, else Debian's. */
 export function findChromium(): { executable: string } | { missing: string } {
@@ -257,7 +256,8 @@ export class WatchedPage {
       }
     });
     this.listen('response', (response) => {
-      if (response.status() >= 400) transcript.add(actor, 'note', `${response.request().method()} ${new URL(response.url()).pathname} answered ${response.status()}`);
+      if (response.status() >= 400)
+        transcript.add(actor, 'note', `${response.request().method()} ${new URL(response.url()).pathname} answered ${response.status()}`);
     });
     this.listen('dialog', (dialog) => {
       this.dialogs.push(`${dialog.type()}(${JSON.stringify(dialog.message())})`);

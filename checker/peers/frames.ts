@@ -263,7 +263,9 @@ export function readClose(payload: Buffer): { code?: number; reason: string } {
 
 /** The first bytes of `bytes` as hex: "81 05 68 65 …". */
 export function hexPreview(bytes: Uint8Array, count = 12): string {
-  const shown = Buffer.from(bytes.subarray(0, count)).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  const shown = Buffer.from(bytes.subarray(0, count))
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
   return `${shown}${bytes.length > count ? ' …' : ''}`;
 }
 
@@ -308,14 +310,17 @@ function describeWireFrame(spec: WireFrame, fromClient: boolean): string {
 /** A frame as written (`encoded`, the bytes of `spec`), for the transcript: what it holds, and its header's bytes. */
 export function describeFrameSpec(spec: FrameSpec, encoded: Buffer): string {
   const payload = payloadBytes(spec.payload);
-  const described = describeWireFrame({
-    opcode: spec.opcode,
-    payload,
-    fin: spec.fin ?? true,
-    rsv: spec.rsv ?? 0,
-    masked: spec.mask !== false,
-    lengthField: spec.lengthField ?? shortestLengthField(spec.announcedLength ?? payload.length),
-  }, true);
+  const described = describeWireFrame(
+    {
+      opcode: spec.opcode,
+      payload,
+      fin: spec.fin ?? true,
+      rsv: spec.rsv ?? 0,
+      masked: spec.mask !== false,
+      lengthField: spec.lengthField ?? shortestLengthField(spec.announcedLength ?? payload.length),
+    },
+    true,
+  );
   const announced = spec.announcedLength === undefined ? '' : `, announcing ${spec.announcedLength} bytes`;
   return `${described}${announced} ${headerBytes(encoded.subarray(0, encoded.length - payload.length))}`;
 }

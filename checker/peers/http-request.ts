@@ -36,9 +36,14 @@ export function httpGet(url: string, ms = deadline('reply')): Promise<HttpRespon
     });
     request.on('error', (error) => reject(dropped(pathname, error)));
   });
-  return withDeadline(response, ms, () => new CheckFailure(`GET ${pathname} got no complete answer within ${seconds(ms)}.`, {
-    explanation: 'Every HTTP request needs an answer: call response.end(...) on every path through your request handler.',
-  })).finally(() => request?.destroy());
+  return withDeadline(
+    response,
+    ms,
+    () =>
+      new CheckFailure(`GET ${pathname} got no complete answer within ${seconds(ms)}.`, {
+        explanation: 'Every HTTP request needs an answer: call response.end(...) on every path through your request handler.',
+      }),
+  ).finally(() => request?.destroy());
 }
 
 function dropped(pathname: string, error: Error): CheckFailure {

@@ -166,6 +166,9 @@ export function jsonMismatch(expected: JsonExpectation, value: unknown, isBinary
     const kind = receivedType === undefined ? 'JSON without a string "type"' : messageOfType(receivedType);
     return { headline: `expected ${wanted}, but received ${kind}.`, explanation: twice };
   }
-  const where = differences.map((d) => d.path || 'the whole message').slice(0, 4).join(', ');
+  const where = differences
+    .map((d) => d.path || 'the whole message')
+    .slice(0, 4)
+    .join(', ');
   return { headline: `received ${wanted} that differs from the expected one in ${where}.`, differences: formatDifferences(differences), explanation: twice };
 }

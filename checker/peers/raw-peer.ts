@@ -85,7 +85,11 @@ export class RawPeer {
     });
     const ms = deadline('reply');
     try {
-      await withDeadline(connected, ms, () => new CheckFailure(`${options.name} could not open a TCP connection to port ${options.port} within ${seconds(ms)}.`));
+      await withDeadline(
+        connected,
+        ms,
+        () => new CheckFailure(`${options.name} could not open a TCP connection to port ${options.port} within ${seconds(ms)}.`),
+      );
     } catch (error) {
       socket.destroy();
       if (error instanceof CheckFailure) throw error;
@@ -117,20 +121,32 @@ export class RawPeer {
     const { response, key } = await this.upgrade(request);
     const accept = key === undefined ? undefined : acceptFor(key);
     if (response.status === 101 && (accept === undefined || response.headers['sec-websocket-accept'] === accept)) return response;
-    throw new CheckFailure(`${this.name} could not open a WebSocket connection: the server answered the upgrade request with ${quoteText(response.statusLine)}.`, {
-      expected: `HTTP/1.1 101 Switching Protocols${accept ? ` with Sec-WebSocket-Accept: ${accept}` : ''}`,
-      received: [response.statusLine, ...response.lines].join('\n'),
-    });
+    throw new CheckFailure(
+      `${this.name} could not open a WebSocket connection: the server answered the upgrade request with ${quoteText(response.statusLine)}.`,
+      {
+        expected: `HTTP/1.1 101 Switching Protocols${accept ? ` with Sec-WebSocket-Accept: ${accept}` : ''}`,
+        received: [response.statusLine, ...response.lines].join('\n'),
+      },
+    );
   }
 
   /** Reads the head of the response to a request, up to its empty line, within the deadline. */
   private async responseHead(ms = deadline('reply')): Promise<ResponseHead> {
-    await this.until(() => this.response !== undefined, ms, (why) => {
-      const sofar = this.headBytes.toString('latin1');
-      if (sofar === '') return this.failure(`${this.name} expected the answer to its HTTP request, but ${why}.`, 'an HTTP response', 'nothing');
-      const explanation = sofar.includes('\n') && !sofar.includes('\r\n') ? BARE_NEWLINES : HEAD_NEVER_ENDED;
-      return this.failure(`${this.name} expected the answer to its HTTP request, but ${why} before its head was complete.`, 'a response head ending with an empty line (\\r\\n\\r\\n)', quoteText(sofar), explanation);
-    });
+    await this.until(
+      () => this.response !== undefined,
+      ms,
+      (why) => {
+        const sofar = this.headBytes.toString('latin1');
+        if (sofar === '') return this.failure(`${this.name} expected the answer to its HTTP request, but ${why}.`, 'an HTTP response', 'nothing');
+        const explanation = sofar.includes('\n') && !sofar.includes('\r\n') ? BARE_NEWLINES : HEAD_NEVER_ENDED;
+        return this.failure(
+          `${this.name} expected the answer to its HTTP request, but ${why} before its head was complete.`,
+          'a response head ending with an empty line (\\r\\n\\r\\n)',
+          quoteText(sofar),
+          explanation,
+        );
+      },
+    );
     return this.response!;
   }
 
@@ -151,11 +167,19 @@ export class RawPeer {
 
   /** The next frame the server sent; fails when the connection ends first or nothing comes in time. */
   async nextFrame(expected: string, ms = deadline('reply')): Promise<DecodedFrame> {
-    await this.until(() => this.inbox.length > 0 || this.decoder.malformed !== undefined, ms, (why) => this.frameMissing(expected, why));
+    await this.until(
+      () => this.inbox.length > 0 || this.decoder.malformed !== undefined,
+      ms,
+      (why) => this.frameMissing(expected, why),
+    );
     const next = this.inbox.shift();
     if (next) return next;
     const bad = this.decoder.malformed!;
-    throw this.failure(`${this.name} expected ${expected}, but received bytes that are not a WebSocket frame: ${bad.reason}.`, expected, `<${hexPreview(bad.bytes, 32)}>`);
+    throw this.failure(
+      `${this.name} expected ${expected}, but received bytes that are not a WebSocket frame: ${bad.reason}.`,
+      expected,
+      `<${hexPreview(bad.bytes, 32)}>`,
+    );
   }
 
   /** Frames received and not read yet. */
@@ -165,8 +189,10 @@ export class RawPeer {
 
   /** Waits for the server to end the TCP connection, with nothing more sent. */
   async expectEnd(what = 'the server to end the TCP connection', ms = deadline('close')): Promise<void> {
-    await this.until(() => this.endedBy !== undefined || this.inbox.length > 0, ms, () =>
-      this.failure(`${this.name} expected ${what}, but it stayed open for ${seconds(ms)}.`, what, 'the connection still open'),
+    await this.until(
+      () => this.endedBy !== undefined || this.inbox.length > 0,
+      ms,
+      () => this.failure(`${this.name} expected ${what}, but it stayed open for ${seconds(ms)}.`, what, 'the connection still open'),
     );
     const extra = this.inbox.shift();
     if (extra) throw this.failure(`${this.name} expected ${what}, but the server sent another frame.`, what, describeDecodedFrame(extra));
@@ -267,7 +293,12 @@ export class RawPeer {
     await this.until(
       () => this.inbox.some(echoed),
       deadline('reply'),
-      (why) => this.failure(`${this.name} expected the echo of ${quoteText(token)}, sent to know that the server had read the piece behind it, but ${why}.`, `the echo of ${quoteText(token)}`, 'nothing'),
+      (why) =>
+        this.failure(
+          `${this.name} expected the echo of ${quoteText(token)}, sent to know that the server had read the piece behind it, but ${why}.`,
+          `the echo of ${quoteText(token)}`,
+          'nothing',
+        ),
     );
     this.inbox.splice(this.inbox.findIndex(echoed), 1);
     await this.write(rest);
@@ -319,7 +350,6 @@ export class RawPeer {
     // No fallback explanation: the caller may know what its step most likely broke.
     return this.program.stoppedFailure(`while ${this.name} was connected`);
   }
-
 }
 
 const HEAD_NEVER_ENDED =

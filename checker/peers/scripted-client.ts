@@ -4,7 +4,8 @@ import { deadline, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure } from '../core/errors.ts';
 import { explain, explainConnectError } from '../core/explanations.ts';
 import type { RunningProgram } from '../process/program.ts';
-import { loopbackConnection, type LoopbackConnection } from '../process/tcp-connections.ts';
+import { livingMembers } from '../process/process-group.ts';
+import { loopbackConnection, socketInodes, type LoopbackConnection } from '../process/tcp-connections.ts';
 import { ScriptedPeer } from './scripted-peer.ts';
 import { quoteText, type Transcript } from '../core/transcript.ts';
 
@@ -32,6 +33,8 @@ const HELD = ['ESTABLISHED', 'CLOSE_WAIT'];
 export class ScriptedClient extends ScriptedPeer {
   private openError: Error | undefined;
   private ports: { client: number | undefined; server: number | undefined } | undefined;
+  /** The server's end of this connection, once found: its socket's inode, and the processes that may hold it. */
+  private serverSocket: { inode: string; pids: number[] } | undefined;
 
   constructor(options: ScriptedClientOptions) {
     const ws = new WebSocket(options.url, { perMessageDeflate: false, handshakeTimeout: deadline('reply'), ...options.wsOptions });
@@ -78,11 +81,20 @@ export class ScriptedClient extends ScriptedPeer {
    * Whether the server's program still holds its end of this connection open, from /proc;
    * undefined where /proc is missing. It lets go of it when it closes the socket (terminate()
    * does at once), even while what it had sent still waits in the kernel for this client to read.
+   * With the learner's program known, only the first look reads the kernel's socket tables (to
+   * find that end's socket); later ones look among the program's open files, which costs a
+   * fraction of a millisecond where the tables can cost several.
    */
   serverHoldsConnection(): boolean | undefined {
-    const tcp = this.tcp();
-    if (!tcp) return undefined;
-    return tcp.server !== undefined && HELD.includes(tcp.server.state);
+    if (!this.serverSocket) {
+      const tcp = this.tcp();
+      if (!tcp) return undefined;
+      const held = tcp.server !== undefined && HELD.includes(tcp.server.state);
+      const pids = this.program && livingMembers(this.program.pid);
+      if (!held || !tcp.server || !pids) return held;
+      this.serverSocket = { inode: tcp.server.inode, pids };
+    }
+    return socketInodes(this.serverSocket.pids).has(this.serverSocket.inode);
   }
 
   /**

@@ -275,10 +275,15 @@ export class ScriptedPeer implements PromiseLike<void> {
       this.transcript.add(this.name, 'note', `${this.name} sent a ping (answered by the WebSocket library itself)`);
       this.ws.ping();
       const ms = deadline('reply');
-      await withDeadline(Promise.race([pong, this.closed]), ms, () => new CheckFailure(
-        `${this.peerName} did not answer a ping from ${this.name} within ${seconds(ms)}. ` +
-          'A WebSocket library answers pings by itself, unless something blocks the event loop of its program.',
-      ));
+      await withDeadline(
+        Promise.race([pong, this.closed]),
+        ms,
+        () =>
+          new CheckFailure(
+            `${this.peerName} did not answer a ping from ${this.name} within ${seconds(ms)}. ` +
+              'A WebSocket library answers pings by itself, unless something blocks the event loop of its program.',
+          ),
+      );
       if (this.closeInfo) throw await this.closedInstead('the answer to a ping');
     });
   }
@@ -289,9 +294,11 @@ export class ScriptedPeer implements PromiseLike<void> {
       this.closingHere = true;
       this.ws.close(code, reason);
       const ms = deadline('close');
-      await withDeadline(this.closed, ms, () => new CheckFailure(
-        `${this.peerName} did not answer the close handshake ${this.name} started, within ${seconds(ms)}.`,
-      ));
+      await withDeadline(
+        this.closed,
+        ms,
+        () => new CheckFailure(`${this.peerName} did not answer the close handshake ${this.name} started, within ${seconds(ms)}.`),
+      );
     });
   }
 
@@ -338,7 +345,11 @@ export class ScriptedPeer implements PromiseLike<void> {
       if (!this.pongsByHand) throw new Error(`${this.name} answers pings automatically: connect it with autoPong: false to answer them by hand`);
       this.answeringPings = answer;
       this.stoppedAnsweringAt = answer ? undefined : this.transcript.now();
-      this.transcript.add(this.name, 'note', answer ? `${this.name} answers pings again` : `${this.name} stops answering pings (it still sends and reads messages)`);
+      this.transcript.add(
+        this.name,
+        'note',
+        answer ? `${this.name} answers pings again` : `${this.name} stops answering pings (it still sends and reads messages)`,
+      );
     });
   }
 

@@ -29,7 +29,7 @@ export class ScriptedServer {
     private readonly transcript: Transcript,
   ) {
     wss.on('connection', (ws) => {
-      this.transcript.add('checker', 'note', 'your client connected to the checker\'s server');
+      this.transcript.add('checker', 'note', "your client connected to the checker's server");
       this.waiting.push(ws);
       this.wake?.();
     });

@@ -11,7 +11,9 @@ export const RFC_EXAMPLE = { key: 'dGhlIHNhbXBsZSBub25jZQ==', accept: 's3pPLMBiT
 
 /** The Sec-WebSocket-Accept value a server must answer `key` with. */
 export function acceptFor(key: string): string {
-  return createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + WEBSOCKET_GUID)
+    .digest('base64');
 }
 
 /** A new Sec-WebSocket-Key: the base64 of 16 random bytes, as a client makes one. */

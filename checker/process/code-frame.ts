@@ -21,11 +21,7 @@ export function codeFrame(place: SourcePlace, message: string): string {
   const gutter = String(place.line);
   // The caret lines up under tabs too: the padding keeps the tabs of the line before the column.
   const padding = text.slice(0, column).replace(/[^\t]/g, ' ');
-  return [
-    `${place.file}:${place.line}:${place.column + 1}: ${message}`,
-    `  ${gutter} | ${text}`,
-    `  ${' '.repeat(gutter.length)} | ${padding}^`,
-  ].join('\n');
+  return [`${place.file}:${place.line}:${place.column + 1}: ${message}`, `  ${gutter} | ${text}`, `  ${' '.repeat(gutter.length)} | ${padding}^`].join('\n');
 }
 
 /** The part of `line` to show, and where the column falls in it. */

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { familyMembers, livingMembers } from './process-group.ts';
+import { socketInodes } from './tcp-connections.ts';
 
 /**
  * The TCP ports a program's process group is listening on, read from /proc (Linux). Lets a
@@ -11,7 +12,9 @@ export function listeningPorts(pgid: number): number[] {
 
 /** The group's leader and its descendants that are not zombies (familyMembers: a cheap look). */
 function livingFamily(pgid: number): number[] | undefined {
-  return familyMembers(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
+  return familyMembers(pgid)
+    ?.filter((member) => member.state !== 'Z')
+    .map((member) => member.pid);
 }
 
 /**
@@ -27,28 +30,6 @@ function portsListenedOnBy(pids: number[], wanted?: number): number[] {
     for (const [inode, port] of listeningSockets(table)) if (inodes.has(inode)) ports.add(port);
   }
   return [...ports].sort((a, b) => a - b);
-}
-
-/** The inodes of the sockets the processes `pids` have open. */
-function socketInodes(pids: number[]): Set<string> {
-  const inodes = new Set<string>();
-  for (const pid of pids) {
-    let fds: string[] = [];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (match?.[1]) inodes.add(match[1]);
-      } catch {
-        // The descriptor closed while we looked.
-      }
-    }
-  }
-  return inodes;
 }
 
 const CHUNK_BYTES = 16 * 1024;

@@ -45,7 +45,9 @@ function isGroupId(pgid: number): boolean {
 
 /** The pids of the group's processes that are not zombies, or undefined without /proc. */
 export function livingMembers(pgid: number): number[] | undefined {
-  return groupMembers(pgid)?.filter((member) => member.state !== 'Z').map((member) => member.pid);
+  return groupMembers(pgid)
+    ?.filter((member) => member.state !== 'Z')
+    .map((member) => member.pid);
 }
 
 /** PF_EXITING, in the flags of /proc/<pid>/stat: the process has begun to exit. */
@@ -73,7 +75,7 @@ export interface GroupMember {
 }
 
 /** Every process of the group, zombies included, as /proc shows them; undefined without /proc. */
-export function groupMembers(pgid: number): GroupMember[] | undefined {
+function groupMembers(pgid: number): GroupMember[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');

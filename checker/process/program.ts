@@ -113,10 +113,7 @@ export class RunningProgram {
   onOutput: ((line: OutputLine) => void) | undefined;
 
   static start(program: StartableProgram, options: { env: Environment; cwd: string; label?: string }): RunningProgram {
-    const [command, args] =
-      program.kind === 'compiled'
-        ? [process.execPath, ['--enable-source-maps', program.script]]
-        : ['/bin/sh', ['-c', program.command]];
+    const [command, args] = program.kind === 'compiled' ? [process.execPath, ['--enable-source-maps', program.script]] : ['/bin/sh', ['-c', program.command]];
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, FORCE_COLOR: '0', ...options.env },
@@ -162,11 +159,7 @@ export class RunningProgram {
    * Waits for a printed line that satisfies `test`, looking at lines from index `from` on.
    * Fails if the program exits first, or after the deadline.
    */
-  async waitForLine(
-    test: (line: OutputLine) => boolean,
-    description: string,
-    options: { from?: number; ms?: number } = {},
-  ): Promise<OutputLine> {
+  async waitForLine(test: (line: OutputLine) => boolean, description: string, options: { from?: number; ms?: number } = {}): Promise<OutputLine> {
     const ms = options.ms ?? deadline('reply');
     const find = () => this.keptLines.slice(options.from ?? 0).find(test);
     let look = () => {};
@@ -178,10 +171,12 @@ export class RunningProgram {
           resolve(line);
         } else if (!this.running) {
           this.lineWaiters.delete(look);
-          reject(new CheckFailure(`Your program exited (${describeExit(this.exitInfo!)}) without printing ${description}.`, {
-            expected: description,
-            received: this.outputSummary(),
-          }));
+          reject(
+            new CheckFailure(`Your program exited (${describeExit(this.exitInfo!)}) without printing ${description}.`, {
+              expected: description,
+              received: this.outputSummary(),
+            }),
+          );
         }
       };
       this.lineWaiters.add(look);
@@ -197,11 +192,16 @@ export class RunningProgram {
 
   /** Waits for the program to exit by itself, failing after the deadline. */
   async waitForExit(ms = deadline('close'), what = 'Your program should exit by itself'): Promise<ExitInfo> {
-    return withDeadline(this.exited, ms, () => new CheckFailure(`${what}, but it was still running after ${seconds(ms)}.`, {
-      explanation:
-        'Something is keeping Node.js alive: an open connection, a timer, or standard input still being read. ' +
-        'Close the WebSocket (and the readline interface, if you use one) when you are done.',
-    }));
+    return withDeadline(
+      this.exited,
+      ms,
+      () =>
+        new CheckFailure(`${what}, but it was still running after ${seconds(ms)}.`, {
+          explanation:
+            'Something is keeping Node.js alive: an open connection, a timer, or standard input still being read. ' +
+            'Close the WebSocket (and the readline interface, if you use one) when you are done.',
+        }),
+    );
   }
 
   /**
@@ -286,8 +286,14 @@ function errorExcerpt(stderr: string): string {
   const at = lines.findIndex((line) => /^\s*(?:Uncaught\s+)?[A-Za-z]*(?:Error|Exception)\b.*:/.test(line) || /^\s*\w*Error \[/.test(line));
   if (at === -1) return lines.slice(-8).join('\n');
   // Before the error, Node.js shows the file and line that threw, the line itself and a caret.
-  const context = lines.slice(0, at).filter((line) => line.trim() !== '').slice(-4);
-  const ownFrames = lines.slice(at + 1).filter((line) => /^\s+at /.test(line) && !/\(node:|^\s+at node:|node_modules/.test(line)).slice(0, 3);
+  const context = lines
+    .slice(0, at)
+    .filter((line) => line.trim() !== '')
+    .slice(-4);
+  const ownFrames = lines
+    .slice(at + 1)
+    .filter((line) => /^\s+at /.test(line) && !/\(node:|^\s+at node:|node_modules/.test(line))
+    .slice(0, 3);
   return [...context, lines[at]!, ...ownFrames].join('\n');
 }
 

@@ -25,7 +25,10 @@ export function findRedisServer(): { executable: string } | { missing: string } 
       ? { executable: configured }
       : { missing: `No Redis checks: ${REDIS_SERVER_VARIABLE} is ${configured}, which does not exist. ${HOW_TO_INSTALL}` };
   }
-  const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((folder) => path.join(folder, 'redis-server'));
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((folder) => path.join(folder, 'redis-server'));
   const executable = onPath.find(isExecutable);
   return executable ? { executable } : { missing: `No Redis checks: no redis-server on PATH. ${HOW_TO_INSTALL}` };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * The kernel's view of one end of a TCP connection, from its socket tables (/proc/net/tcp and
@@ -12,6 +12,8 @@ interface TcpSocket {
   sendQueue: number;
   /** Bytes that have arrived and this end's program has not read yet. */
   receiveQueue: number;
+  /** The socket's inode, as a process holding it lists it among its open files (socketInodes); "0" once no process does. */
+  inode: string;
 }
 
 /** Both ends of a loopback connection, as the tables show them (an end not listed has gone). */
@@ -39,14 +41,14 @@ export function loopbackConnection(clientPort: number, serverPort: number): Loop
   const [clientHex, serverHex] = [clientPort, serverPort].map((port) => `:${port.toString(16).toUpperCase().padStart(4, '0')} `) as [string, string];
   for (const row of rows) {
     if (!row.includes(clientHex) || !row.includes(serverHex)) continue;
-    const [, local, remote, state, queues] = row.trim().split(/\s+/);
-    if (!local || !remote || !state || !queues) continue;
+    const [, local, remote, state, queues, , , , , inode] = row.trim().split(/\s+/);
+    if (!local || !remote || !state || !queues || !inode) continue;
     const [localPort, remotePort] = [portOf(local), portOf(remote)];
     const end = localPort === clientPort && remotePort === serverPort ? 'client' : localPort === serverPort && remotePort === clientPort ? 'server' : undefined;
     if (!end) continue;
     const [sendQueue, receiveQueue] = queues.split(':').map((hex) => parseInt(hex, 16)) as [number, number];
     // An earlier connection between the same ports may linger in TIME_WAIT; the live one wins.
-    if (!found[end] || found[end].state === 'TIME_WAIT') found[end] = { state: STATES[parseInt(state, 16)] ?? state, sendQueue, receiveQueue };
+    if (!found[end] || found[end].state === 'TIME_WAIT') found[end] = { state: STATES[parseInt(state, 16)] ?? state, sendQueue, receiveQueue, inode };
   }
   return found;
 }
@@ -77,4 +79,29 @@ function socketTableRows(): string[] | undefined {
 /** The port of an address as the tables write it: hex address, colon, hex port. */
 function portOf(address: string): number {
   return parseInt(address.slice(address.lastIndexOf(':') + 1), 16);
+}
+
+/**
+ * The inodes of the sockets the processes `pids` have open: a look at each one's open files,
+ * far cheaper than at the socket tables when a program has a few dozen of them.
+ */
+export function socketInodes(pids: number[]): Set<string> {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (match?.[1]) inodes.add(match[1]);
+      } catch {
+        // The descriptor closed while we looked.
+      }
+    }
+  }
+  return inodes;
 }

@@ -23,18 +23,27 @@ import { stopGroup } from './process-group.ts';
 const LEARNER_OPTIONS = [
   '--ignoreConfig',
   '--noEmit',
-  '--pretty', 'false',
+  '--pretty',
+  'false',
   '--strict',
-  '--noUnusedLocals', 'false',
-  '--noUnusedParameters', 'false',
+  '--noUnusedLocals',
+  'false',
+  '--noUnusedParameters',
+  'false',
   '--noFallthroughCasesInSwitch',
-  '--target', 'es2022',
-  '--lib', 'es2023',
-  '--module', 'nodenext',
-  '--moduleResolution', 'nodenext',
+  '--target',
+  'es2022',
+  '--lib',
+  'es2023',
+  '--module',
+  'nodenext',
+  '--moduleResolution',
+  'nodenext',
   // Every file is a module of its own, so that files checked together cannot clash.
-  '--moduleDetection', 'force',
-  '--types', 'node',
+  '--moduleDetection',
+  'force',
+  '--types',
+  'node',
   '--allowImportingTsExtensions',
   '--esModuleInterop',
   '--skipLibCheck',
@@ -59,12 +68,13 @@ export interface TypeScriptError {
   message: string;
 }
 
-export type TypeCheckOutcome = (
+export type TypeCheckOutcome =
   /** `roots`: the files asked about; `errors`: the first of each file, with their text; `counts`: how many each file has. */
-  | { kind: 'checked'; roots: string[]; errors: TypeScriptError[]; counts: Map<string | undefined, number> }
-  /** The compiler could not check (not installed for this machine, or it failed): no verdict. */
-  | { kind: 'not-checked'; reason: string }
-) & { durationMs?: number };
+  (
+    | { kind: 'checked'; roots: string[]; errors: TypeScriptError[]; counts: Map<string | undefined, number> }
+    /** The compiler could not check (not installed for this machine, or it failed): no verdict. */
+    | { kind: 'not-checked'; reason: string }
+  ) & { durationMs?: number };
 
 /** Type-checks `files` (absolute paths) together, in one run of the compiler. */
 export async function typeCheck(files: string[]): Promise<TypeCheckOutcome> {

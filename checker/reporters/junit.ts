@@ -9,10 +9,7 @@ import type { CheckResult, LessonResult, Report } from '../running/results.ts';
 export function junitReport(report: Report): string {
   const all = report.lessons.flatMap((lesson) => lesson.checks);
   const totalMs = report.lessons.reduce((sum, lesson) => sum + lesson.durationMs, 0);
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="websocket-workbook" ${counts(all)} time="${seconds(totalMs)}">`,
-  ];
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="websocket-workbook" ${counts(all)} time="${seconds(totalMs)}">`];
   for (const lesson of report.lessons) lines.push(...testsuite(lesson));
   lines.push('</testsuites>', '');
   return lines.join('\n');
@@ -28,7 +25,11 @@ function testsuite(lesson: LessonResult): string[] {
     } else if (check.status === 'skipped') {
       lines.push(`${open}>`, `      <skipped message="${attribute(check.message)}"/>`, '    </testcase>');
     } else {
-      lines.push(`${open}>`, `      <failure message="${attribute(check.message)}" type="CheckFailure">${text(failureText(check))}</failure>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        `      <failure message="${attribute(check.message)}" type="CheckFailure">${text(failureText(check))}</failure>`,
+        '    </testcase>',
+      );
     }
   }
   lines.push('  </testsuite>');
@@ -70,12 +71,7 @@ function visible(character: string): string {
 
 /** Escapes character data. */
 function text(value: string): string {
-  return value
-    .replace(UNREPRESENTABLE, visible)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
+  return value.replace(UNREPRESENTABLE, visible).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }
 
 /** Escapes an attribute value (double-quoted); tabs and line breaks survive as references. */

@@ -119,7 +119,13 @@ export class ServerCheckContext {
     assertNotEnded(this.disposed);
     const names = Array.from({ length: count }, (_, i) => `server ${String.fromCharCode(65 + this.instances.length + i)}`);
     const starting = names.map((label) =>
-      startLearnerServer(this.launcher.source, { cwd: this.launcher.cwd, env: { ...this.launcher.env, ...env }, transcript: this.transcript, label, signal: this.ending.signal }),
+      startLearnerServer(this.launcher.source, {
+        cwd: this.launcher.cwd,
+        env: { ...this.launcher.env, ...env },
+        transcript: this.transcript,
+        label,
+        signal: this.ending.signal,
+      }),
     );
     const settled = await Promise.allSettled(starting);
     const started = settled.flatMap((result, i) => (result.status === 'fulfilled' ? [new ServerInstance(this, result.value, names[i]!)] : []));

@@ -180,7 +180,9 @@ async function runWithoutRedis(lesson: ServerLesson, source: ProgramSource, cwd:
       continue;
     }
     const transcript = new Transcript();
-    results.push(await timed(check, transcript, (signal) => runAgainst(check, undefined, { source, cwd, env: { ...lesson.env, ...check.env } }, transcript, signal)));
+    results.push(
+      await timed(check, transcript, (signal) => runAgainst(check, undefined, { source, cwd, env: { ...lesson.env, ...check.env } }, transcript, signal)),
+    );
   }
   return results;
 }
@@ -189,7 +191,13 @@ async function runWithoutRedis(lesson: ServerLesson, source: ProgramSource, cwd:
  * Runs one check against a running server (none for a standalone check, which starts its own
  * with `launcher`): a failure when the server stops, unless the check stopped it.
  */
-async function runAgainst(check: ServerCheck, server: LearnerServer | undefined, launcher: ServerLauncher, transcript: Transcript, signal: AbortSignal): Promise<void> {
+async function runAgainst(
+  check: ServerCheck,
+  server: LearnerServer | undefined,
+  launcher: ServerLauncher,
+  transcript: Transcript,
+  signal: AbortSignal,
+): Promise<void> {
   if (server) server.program.transcript = transcript;
   const ctx = new ServerCheckContext(server, transcript, launcher);
   // Out of time: the check's clients close, so its steps end now, and its server stops,
@@ -423,7 +431,14 @@ async function outputAlreadySent(): Promise<void> {
 
 /** Whether `promise` settles (either way) within `ms`. */
 async function settles(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return withDeadline(promise.then(() => true, () => true), ms, () => new Error('still running')).catch(() => false);
+  return withDeadline(
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    ms,
+    () => new Error('still running'),
+  ).catch(() => false);
 }
 
 /** A skipped result when a check this one needs did not pass, else undefined. */

@@ -225,7 +225,14 @@ class RunServers {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.all;
-    await Promise.all([...this.started.values()].map((started) => started.then((server) => server.stop(), () => {})));
+    await Promise.all(
+      [...this.started.values()].map((started) =>
+        started.then(
+          (server) => server.stop(),
+          () => {},
+        ),
+      ),
+    );
   }
 
   private start(run: SuiteRun): Promise<LearnerServer> {
@@ -263,7 +270,10 @@ function writePlan(folder: string, suiteFile: string, suiteRuns: SuiteRun[]): Su
 function startVitest(plan: Pick<SuitePlan, 'folder'>, env: Record<string, string>): RunningProgram {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, VITEST_CLI, 'run', '--root', projectRoot, '--config', CONFIG_FILE, '--configLoader', 'runner'].map(quote).join(' ');
-  return RunningProgram.start({ kind: 'command', command }, { env: { [SUITE_PLAN_VARIABLE]: path.join(plan.folder, PLAN_FILE), ...env }, cwd: projectRoot, label: 'vitest' });
+  return RunningProgram.start(
+    { kind: 'command', command },
+    { env: { [SUITE_PLAN_VARIABLE]: path.join(plan.folder, PLAN_FILE), ...env }, cwd: projectRoot, label: 'vitest' },
+  );
 }
 
 /**

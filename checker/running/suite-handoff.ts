@@ -29,10 +29,12 @@ export async function serveAddresses(address: (run: string) => Promise<string>, 
       request += chunk;
       if (!request.endsWith('\n')) return;
       const run = request.trim();
-      address(run).then(
-        (url) => socket.end(`ok ${url}`),
-        (error: unknown) => socket.end(`no ${error instanceof Error ? error.message : String(error)}`),
-      ).finally(() => answered(run));
+      address(run)
+        .then(
+          (url) => socket.end(`ok ${url}`),
+          (error: unknown) => socket.end(`no ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => answered(run));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -55,7 +57,9 @@ export function serverAddress(run: string): Promise<string> {
     let reply = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (reply += chunk));
-    socket.on('end', () => (reply.startsWith('ok ') ? resolve(reply.slice(3)) : reject(new Error(reply.slice(3) || 'The checker did not say where the server is.'))));
+    socket.on('end', () =>
+      reply.startsWith('ok ') ? resolve(reply.slice(3)) : reject(new Error(reply.slice(3) || 'The checker did not say where the server is.')),
+    );
     socket.on('error', reject);
     socket.write(`${run}\n`);
   });

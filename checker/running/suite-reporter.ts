@@ -1,7 +1,16 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultReporter, type SerializedError, type TestCase, type TestModule, type TestRunEndReason } from 'vitest/node';
-import { RECORD_FILE, UNHANDLED_FILE, type PlannedRun, type RunRecord, type SuiteEvent, type SuitePlan, type TestRecord, type UnhandledRecord } from './suite-plan.ts';
+import {
+  RECORD_FILE,
+  UNHANDLED_FILE,
+  type PlannedRun,
+  type RunRecord,
+  type SuiteEvent,
+  type SuitePlan,
+  type TestRecord,
+  type UnhandledRecord,
+} from './suite-plan.ts';
 
 /**
  * The reporter of a graded suite run, loaded by vitest in its own process (through

@@ -15,7 +15,13 @@ export function suiteVerdicts(checks: SuiteCheck[], outcome: SuiteOutcome, lesso
     const runs = outcome.runs.filter((run) => run.run.check === check);
     const durationMs = Math.max(0, ...runs.map((run) => run.endedAtMs));
     const verdict = check.expect === 'pass' ? passes(check, runs, outcome.vitestReport, fileErrors) : catches(check, runs, fileErrors);
-    const result: CheckResult = { id: check.id, name: check.name, status: verdict.failed ? 'failed' : 'passed', message: verdict.failed?.message ?? '', durationMs };
+    const result: CheckResult = {
+      id: check.id,
+      name: check.name,
+      status: verdict.failed ? 'failed' : 'passed',
+      message: verdict.failed?.message ?? '',
+      durationMs,
+    };
     if (verdict.failed) {
       result.details = verdict.failed.details;
       result.transcript = verdict.failed.run.run.transcript.lines();
@@ -46,7 +52,12 @@ function passes(check: SuiteCheck, runs: RunOutcome[], vitestReport: string, fil
   const firstFailing = failing[0]!;
   const tests = firstFailing.record!.tests.filter((test) => test.state === 'failed' || test.retried);
   const retriedOnly = tests.every((test) => test.state !== 'failed');
-  const where = runs.length === 1 ? '' : failing.length === runs.length ? ` in all ${runs.length} runs` : ` in ${failing.map((run) => `run ${run.run.index}`).join(' and ')} of ${runs.length}`;
+  const where =
+    runs.length === 1
+      ? ''
+      : failing.length === runs.length
+        ? ` in all ${runs.length} runs`
+        : ` in ${failing.map((run) => `run ${run.run.index}`).join(' and ')} of ${runs.length}`;
   return {
     failed: {
       message:

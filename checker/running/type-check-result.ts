@@ -30,8 +30,7 @@ export async function typeCheckResult(outcome: Promise<TypeCheckOutcome>, entry:
   // Checked together with other lessons' files, this lesson's errors are those in its folder, and those
   // in no checked lesson's folder (a file it imports from elsewhere), which may be any lesson's.
   const inFolderOf = (root: string, file: string) => file.startsWith(`${path.dirname(root)}${path.sep}`);
-  const ours = (file: string | undefined) =>
-    file === undefined || inFolderOf(entry, file) || !checked.roots.some((root) => inFolderOf(root, file));
+  const ours = (file: string | undefined) => file === undefined || inFolderOf(entry, file) || !checked.roots.some((root) => inFolderOf(root, file));
   const total = [...checked.counts].filter(([file]) => ours(file)).reduce((sum, [, count]) => sum + count, 0);
   if (total === 0) return result('passed');
   const errors = checked.errors.filter((error) => ours(error.file));

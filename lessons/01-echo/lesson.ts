@@ -1,10 +1,4 @@
-import {
-  defineLesson,
-  replyChecks,
-  type ReplyRule,
-  robustnessChecks,
-  servedByReplies,
-} from '../../checker/lesson-api.ts';
+import { defineLesson, replyChecks, type ReplyRule, robustnessChecks, servedByReplies } from '../../checker/lesson-api.ts';
 
 const echo: ReplyRule = {
   reply: (message) => `Echo: ${message}`,

@@ -1,10 +1,4 @@
-import {
-  defineLesson,
-  replyChecks,
-  type ReplyRule,
-  robustnessChecks,
-  servedByReplies,
-} from '../../checker/lesson-api.ts';
+import { defineLesson, replyChecks, type ReplyRule, robustnessChecks, servedByReplies } from '../../checker/lesson-api.ts';
 
 const uppercase: ReplyRule = {
   reply: (message) => message.toUpperCase(),

@@ -34,7 +34,7 @@ const SECOND_MESSAGE = 'A second message, which your client does not print.';
 const replies = new WeakMap<Conversation, string>();
 
 function explainHello(received: Message): string {
-  if (received.isBinary) return 'Your client sent a binary frame: sending a Buffer sends binary. Send the string itself: ws.send(\'Hello, Server!\').';
+  if (received.isBinary) return "Your client sent a binary frame: sending a Buffer sends binary. Send the string itself: ws.send('Hello, Server!').";
   if (received.text.trim() === HELLO) return 'Send exactly "Hello, Server!", with no newline or spaces around it.';
   const plain = (text: string) => text.toLowerCase().replace(/[^a-z]/g, '');
   if (plain(received.text) === plain(HELLO)) return 'Almost: send exactly "Hello, Server!", with the capital letters, the comma and the exclamation mark.';
@@ -75,14 +75,18 @@ const helloAndReply = stage(async (ctx: ClientCheckContext): Promise<Conversatio
 function explainPrintedLines(lines: OutputLine[], reply: string): string | undefined {
   const stdout = lines.filter((line) => line.stream === 'stdout');
   if (stdout.some((line) => line.text.includes('<Buffer'))) {
-    return "You printed the Buffer itself (console.log shows it as <Buffer 48 65 …>). Turn it into text first: console.log(`Received: ${data}`) or data.toString().";
+    return 'You printed the Buffer itself (console.log shows it as <Buffer 48 65 …>). Turn it into text first: console.log(`Received: ${data}`) or data.toString().';
   }
   const near = stdout.find((line) => line.text.includes(reply));
   if (near) return `The line must be exactly "Received: " followed by the message. Yours was ${quoteText(near.text)}.`;
-  const tidied = stdout.find((line) => line.text.startsWith('Received: ') && describeTextChange(reply, (changed) => line.text.trimEnd() === `Received: ${changed}`));
+  const tidied = stdout.find(
+    (line) => line.text.startsWith('Received: ') && describeTextChange(reply, (changed) => line.text.trimEnd() === `Received: ${changed}`),
+  );
   if (tidied) {
-    return `Your client ${describeTextChange(reply, (changed) => tidied.text.trimEnd() === `Received: ${changed}`)}: print the message exactly as it arrived, ` +
-      'spaces and all: console.log(`Received: ${data}`).';
+    return (
+      `Your client ${describeTextChange(reply, (changed) => tidied.text.trimEnd() === `Received: ${changed}`)}: print the message exactly as it arrived, ` +
+      'spaces and all: console.log(`Received: ${data}`).'
+    );
   }
   if (lines.some((line) => line.stream === 'stderr' && line.text.includes(reply))) {
     return 'You printed it to stderr (console.error). Print it with console.log, which writes to stdout.';

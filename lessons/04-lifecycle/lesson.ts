@@ -45,8 +45,10 @@ function explainWelcome(expected: number | undefined, received: Message, after?:
 
 function explainCount(expected: number | undefined, received: Message): string | undefined {
   if (numberIn(WELCOME, received) !== undefined) {
-    return 'This client had been welcomed already, and got another welcome when someone else connected. The welcome goes to the ' +
-      'new connection only: socket.send(...) in the connection handler, not a loop over every client.';
+    return (
+      'This client had been welcomed already, and got another welcome when someone else connected. The welcome goes to the ' +
+      'new connection only: socket.send(...) in the connection handler, not a loop over every client.'
+    );
   }
   const counted = numberIn(COUNT, received);
   if (counted !== undefined && expected !== undefined) return `Your server counted ${counted}, but ${expected} connections were open.`;
@@ -60,7 +62,7 @@ function explainSilence(failure: CheckFailure): string | undefined {
   if (failure.message.includes('Welcome!')) {
     return 'Send the welcome from the connection handler, right after adding the socket to your set: socket.send(`Welcome! Clients online: ${clientsOnline()}`).';
   }
-  return "Listen for messages (socket.on('message', ...)) and answer \"count\" with socket.send(`Clients online: ${clientsOnline()}`).";
+  return 'Listen for messages (socket.on(\'message\', ...)) and answer "count" with socket.send(`Clients online: ${clientsOnline()}`).';
 }
 
 /** Queues the welcome, with this exact number of clients online if given; `after` is the client who left last, if any. */
@@ -99,16 +101,22 @@ async function countFallsTo(client: ScriptedClient, expected: number, what: stri
     if (online === expected) return;
     const details = { expected: `Clients online: ${expected}`, received: `Clients online: ${online}` };
     if (online < expected) {
-      throw new CheckFailure(`After ${what}, your server counted ${online} clients online, but ${expected} ${expected === 1 ? 'was' : 'were'} still connected.`, {
-        ...details,
-        explanation: why.countedTwice ?? 'A client was counted out more than once.',
-      });
+      throw new CheckFailure(
+        `After ${what}, your server counted ${online} clients online, but ${expected} ${expected === 1 ? 'was' : 'were'} still connected.`,
+        {
+          ...details,
+          explanation: why.countedTwice ?? 'A client was counted out more than once.',
+        },
+      );
     }
     if (performance.now() >= giveUpAt) {
-      throw new CheckFailure(`After ${what}, your server still counted ${online} clients online ${seconds(ms)} later (asked "count" ${round} times). A connection that closes stops being counted within one second.`, {
-        ...details,
-        explanation: why.stillCounted,
-      });
+      throw new CheckFailure(
+        `After ${what}, your server still counted ${online} clients online ${seconds(ms)} later (asked "count" ${round} times). A connection that closes stops being counted within one second.`,
+        {
+          ...details,
+          explanation: why.stillCounted,
+        },
+      );
     }
   }
 }
@@ -118,7 +126,20 @@ async function countFallsTo(client: ScriptedClient, expected: number, what: stri
  * spaces around or inside, the empty message, the built-in keys of an object. The ones that a
  * sloppy "bye" would end the connection on come last.
  */
-const NOT_COMMANDS = ['hello', 'counting', '', '  two  spaces  and <b>HTML</b>  ', 'COUNT', 'Count', ' count', 'count ', ...BUILT_IN_KEYS, 'bye now', 'Bye', 'bye '];
+const NOT_COMMANDS = [
+  'hello',
+  'counting',
+  '',
+  '  two  spaces  and <b>HTML</b>  ',
+  'COUNT',
+  'Count',
+  ' count',
+  'count ',
+  ...BUILT_IN_KEYS,
+  'bye now',
+  'Bye',
+  'bye ',
+];
 
 /** How to compare, for a message `text` that a server took for `command`. */
 function compareWhole(text: string, command: string): string {
@@ -128,9 +149,11 @@ function compareWhole(text: string, command: string): string {
 }
 
 function builtInKey(text: string): string {
-  return `${JSON.stringify(text)} got no answer. It is not a command, but it is the name of something every JavaScript object ` +
+  return (
+    `${JSON.stringify(text)} got no answer. It is not a command, but it is the name of something every JavaScript object ` +
     'has: a table of commands in a plain object ({ count: ..., bye: ... }) finds it too. Compare with === instead, or look ' +
-    'commands up in a Map, or with Object.hasOwn(commands, message).';
+    'commands up in a Map, or with Object.hasOwn(commands, message).'
+  );
 }
 
 function explainNotCommand(text: string, m: Message): string | undefined {
@@ -146,8 +169,10 @@ const byeStopsServer =
 
 function explainGoodbye(info: CloseInfo | undefined): string {
   if (!info) return 'On "bye" the server closes the connection itself: socket.close(1000, \'Goodbye!\'). A goodbye message alone leaves it open.';
-  if (info.code === 1005) return 'socket.close() with no arguments sends a close frame without a code (seen as 1005). Pass both: socket.close(1000, \'Goodbye!\').';
-  if (info.code === 1006) return 'The connection ended without a close frame: socket.terminate() drops it. socket.close(1000, \'Goodbye!\') sends the close frame, with its code and reason.';
+  if (info.code === 1005)
+    return "socket.close() with no arguments sends a close frame without a code (seen as 1005). Pass both: socket.close(1000, 'Goodbye!').";
+  if (info.code === 1006)
+    return "The connection ended without a close frame: socket.terminate() drops it. socket.close(1000, 'Goodbye!') sends the close frame, with its code and reason.";
   if (info.code !== 1000) return `Code ${info.code} is not a normal closure: use 1000, as in socket.close(1000, 'Goodbye!').`;
   return 'The reason is exactly "Goodbye!" (capital G, an exclamation mark): socket.close(1000, \'Goodbye!\').';
 }
@@ -171,8 +196,7 @@ const served: Served = {
 };
 
 const stillCounted = explain.closedClientNotRemoved;
-const stillCountedDropped =
-  `${explain.closedClientNotRemoved} A dropped connection sends no close frame and no last message: 'close' (with code 1006) is the only news of it.`;
+const stillCountedDropped = `${explain.closedClientNotRemoved} A dropped connection sends no close frame and no last message: 'close' (with code 1006) is the only news of it.`;
 const stillCountedClosing = (name: string) =>
   `${name}'s close handshake has started, but the TCP connection has not finished closing (a network that froze). Until it does, ws ` +
   "keeps the socket, CLOSING, in wss.clients, and its 'close' event waits (up to 30 s), so it also stays in your set. It is not open " +
@@ -237,7 +261,8 @@ export default defineLesson({
         for (const text of NOT_COMMANDS) {
           const steps = alice.send(text).expectText(`Unknown command: ${text}`, { explain: (m) => explainNotCommand(text, m) });
           await explained(steps, (failure) => {
-            if (/closed first/.test(failure.message)) return `Only the exact message "bye" closes the connection; ${JSON.stringify(text)} is not "bye". ${compareWhole(text, 'bye')}`;
+            if (/closed first/.test(failure.message))
+              return `Only the exact message "bye" closes the connection; ${JSON.stringify(text)} is not "bye". ${compareWhole(text, 'bye')}`;
             if (failure.details.received === 'nothing' && BUILT_IN_KEYS.includes(text)) return builtInKey(text);
             if (failure.details.received === 'nothing' && text === '') {
               return 'The empty message got no answer. It is a message like any other: it gets "Unknown command: " (with nothing after it).';

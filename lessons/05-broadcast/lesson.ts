@@ -54,8 +54,7 @@ function explainToOther(receiver: ScriptedClient, text: string, received: Messag
   return explainChanged(text, received, heard);
 }
 
-const nothingToSender =
-  "Listen for messages (socket.on('message', ...)) and answer on that socket: socket.send(`You said: ${data.toString()}`).";
+const nothingToSender = "Listen for messages (socket.on('message', ...)) and answer on that socket: socket.send(`You said: ${data.toString()}`).";
 const nothingToOthers =
   'Every other open client gets "Someone says: m": keep every connection in a set (add it on connection, delete it on close) ' +
   'and send to each one except the sender.';
@@ -65,7 +64,7 @@ const neverSpoke = (name: string) =>
 const stalledSender = (name: string) =>
   `${name}'s earlier messages were answered, but this one got no "You said" back either, and nobody heard it: your server ` +
   `never finished handling it. Is the message handler waiting for something that never comes, such as a promise around a ` +
-  "send to a client that is leaving (its callback gets an error, so a promise resolved only on success never settles)? " +
+  'send to a client that is leaving (its callback gets an error, so a promise resolved only on success never settles)? ' +
   'socket.send() needs no waiting: it queues the message. Skip a client that is not OPEN, and answer the sender first.';
 
 /** The failure to report from a failed expectation, with `whenNothing` as its explanation if nothing arrived and it names no mistake yet. */
@@ -137,14 +136,17 @@ function registered(client: ScriptedClient, text: string): ScriptedClient {
 /** Names the mistake when a client got `m` instead of the line typed as `typed` (of the `lines` typed in one go). */
 function explainAnnounced(m: Message, typed: string, lines: string[]): string | undefined {
   if (m.text === typed) return 'Add the prefix: every client gets "Server: " followed by the line.';
-  if (m.text === said(typed) || m.text === heard(typed)) return 'A line typed on the server is not a client\'s message: it goes to every client as "Server: <line>".';
+  if (m.text === said(typed) || m.text === heard(typed))
+    return 'A line typed on the server is not a client\'s message: it goes to every client as "Server: <line>".';
   const position = lines.indexOf(typed);
   if (typed === '' && m.text === announced(lines[position + 1] ?? '')) {
     return 'The empty line was skipped. Every line typed is sent, the empty one too: it arrives as "Server: ".';
   }
   if (lines.length > 1 && m.text.includes('\n')) {
-    return 'Lines typed in one go arrived as one message. Standard input comes in chunks, and one chunk may hold several lines: ' +
-      "let readline split it (createInterface({ input: process.stdin }).on('line', ...)) instead of reading 'data' chunks.";
+    return (
+      'Lines typed in one go arrived as one message. Standard input comes in chunks, and one chunk may hold several lines: ' +
+      "let readline split it (createInterface({ input: process.stdin }).on('line', ...)) instead of reading 'data' chunks."
+    );
   }
   const change = describeTextChange(typed, (changed) => m.text === announced(changed));
   return change && `Your server ${change}. Send each line exactly as it was typed: \`Server: ${'${line}'}\`.`;
@@ -258,7 +260,12 @@ export default defineLesson({
         await Promise.all([carol, ...talkers.map((client) => registered(client, `hi, I am ${client.name}`))]);
         const clients = [...talkers, carol];
         // One line, then lines typed in one go (pasted, or piped in): each is a message of its own.
-        const typing = [['Hello from the operator'], ['A second line', 'Grüße 👋 and a third'], ['', 'after an empty line'], ['  <i>indented</i>  and  spaced  ']];
+        const typing = [
+          ['Hello from the operator'],
+          ['A second line', 'Grüße 👋 and a third'],
+          ['', 'after an empty line'],
+          ['  <i>indented</i>  and  spaced  '],
+        ];
         let earlier = 0;
         for (const lines of typing) {
           await typeLines(ctx, lines, clients, earlier);

@@ -29,11 +29,13 @@ const WELCOME = chatText.welcome(NAME);
 function explainSentLine(typed: string, lines: string[]) {
   return (received: Message): string => {
     if (received.isBinary) return 'Your client sent a binary frame. Send the line as a string: ws.send(line).';
-    if (received.text.replace(/\r?\n$/, '') === typed) return 'Send the line without its newline. readline\'s \'line\' event gives it to you without one.';
-    if (received.text === '') return 'Your client sent an empty line as an empty message. Skip empty lines: if (line.trim() === \'\') return;';
+    if (received.text.replace(/\r?\n$/, '') === typed) return "Send the line without its newline. readline's 'line' event gives it to you without one.";
+    if (received.text === '') return "Your client sent an empty line as an empty message. Skip empty lines: if (line.trim() === '') return;";
     if (lines.length > 1 && received.text.includes('\n')) {
-      return 'Lines that arrived together were sent as one message. Standard input comes in chunks, and one chunk may hold several ' +
-        "lines (a paste, or a file piped in): let readline split it, createInterface({ input: process.stdin }).on('line', ...).";
+      return (
+        'Lines that arrived together were sent as one message. Standard input comes in chunks, and one chunk may hold several ' +
+        "lines (a paste, or a file piped in): let readline split it, createInterface({ input: process.stdin }).on('line', ...)."
+      );
     }
     const change = describeTextChange(typed, (changed) => changed === received.text);
     if (change) return `Your client ${change}. Send each non-empty line exactly as it was typed: ws.send(line).`;
@@ -68,7 +70,7 @@ const gaveUpEarly =
 const join = stage(async (ctx: ClientCheckContext): Promise<Conversation> => {
   const conversation = await startConversation(ctx);
   const { connection, client } = conversation;
-  ctx.note('the checker plays the lesson 06 chat server and types on your client\'s standard input');
+  ctx.note("the checker plays the lesson 06 chat server and types on your client's standard input");
   // The pong proves the client's WebSocket is open, so a line typed now can be sent.
   await explained(connection.ping(), explain.blockedEventLoop);
   client.writeLine(NAME);
@@ -94,7 +96,7 @@ function explainMissingLine(client: RunningProgram, text: string): string {
     return 'The message was printed, but not on a line of its own. Print each message with console.log, which ends the line.';
   }
   if (lines.some((line) => line.stream === 'stdout' && line.text.includes('<Buffer'))) {
-    return "You printed the Buffer itself (<Buffer 5b 53 …>). Turn it into text first: console.log(data.toString()) or console.log(`${data}`).";
+    return 'You printed the Buffer itself (<Buffer 5b 53 …>). Turn it into text first: console.log(data.toString()) or console.log(`${data}`).';
   }
   if (lines.some((line) => line.stream === 'stderr' && line.text.includes(text))) {
     return 'You printed the message to stderr (console.error). Chat messages go to stdout: console.log.';
@@ -106,7 +108,9 @@ const quitRule: CloseRule = {
   after: 'after the line /quit',
   stillOpen: "The line /quit means: leave the chat. Check for it before sending: if (line === '/quit') { rl.close(); ws.close(); }",
   sentInstead: (text) =>
-    text === '/quit' ? 'Your client sent /quit to the server as a chat message. /quit is a command for your client: check for it before sending, and close the connection instead.' : undefined,
+    text === '/quit'
+      ? 'Your client sent /quit to the server as a chat message. /quit is a command for your client: check for it before sending, and close the connection instead.'
+      : undefined,
 };
 
 const endOfInputRule: CloseRule = {
@@ -179,7 +183,7 @@ export default defineLesson({
         const last = chatText.left('Bob');
         await connection.send(joined).send(said).send(last);
         const at = await expectPrinted(client, joined, welcomed + 1);
-        const lastAt = await expectPrinted(client, last, await expectPrinted(client, said, at + 1) + 1);
+        const lastAt = await expectPrinted(client, last, (await expectPrinted(client, said, at + 1)) + 1);
         // The messages are printed in the order they arrive, so a second copy of one would come before the last one.
         const between = client.lines().slice(welcomed, lastAt + 1);
         for (const text of [WELCOME, joined, said]) {

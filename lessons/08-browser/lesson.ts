@@ -22,12 +22,7 @@ const protocolChecks = chatChecks()
 
 export default defineLesson({
   kind: 'server',
-  checks: [
-    ...pageServerChecks(),
-    ...protocolChecks,
-    ...robustnessChecks(servedByChat(), ['same-port']),
-    ...chatPageChecks(['page', 'same-port']),
-  ],
+  checks: [...pageServerChecks(), ...protocolChecks, ...robustnessChecks(servedByChat(), ['same-port']), ...chatPageChecks(['page', 'same-port'])],
   hints: [
     'Two jobs, one port: createServer from node:http answers ordinary requests, and new WebSocketServer({ server }) answers the upgrade requests that arrive at that same server. Only the HTTP server calls listen(PORT).',
     'In the request handler, look at request.url: for "/" read public/index.html (readFile from node:fs/promises, with new URL(\'./public/index.html\', import.meta.url)) and answer 200 with Content-Type text/html; for anything else answer 404.',

@@ -62,7 +62,9 @@ async function joinInTurn(cast: JsonChatCast, names: string[], room: string): Pr
 function switchRoom(user: ScriptedClient, room: string, welcome: Fields = {}): ScriptedClient {
   return user.send(JSON.stringify({ type: 'switch', room })).expectJson(jsonChat.welcome(user.name, { room, ...welcome }), {
     explain: (value) =>
-      typeOf(value) === 'error' ? `The switch to "${room}" was a good one: "${room}" is a room name, and ${user.name} was in another room.` : explainRoomWelcome(room, welcome)(value),
+      typeOf(value) === 'error'
+        ? `The switch to "${room}" was a good one: "${room}" is a room name, and ${user.name} was in another room.`
+        : explainRoomWelcome(room, welcome)(value),
   });
 }
 
@@ -129,7 +131,10 @@ export default defineLesson({
         const eli = cast.joinRoom('Eli', 'n');
         await eli;
         for (const room of ['0', '-', 'a-b-0-9', `n${'x'.repeat(31)}`]) await switchRoom(eli, room);
-        await refuseEach(eli, badRooms.slice(0, 6).map((room): BadInput => ({ frame: JSON.stringify({ type: 'switch', room }), code: 'bad-field', why: ROOM_RULE })));
+        await refuseEach(
+          eli,
+          badRooms.slice(0, 6).map((room): BadInput => ({ frame: JSON.stringify({ type: 'switch', room }), code: 'bad-field', why: ROOM_RULE })),
+        );
         await sayAndHear(eli, 'Still in the last good room.', [eli], { fields: { room: `n${'x'.repeat(31)}` } });
       },
     },
@@ -146,7 +151,10 @@ export default defineLesson({
         await sayAndHear(gus, 'Before you came.', [gus], { fields: { room: to } });
         ctx.note(`Eve switches from "${from}" to "${to}".`);
         switchRoom(eve, to, { users: ['Gus'], history: [historic('Gus', 'Before you came.', to)] });
-        await explained(Promise.all([eve, expectInRoom(fay, jsonChat.left('Eve', { room: from }), from), expectInRoom(gus, jsonChat.joined('Eve', { room: to }), to)]), SWITCH_RULE);
+        await explained(
+          Promise.all([eve, expectInRoom(fay, jsonChat.left('Eve', { room: from }), from), expectInRoom(gus, jsonChat.joined('Eve', { room: to }), to)]),
+          SWITCH_RULE,
+        );
         await sayAndHear(eve, 'Hello, new room.', [eve, gus], { fields: { room: to } });
         ctx.note(`Fay talks in "${from}": Eve has left it, so her next message must be Gus's, after this.`);
         await sayAndHear(fay, 'Anyone left?', [fay], { fields: { room: from } });
@@ -159,7 +167,13 @@ export default defineLesson({
       name: 'answers a switch to the room the user is in with "bad-field", and changes nothing',
       run: async (ctx) => {
         const [hal, ivy] = await roomsCast(ctx, ['Hal', 'Ivy']).joinRoomInTurn(['Hal', 'Ivy'], 'same-room');
-        await refuseEach(hal, [{ frame: JSON.stringify({ type: 'switch', room: 'same-room' }), code: 'bad-field', why: 'switching to the room the user is in already is "bad-field".' }]);
+        await refuseEach(hal, [
+          {
+            frame: JSON.stringify({ type: 'switch', room: 'same-room' }),
+            code: 'bad-field',
+            why: 'switching to the room the user is in already is "bad-field".',
+          },
+        ]);
         ctx.note('Hal is still in the room, and Ivy has heard nothing of the refused switch.');
         await sayAndHear(hal, 'Still here.', [ivy, hal], { fields: { room: 'same-room' } });
       },
@@ -191,7 +205,7 @@ export default defineLesson({
     {
       id: 'history-kept',
       needs: ['switch'],
-      name: 'keeps a room\'s history when the room empties',
+      name: "keeps a room's history when the room empties",
       run: async (ctx) => {
         const cast = roomsCast(ctx, ['Mo', 'Nia']);
         const room = 'kept-room';
@@ -221,15 +235,25 @@ export default defineLesson({
         const [pam, rex] = await cast.joinRoomInTurn(['Pam', 'Rex'], 'list-a');
         const sue = cast.joinRoom('Sue', 'list-c');
         await sue;
-        await expectRooms(pam!, [{ name: 'list-a', users: 2 }, { name: 'list-b', users: 1 }, { name: 'list-c', users: 1 }]);
+        await expectRooms(pam!, [
+          { name: 'list-a', users: 2 },
+          { name: 'list-b', users: 1 },
+          { name: 'list-c', users: 1 },
+        ]);
         await sayAndHear(sue, 'Leaving soon.', [sue], { fields: { room: 'list-c' } });
         await switchRoom(sue, 'list-a', { users: ['Pam', 'Rex'] });
         ctx.note('"list-c" is empty now (it keeps its history, but has no users): it is not listed.');
         await Promise.all([pam!, rex!].map((user) => user.expectJson(jsonChat.joined('Sue', { room: 'list-a' }))));
-        await expectRooms(ole, [{ name: 'list-a', users: 3 }, { name: 'list-b', users: 1 }]);
+        await expectRooms(ole, [
+          { name: 'list-a', users: 3 },
+          { name: 'list-b', users: 1 },
+        ]);
         await rex!.close(1000);
         await Promise.all([pam!, sue].map((user) => user.expectJson(jsonChat.left('Rex', { room: 'list-a' }))));
-        await expectRooms(sue, [{ name: 'list-a', users: 2 }, { name: 'list-b', users: 1 }]);
+        await expectRooms(sue, [
+          { name: 'list-a', users: 2 },
+          { name: 'list-b', users: 1 },
+        ]);
       },
     },
     {
@@ -250,9 +274,12 @@ export default defineLesson({
           'Vic receives {"type":"whisper","from":"Uma","text":…}, wherever Vic is, and Uma {"type":"whisper","to":"Vic","text":…} as acknowledgement.',
         );
         ctx.note("Wes (in Uma's room) and Xia (in Vic's room) talk now: had either been sent the whisper, it would come before their own message.");
-        const overheard = (value: unknown) => (typeOf(value) === 'whisper' ? 'A whisper goes to one user only, never to the room of the sender or of the receiver.' : undefined);
+        const overheard = (value: unknown) =>
+          typeOf(value) === 'whisper' ? 'A whisper goes to one user only, never to the room of the sender or of the receiver.' : undefined;
         wes!.send(jsonChat.say('Did someone say something?'));
-        await Promise.all([wes!, uma!].map((user) => user.expectJson(jsonChat.message('Wes', 'Did someone say something?', { room: 'whisper-a' }), { explain: overheard })));
+        await Promise.all(
+          [wes!, uma!].map((user) => user.expectJson(jsonChat.message('Wes', 'Did someone say something?', { room: 'whisper-a' }), { explain: overheard })),
+        );
         xia!.send(jsonChat.say('Not to me.'));
         await Promise.all([xia!, vic!].map((user) => user.expectJson(jsonChat.message('Xia', 'Not to me.', { room: 'whisper-b' }), { explain: overheard })));
       },
@@ -267,7 +294,9 @@ export default defineLesson({
         await refuseEach(yan!, [{ frame: whisper('Nobody', 'hello?'), code: 'no-such-user', why: 'nobody of that name has joined.' }]);
         await zia!.close(1000);
         await yan!.expectJson(jsonChat.left('Zia', { room: 'whisper-gone' }));
-        await refuseEach(yan!, [{ frame: whisper('Zia', 'still there?'), code: 'no-such-user', why: 'Zia has left: a user who leaves is gone from every list.' }]);
+        await refuseEach(yan!, [
+          { frame: whisper('Zia', 'still there?'), code: 'no-such-user', why: 'Zia has left: a user who leaves is gone from every list.' },
+        ]);
       },
     },
     {
@@ -342,7 +371,7 @@ export default defineLesson({
     'In parse, a join\'s room is "general" when value.room is undefined, and otherwise must be a string matching /^[a-z0-9-]{1,32}$/; a switch needs such a room too. A whisper needs a string "to" and a text like a say\'s.',
     'Entering a room (on join and on switch) is three steps: send the welcome (the room, the names of its members, its history), send { type: "joined", name, room } to its members, then add the user to room.members.',
     'Leaving a room (on switch and on close) is: room.members.delete(user), then { type: "left", name, room } to the members still there. Switching to the room you are in is "bad-field".',
-    'say: the message gains room: user.room.name, goes to the room\'s members only, and is pushed onto room.history; when the history holds more than 50, history.shift() drops the oldest. One lastId for all rooms.',
+    "say: the message gains room: user.room.name, goes to the room's members only, and is pushed onto room.history; when the history holds more than 50, history.shift() drops the oldest. One lastId for all rooms.",
     'rooms: [...rooms.values()].filter((room) => room.members.size > 0).map((room) => ({ name: room.name, users: room.members.size })), sorted by name. whisper: find the user by name (names are unique case-insensitively); none is "no-such-user"; else { type: "whisper", from, text } to them and { type: "whisper", to, text } back.',
   ],
   demo: (port) => runJsonChatDemo('10', port, { rooms: true }),
@@ -404,7 +433,8 @@ function explainHistory(value: unknown, kept: string[]): string | undefined {
 
 function explainWhisper(value: unknown): string | undefined {
   if (typeOf(value) === 'message') return 'A whisper is not a chat line: it goes as {"type":"whisper",…} to one user, not as a message to the room.';
-  if (typeOf(value) === 'whisper') return 'The receiver gets {"type":"whisper","from":sender,"text":…}; the sender gets {"type":"whisper","to":receiver,"text":…} back.';
+  if (typeOf(value) === 'whisper')
+    return 'The receiver gets {"type":"whisper","from":sender,"text":…}; the sender gets {"type":"whisper","to":receiver,"text":…} back.';
   return undefined;
 }
 
@@ -419,11 +449,14 @@ async function expectRooms(asker: ScriptedClient, expected: { name: string; user
   const ours = listed.filter((entry) => entry.name.startsWith(LIST_ROOMS)).map((entry) => ({ name: entry.name, users: entry.users }));
   const empty = listed.filter((entry) => entry.users === 0).map((entry) => entry.name);
   if (empty.length > 0) {
-    throw new CheckFailure(`${asker.name} asked for the rooms, and the list holds rooms nobody is in: ${empty.map((name) => JSON.stringify(name)).join(', ')}.`, {
-      expected: 'only the rooms with at least one user',
-      received: JSON.stringify(list).slice(0, 300),
-      explanation: 'Only the rooms with at least one user are listed; an empty room keeps its history, but is left out of the list.',
-    });
+    throw new CheckFailure(
+      `${asker.name} asked for the rooms, and the list holds rooms nobody is in: ${empty.map((name) => JSON.stringify(name)).join(', ')}.`,
+      {
+        expected: 'only the rooms with at least one user',
+        received: JSON.stringify(list).slice(0, 300),
+        explanation: 'Only the rooms with at least one user are listed; an empty room keeps its history, but is left out of the list.',
+      },
+    );
   }
   if (JSON.stringify(ours) === JSON.stringify(expected) && listed.length === list.length) return;
   const sameRooms = JSON.stringify([...ours].sort(byName)) === JSON.stringify([...expected].sort(byName));

@@ -68,7 +68,18 @@ function watching(run: (ctx: ServerCheckContext) => Promise<void>): (ctx: Server
  * megabyte of JSON, whose processing would hold up the checker while the heartbeat checks'
  * clients must answer pings within HEARTBEAT_MS.
  */
-const REUSED = ['message', 'unknown-type', 'bad-text', 'bad-name', 'not-joined', 'already-joined', 'unjoined-silent', 'leave-clean', 'leave-abrupt', 'leave-unjoined'];
+const REUSED = [
+  'message',
+  'unknown-type',
+  'bad-text',
+  'bad-name',
+  'not-joined',
+  'already-joined',
+  'unjoined-silent',
+  'leave-clean',
+  'leave-abrupt',
+  'leave-unjoined',
+];
 
 const hereHeartbeatIs = `(HEARTBEAT_MS is ${HEARTBEAT_MS} ms here)`;
 const noPings =
@@ -107,12 +118,14 @@ function explainPong(id: unknown, value: unknown): string | undefined {
     return 'Your server does not know "ping" yet: add it to the message types and to parse(), and answer it with {"type":"pong","id":...}.';
   }
   if (type === 'error' && code === 'not-joined') return 'A ping needs no join: a page pings to find out whether its server is still there, joined or not.';
-  if (type === 'error' && code === 'bad-field') return `Any JSON value is a valid id (here ${JSON.stringify(id)}): do not check its type, pass it back as it came.`;
+  if (type === 'error' && code === 'bad-field')
+    return `Any JSON value is a valid id (here ${JSON.stringify(id)}): do not check its type, pass it back as it came.`;
   if (type === 'message') return 'Answer a ping at once, when it arrives, not on a later tick: the line sent after it was passed on first.';
   if (type !== 'pong') return undefined;
   const returned = field(value, 'id');
   if (returned === undefined) return 'Send the id back: send(socket, { type: "pong", id: message.id }).';
-  if (returned === String(id)) return `The id goes back as the same JSON value: ${JSON.stringify(id)} is not the string ${JSON.stringify(String(id))}. Do not convert it.`;
+  if (returned === String(id))
+    return `The id goes back as the same JSON value: ${JSON.stringify(id)} is not the string ${JSON.stringify(String(id))}. Do not convert it.`;
   return `The id goes back exactly as it came: ${JSON.stringify(id)}, not ${JSON.stringify(returned)}.`;
 }
 
@@ -150,7 +163,10 @@ async function endedInTime(ctx: ServerCheckContext, peer: ScriptedClient, whyKep
   const since = peer.stoppedAnsweringAt!;
   // A little past the bound, so that a late end is reported with its time.
   const waitMs = since + GONE_WITHIN_MS + 2 * HEARTBEAT_MS - ctx.transcript.now();
-  const closed = await peer.closure(Math.max(0, waitMs)).then(() => true, () => false);
+  const closed = await peer.closure(Math.max(0, waitMs)).then(
+    () => true,
+    () => false,
+  );
   const unanswered = peer.pings.filter((at) => at > since).length;
   const late = !closed || peer.closedAt! - since > GONE_WITHIN_MS;
   if (!late && unanswered <= 1) return;

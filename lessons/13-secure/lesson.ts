@@ -226,16 +226,19 @@ function expectFreshBurst(result: BurstResult, when: string): void {
   const passed = passedCount(result);
   const firstRefused = result.outcomes.indexOf('refused');
   if (passed === LIMIT && firstRefused === LIMIT) return;
-  throw new CheckFailure(`Of a burst of ${BURST} messages ${when}, the first ${LIMIT} must be passed on and the other ${BURST - LIMIT} refused with "rate-limited"; ${passed} were passed on.`, {
-    expected: `${LIMIT} passed on, then ${BURST - LIMIT} refused`,
-    received: summarise(result.outcomes),
-    explanation:
-      passed > LIMIT
-        ? `Count the messages each connection passes on, and refuse the ${LIMIT + 1}th within a second with {"type":"error","code":"rate-limited",...}, without passing it on.`
-        : passed === 0
-          ? 'Nothing passed: the limit must let 10 messages a second through. Is the limiter shared by every connection, or does it count refused messages against a connection forever?'
-          : `The limit is ${LIMIT} messages: ${passed} passed. Check the comparison (>= against >) and where the count starts.`,
-  });
+  throw new CheckFailure(
+    `Of a burst of ${BURST} messages ${when}, the first ${LIMIT} must be passed on and the other ${BURST - LIMIT} refused with "rate-limited"; ${passed} were passed on.`,
+    {
+      expected: `${LIMIT} passed on, then ${BURST - LIMIT} refused`,
+      received: summarise(result.outcomes),
+      explanation:
+        passed > LIMIT
+          ? `Count the messages each connection passes on, and refuse the ${LIMIT + 1}th within a second with {"type":"error","code":"rate-limited",...}, without passing it on.`
+          : passed === 0
+            ? 'Nothing passed: the limit must let 10 messages a second through. Is the limiter shared by every connection, or does it count refused messages against a connection forever?'
+            : `The limit is ${LIMIT} messages: ${passed} passed. Check the comparison (>= against >) and where the count starts.`,
+    },
+  );
 }
 
 function summarise(outcomes: string[]): string {
@@ -309,7 +312,7 @@ async function windowEdges(ctx: ServerCheckContext, client: ScriptedClient): Pro
 
 const rateWindow: ServerCheck = {
   id: 'rate-window',
-  name: 'the limit is a sliding window or a token bucket: never 20 across a window\'s edge, 10 again after a quiet second',
+  name: "the limit is a sliding window or a token bucket: never 20 across a window's edge, 10 again after a quiet second",
   concurrent: true,
   needs: ['rate-burst'],
   ms: 15_000,
@@ -318,13 +321,16 @@ const rateWindow: ServerCheck = {
     const rounds = await windowEdges(ctx, client);
     const worst = worstSpan(rounds.flatMap((round) => round.passedAt));
     if (worst) {
-      throw new CheckFailure(`${worst.count} messages were passed on within ${worst.span} ms; a sliding one-second window or a token bucket passes at most ${worst.allowed}.`, {
-        expected: `at most ${LIMIT} in any second (a token bucket may add one per 100 ms)`,
-        received: summarise(rounds.flatMap((round) => round.outcomes)),
-        explanation:
-          'A count that starts again at each new second (of the clock, or of a timer) lets 10 through at 0.999 s and 10 more at 1.000 s. ' +
-          `Remember when each passed message came and count those of the last 1000 ms (a sliding window), or keep a bucket of ${LIMIT} tokens refilled at ${LIMIT} a second.`,
-      });
+      throw new CheckFailure(
+        `${worst.count} messages were passed on within ${worst.span} ms; a sliding one-second window or a token bucket passes at most ${worst.allowed}.`,
+        {
+          expected: `at most ${LIMIT} in any second (a token bucket may add one per 100 ms)`,
+          received: summarise(rounds.flatMap((round) => round.outcomes)),
+          explanation:
+            'A count that starts again at each new second (of the clock, or of a timer) lets 10 through at 0.999 s and 10 more at 1.000 s. ' +
+            `Remember when each passed message came and count those of the last 1000 ms (a sliding window), or keep a bucket of ${LIMIT} tokens refilled at ${LIMIT} a second.`,
+        },
+      );
     }
     ctx.note('the checker stays quiet for one second, as the contract says');
     await wait(rounds.at(-1)!.lastAnswerAt + 1000 + 20 - Date.now());
@@ -341,7 +347,10 @@ const door: ServerCheck[] = [
     run: async (ctx) => {
       const { client: first } = await welcomed(ctx, ada, { keepNotices: true });
       await connectAs(ctx, grace).expectJson(jsonChat.welcome(grace.name, { users: [ada.name] }));
-      await explained(first.expectJson(jsonChat.joined(grace.name)), `When ${grace.name} comes in, the users already there receive {"type":"joined","name":"${grace.name}"}.`);
+      await explained(
+        first.expectJson(jsonChat.joined(grace.name)),
+        `When ${grace.name} comes in, the users already there receive {"type":"joined","name":"${grace.name}"}.`,
+      );
     },
   },
   {
@@ -366,7 +375,11 @@ const door: ServerCheck[] = [
     name: 'an unknown token: 401, and no WebSocket',
     run: async (ctx) => {
       const knocks: Knock[] = [
-        { what: 'the unknown token "nobody-0"', path: '/?token=nobody-0', mistake: 'Look the token up in the map built from TOKENS; an unknown one is refused.' },
+        {
+          what: 'the unknown token "nobody-0"',
+          path: '/?token=nobody-0',
+          mistake: 'Look the token up in the map built from TOKENS; an unknown one is refused.',
+        },
         {
           what: 'the default token "alice-secret", which TOKENS does not hold here',
           path: '/?token=alice-secret',
@@ -383,7 +396,11 @@ const door: ServerCheck[] = [
           mistake: 'Tokens are secrets: compare them exactly, capitals included.',
         },
         { what: `a user's name as the token ("${ada.name}")`, path: `/?token=${encodeURIComponent(ada.name)}`, mistake: 'Look up the token, not the name.' },
-        { what: 'an unknown token in "Authorization: Bearer nobody-0"', headers: { Authorization: 'Bearer nobody-0' }, mistake: 'Check the header\'s token as you check the query\'s.' },
+        {
+          what: 'an unknown token in "Authorization: Bearer nobody-0"',
+          headers: { Authorization: 'Bearer nobody-0' },
+          mistake: "Check the header's token as you check the query's.",
+        },
       ];
       for (const knock of knocks) await refused(ctx, knock, 401);
     },
@@ -394,12 +411,19 @@ const door: ServerCheck[] = [
     run: async (ctx) => {
       const knocks: [string, string][] = [
         ['https://evil.example', 'Refuse an Origin that is not in ALLOWED_ORIGINS with 403.'],
-        [`${ALLOWED[0]}.evil.example`, 'Compare the Origin exactly with each allowed one: by its start, "http://127.0.0.1:5173.evil.example" passes, and anyone can own such a name.'],
+        [
+          `${ALLOWED[0]}.evil.example`,
+          'Compare the Origin exactly with each allowed one: by its start, "http://127.0.0.1:5173.evil.example" passes, and anyone can own such a name.',
+        ],
         ['http://localhost:8080', `The allowed origins come from the environment when ALLOWED_ORIGINS is set, not from the default. ${readsEnv}`],
-        [ALLOWED[1]!.replace(/\.test$/, ''), 'Compare the Origin exactly with each allowed one (a Set of them, and has()): includes() on the whole ALLOWED_ORIGINS text lets in any part of it.'],
+        [
+          ALLOWED[1]!.replace(/\.test$/, ''),
+          'Compare the Origin exactly with each allowed one (a Set of them, and has()): includes() on the whole ALLOWED_ORIGINS text lets in any part of it.',
+        ],
         ['null', 'A sandboxed page or a file sends "Origin: null": it is not in the list, so it is refused.'],
       ];
-      for (const [origin, mistake] of knocks) await refused(ctx, { what: `a good token and Origin: ${origin}`, ...withToken(ada, { Origin: origin }), mistake }, 403);
+      for (const [origin, mistake] of knocks)
+        await refused(ctx, { what: `a good token and Origin: ${origin}`, ...withToken(ada, { Origin: origin }), mistake }, 403);
     },
   },
   {
@@ -497,7 +521,9 @@ const limits: ServerCheck[] = [
         explain: () => `${MAX_BYTES} bytes is allowed: only a message OVER ${MAX_BYTES} bytes is refused (maxPayload: ${MAX_BYTES}).`,
       });
       await explained(user, (failure) =>
-        /closed first \(code 1009\)/.test(failure.message) ? `${MAX_BYTES} bytes is allowed: only a message over it closes the connection. maxPayload is the largest size allowed.` : undefined,
+        /closed first \(code 1009\)/.test(failure.message)
+          ? `${MAX_BYTES} bytes is allowed: only a message over it closes the connection. maxPayload is the largest size allowed.`
+          : undefined,
       );
     },
   },
@@ -542,7 +568,7 @@ const limits: ServerCheck[] = [
           skip: (message) => jsonField(message, 'from') === alan.name,
           explain: (value) =>
             (value as { code?: unknown } | undefined)?.code === 'rate-limited'
-              ? "One flooder silenced everyone: the limit is per connection. Make the limiter inside the connection handler (or keep it in a Map by socket), not one for the whole server."
+              ? 'One flooder silenced everyone: the limit is per connection. Make the limiter inside the connection handler (or keep it in a Map by socket), not one for the whole server.'
               : undefined,
         });
       }
@@ -575,7 +601,10 @@ const secrecy: ServerCheck = {
     first.send(jsonChat.join(ada.token)).expectJson(jsonChat.error('already-joined'));
     await first;
     await burst(second, 'noise', LIMIT + 2);
-    for (const [path, origin] of [[`/?token=${ada.token}`, 'https://evil.example'], ['/?token=nobody-0', undefined]] as const) {
+    for (const [path, origin] of [
+      [`/?token=${ada.token}`, 'https://evil.example'],
+      ['/?token=nobody-0', undefined],
+    ] as const) {
       const peer = await ctx.rawConnect('door');
       const { response } = await peer.upgrade({ path, headers: origin ? { Origin: origin } : {} });
       seen.push(['the answer to a refused request', [response.statusLine, ...response.lines].join('\n')]);
@@ -592,7 +621,7 @@ const secrecy: ServerCheck = {
       expected: 'no token anywhere: tokens are passwords',
       received: found.slice(0, 5).join('\n'),
       explanation:
-        'Log the user\'s name, never the token; and never log request.url as it is: with ?token= it holds the secret (use the path without the query). ' +
+        "Log the user's name, never the token; and never log request.url as it is: with ?token= it holds the secret (use the path without the query). " +
         'Logs are kept, copied and read by many; a token in them is a password in them.',
     });
   },
@@ -600,8 +629,7 @@ const secrecy: ServerCheck = {
 
 /** The robustness checks, with clients that present a token and get "bad-json" for "{". */
 const served: Served = {
-  open: (ctx, name) =>
-    connectAs(ctx, alan, { as: name }).expectJson(jsonChat.welcome(alan.name)).send('{').expectJson(jsonChat.error('bad-json')),
+  open: (ctx, name) => connectAs(ctx, alan, { as: name }).expectJson(jsonChat.welcome(alan.name)).send('{').expectJson(jsonChat.error('bad-json')),
   again: (_ctx, client) => client.send('{').expectJson(jsonChat.error('bad-json')),
 };
 

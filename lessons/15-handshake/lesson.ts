@@ -109,7 +109,8 @@ export default defineLesson({
           request: { headers: { 'Sec-WebSocket-Protocol': 'superchat' } },
           status: 101,
           headers: { 'Sec-WebSocket-Protocol': header.absent },
-          mistake: 'Answer only a subprotocol the client offered, and only chat: compare whole names, not parts of them (includes("chat") on the header finds superchat).',
+          mistake:
+            'Answer only a subprotocol the client offered, and only chat: compare whole names, not parts of them (includes("chat") on the header finds superchat).',
         },
         {
           id: 'none-offered',
@@ -179,7 +180,8 @@ export default defineLesson({
           request: { headers: { 'Sec-WebSocket-Version': '8' } },
           status: 426,
           headers: { 'Sec-WebSocket-Version': header.is('13') },
-          mistake: 'A version the server does not speak is not a broken request: answer 426 Upgrade Required with Sec-WebSocket-Version: 13, so the client can try again in 13.',
+          mistake:
+            'A version the server does not speak is not a broken request: answer 426 Upgrade Required with Sec-WebSocket-Version: 13, so the client can try again in 13.',
         },
       ],
     }),
@@ -207,7 +209,8 @@ export default defineLesson({
           proves: 'the first frame after the 101 is the hello, as a server writes a frame',
           send: [],
           expect: [reply.text(HELLO)],
-          mistake: 'Right after the 101 head, write the frame: Buffer.concat([Buffer.from([0x81, payload.length]), payload]) (0x81: FIN and opcode 1, text; then the length, with the mask bit 0).',
+          mistake:
+            'Right after the 101 head, write the frame: Buffer.concat([Buffer.from([0x81, payload.length]), payload]) (0x81: FIN and opcode 1, text; then the length, with the mask bit 0).',
         },
       ],
     }),

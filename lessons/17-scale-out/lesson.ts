@@ -158,12 +158,10 @@ const checks: ServerCheck[] = [
       const [yusuf] = await joinAcross(cast, [['Yusuf', a]]);
       const joinedAt = performance.now();
       const bruno = cast.join('Bruno', { at: b, users: ['Yusuf'] });
-      await explained(
-        yusuf!.expectJson(jsonChat.joined('Bruno'), { explain: (value) => explainAcross('Yusuf', value) }),
-        (failure) =>
-          failure.details.received === 'nothing'
-            ? `Bruno joined on ${b.name}, and Yusuf, on ${a.name}, was never told. Publish the "joined" to Redis; every instance subscribes and passes it on to its own users.`
-            : undefined,
+      await explained(yusuf!.expectJson(jsonChat.joined('Bruno'), { explain: (value) => explainAcross('Yusuf', value) }), (failure) =>
+        failure.details.received === 'nothing'
+          ? `Bruno joined on ${b.name}, and Yusuf, on ${a.name}, was never told. Publish the "joined" to Redis; every instance subscribes and passes it on to its own users.`
+          : undefined,
       );
       const tookMs = Math.round(performance.now() - joinedAt);
       if (tookMs > JOIN_SEEN_WITHIN_MS) {
@@ -179,7 +177,10 @@ const checks: ServerCheck[] = [
       await explained(Promise.all([celia, yusuf!, bruno]), 'Celia joined on server A: every other user, on either instance, hears of it once.');
       const dario = cast.join('Dario', { at: b, users: ['Yusuf', 'Bruno', 'Celia'] });
       for (const user of [yusuf!, bruno, celia]) user.expectJson(jsonChat.joined('Dario'), { explain: (value) => explainAcross(user.name, value) });
-      await explained(Promise.all([dario, yusuf!, bruno, celia]), 'Dario joined on server B: every other user, on either instance, hears of it once, and nothing before it.');
+      await explained(
+        Promise.all([dario, yusuf!, bruno, celia]),
+        'Dario joined on server B: every other user, on either instance, hears of it once, and nothing before it.',
+      );
     },
   }),
   acrossInstances({
@@ -217,10 +218,13 @@ const checks: ServerCheck[] = [
                 jsonType(value) === 'message' && (value as { text?: unknown }).text === (burst[i - 1] ?? previous)
                   ? `${user.name} received ${JSON.stringify(burst[i - 1] ?? previous)} twice. ${ONLY_THROUGH_REDIS}`
                   : jsonType(value) === 'message' && burst.includes((value as { text: string }).text)
-                    ? 'The lines arrived out of order. Handle each connection\'s messages one after another: publish a line only once the one before it is published.'
+                    ? "The lines arrived out of order. Handle each connection's messages one after another: publish a line only once the one before it is published."
                     : explainMessage(text, value),
             });
-            if ((copy.id as number) <= seen) throw new CheckFailure(`Fatou's ${JSON.stringify(text)} reached ${user.name} with the id ${copy.id}, not above ${seen}.`, { explanation: 'Ids increase in the order the lines were sent: take each from one Redis counter (INCR), one line after another.' });
+            if ((copy.id as number) <= seen)
+              throw new CheckFailure(`Fatou's ${JSON.stringify(text)} reached ${user.name} with the id ${copy.id}, not above ${seen}.`, {
+                explanation: 'Ids increase in the order the lines were sent: take each from one Redis counter (INCR), one line after another.',
+              });
             seen = copy.id as number;
           }
         }),
@@ -246,20 +250,29 @@ const checks: ServerCheck[] = [
       ctx.note('Jonas was refused three times; now Jonas joins as Jonas, and that is the first thing Ines hears of.');
       await Promise.all([
         jonas.send(jsonChat.join('Jonas')).expectJson(jsonChat.welcome('Jonas')),
-        ines!.expectJson(jsonChat.joined('Jonas'), { explain: (value) => (jsonType(value) === 'joined' ? 'A refused join is announced to nobody.' : explainAcross('Ines', value)) }),
+        ines!.expectJson(jsonChat.joined('Jonas'), {
+          explain: (value) => (jsonType(value) === 'joined' ? 'A refused join is announced to nobody.' : explainAcross('Ines', value)),
+        }),
       ]);
       ctx.note('Kai on server A and KAI on server B ask for the same name at the same moment: one of them gets it, the other "name-taken".');
       const asking = [cast.connect('Kai', a), cast.connect('KAI', b)];
-      const answers = await Promise.all(asking.map((user) => user.send(jsonChat.join(user.name)).nextJson({ type: like.that('"welcome" or "error"', (type) => type === 'welcome' || type === 'error') })));
+      const answers = await Promise.all(
+        asking.map((user) =>
+          user.send(jsonChat.join(user.name)).nextJson({ type: like.that('"welcome" or "error"', (type) => type === 'welcome' || type === 'error') }),
+        ),
+      );
       const welcomed = answers.filter((answer) => answer.type === 'welcome').length;
       if (welcomed !== 1 || answers.some((answer) => answer.type === 'error' && answer.code !== 'name-taken')) {
-        throw new CheckFailure(`Kai and KAI asked for the same name at once, on two instances, and ${welcomed === 2 ? 'both were let in' : 'neither was let in'}.`, {
-          expected: 'one welcome, and one "name-taken"',
-          received: answers.map((answer) => JSON.stringify(answer)).join(', '),
-          explanation:
-            'Looking a name up in Redis and then adding it are two steps, and another instance can take the name between them. Claim it ' +
-            'in one step that fails when the name is there: HSETNX chat:names <lower-cased name> <name> (or SADD, which says whether it added).',
-        });
+        throw new CheckFailure(
+          `Kai and KAI asked for the same name at once, on two instances, and ${welcomed === 2 ? 'both were let in' : 'neither was let in'}.`,
+          {
+            expected: 'one welcome, and one "name-taken"',
+            received: answers.map((answer) => JSON.stringify(answer)).join(', '),
+            explanation:
+              'Looking a name up in Redis and then adding it are two steps, and another instance can take the name between them. Claim it ' +
+              'in one step that fails when the name is there: HSETNX chat:names <lower-cased name> <name> (or SADD, which says whether it added).',
+          },
+        );
       }
     },
   }),
@@ -278,7 +291,10 @@ const checks: ServerCheck[] = [
         failure.details.received === 'nothing'
           ? `Milo left ${b.name}; every remaining user, on every instance, must be told. Publish the "left" to Redis in the 'close' handler.`
           : undefined;
-      await explained(Promise.all([lena!, nora!].map((user) => user.expectJson(jsonChat.left('Milo'), { explain: (value) => explainAcross(user.name, value) }))), notTold);
+      await explained(
+        Promise.all([lena!, nora!].map((user) => user.expectJson(jsonChat.left('Milo'), { explain: (value) => explainAcross(user.name, value) }))),
+        notTold,
+      );
       await sayAcross(nora!, 'Milo has gone.', [lena!, nora!], 0, undefined).catch((failure: unknown) => {
         throw failure instanceof CheckFailure && /twice|not due/.test(failure.details.explanation ?? '')
           ? new CheckFailure(failure.message, { ...failure.details, explanation: `A user's "left" reached someone twice. ${ONLY_THROUGH_REDIS}` })
@@ -286,9 +302,15 @@ const checks: ServerCheck[] = [
       });
       const again = cast.join('milo', { at: a, users: ['Lena', 'Nora'] });
       for (const user of [lena!, nora!]) user.expectJson(jsonChat.joined('milo'));
-      await explained(Promise.all([again, lena!, nora!]), `Milo has left, so "milo" is free on every instance: remove the name from the presence in Redis when its user leaves.`);
+      await explained(
+        Promise.all([again, lena!, nora!]),
+        `Milo has left, so "milo" is free on every instance: remove the name from the presence in Redis when its user leaves.`,
+      );
       await nora!.drop();
-      await explained(lena!.expectJson(jsonChat.left('Nora')), `Nora's connection to ${b.name} dropped without a close frame: a leave all the same, told to every instance.`);
+      await explained(
+        lena!.expectJson(jsonChat.left('Nora')),
+        `Nora's connection to ${b.name} dropped without a close frame: a leave all the same, told to every instance.`,
+      );
     },
   }),
   {
@@ -308,12 +330,10 @@ const checks: ServerCheck[] = [
       const signalledAt = performance.now();
       const left = new Set<string>();
       for (let i = 0; i < 2; i++) {
-        const notice = await explained(
-          quentin!.nextJson({ type: 'left' }, { explain: (value) => explainAcross('Quentin', value) }),
-          (failure) =>
-            failure.details.received === 'nothing'
-              ? "Quentin, on server B, was not told that server A's users left. On SIGTERM, publish a \"left\" for each of the instance's users before closing anything: process.once('SIGTERM', shutDown)."
-              : undefined,
+        const notice = await explained(quentin!.nextJson({ type: 'left' }, { explain: (value) => explainAcross('Quentin', value) }), (failure) =>
+          failure.details.received === 'nothing'
+            ? "Quentin, on server B, was not told that server A's users left. On SIGTERM, publish a \"left\" for each of the instance's users before closing anything: process.once('SIGTERM', shutDown)."
+            : undefined,
         );
         if (left.has(notice.name as string) || !['Olga', 'Pavel'].includes(notice.name as string)) {
           throw new CheckFailure(`Quentin was told ${JSON.stringify(notice.name)} left${left.has(notice.name as string) ? ' twice' : ''}.`, {
@@ -339,7 +359,10 @@ const checks: ServerCheck[] = [
       const newOlga = cast.join('olga', { at: b!, users: ['Quentin'], explain: freed });
       quentin!.expectJson(jsonChat.joined('olga'), { explain: (value) => explainAcross('Quentin', value) });
       await explained(Promise.all([newOlga, quentin!]), 'Server A has shut down: its users are gone from the presence.');
-      await explained(Promise.all([cast.join('PAVEL', { at: b!, users: ['Quentin', 'olga'], explain: freed }), quentin!.expectJson(jsonChat.joined('PAVEL'))]), 'Server A has shut down: its users are gone from the presence.');
+      await explained(
+        Promise.all([cast.join('PAVEL', { at: b!, users: ['Quentin', 'olga'], explain: freed }), quentin!.expectJson(jsonChat.joined('PAVEL'))]),
+        'Server A has shut down: its users are gone from the presence.',
+      );
     },
   },
   {
@@ -364,13 +387,18 @@ const checks: ServerCheck[] = [
             'connect() reject. Catch that, console.error a line naming Redis, and process.exit(1).',
         });
       }
-      if (exit.code === 0 || exit.code === null && exit.signal === null) {
+      if (exit.code === 0 || (exit.code === null && exit.signal === null)) {
         throw new CheckFailure('Your server could not reach Redis and exited with status 0, which says all went well.', {
           expected: 'a failure status: process.exit(1)',
           received: program.outputSummary(),
         });
       }
-      if (!program.stderr.text().split('\n').some((line) => line.includes('Redis'))) {
+      if (
+        !program.stderr
+          .text()
+          .split('\n')
+          .some((line) => line.includes('Redis'))
+      ) {
         throw new CheckFailure('Your server exited without a line containing "Redis" on standard error.', {
           expected: 'a line on standard error that says Redis could not be reached (console.error)',
           received: program.outputSummary(),
@@ -392,7 +420,7 @@ export default defineLesson({
     'Never send a joined, message or left to your own users directly: publish it (await commands.publish("chat:events", JSON.stringify(message))), and your own subscription delivers it here too. Skip the newcomer when delivering its own "joined".',
     'Ids: const id = await commands.incr("chat:next-id"), one counter for every instance. Names: await commands.hSetNX("chat:names", name.toLowerCase(), name) is false when the name is taken anywhere; a sorted set scored with another INCR keeps the join order for welcome.users.',
     "Each connection's messages now wait on Redis: chain them (turn = turn.then(work)) so a say is never published before its join, nor a left before the last say. On close: remove the name from Redis, then publish the left.",
-    "On SIGTERM: wss.close(), for each of your users remove the name and publish the left, close each socket with 1001, then quit() both Redis connections; the process ends by itself. At start, a reconnectStrategy that returns the error until the first connection makes connect() reject: print a line with Redis on stderr and exit(1).",
+    'On SIGTERM: wss.close(), for each of your users remove the name and publish the left, close each socket with 1001, then quit() both Redis connections; the process ends by itself. At start, a reconnectStrategy that returns the error until the first connection makes connect() reject: print a line with Redis on stderr and exit(1).',
   ],
   demo: (port) => runScaleOutDemo(port),
 });

@@ -23,7 +23,7 @@ const WRONG_SERVERS: { id: string; file: string; breaks: string; howToCatch: str
   {
     id: 'leave-only-clean',
     file: 'test/mutants/06-chat/leave-only-clean.ts',
-    breaks: "announces a leave only when the connection closes cleanly, not when it drops",
+    breaks: 'announces a leave only when the connection closes cleanly, not when it drops',
     howToCatch:
       'A connection can also end without a close frame: ws.terminate() drops it, as a crashed program or a lost network does. ' +
       'Expect the leave notice then too.',
@@ -105,11 +105,11 @@ export default defineLesson({
   ],
   hints: [
     'Start from the example test: connect, send, and expect the next message with a deadline. Every test you add follows that shape; what changes is who connects, what they send, and what must arrive next.',
-    'Give each test users of its own (Alice1, Alice2, …): the tests share one server, and a late notice about an earlier test\'s user must never look like one of yours. Close every client after each test (afterEach), whether the test passed or not.',
+    "Give each test users of its own (Alice1, Alice2, …): the tests share one server, and a late notice about an earlier test's user must never look like one of yours. Close every client after each test (afterEach), whether the test passed or not.",
     'Never sleep to "let messages arrive". Wait for the next message with a deadline (a timer that rejects after a second or two), so a test is fast when the server is right and fails clearly when it is not.',
-    'To prove that something did NOT arrive, make something else arrive after it: Alice sends, Bob receives, Bob answers; Alice\'s next message must be Bob\'s answer. If the server had sent Alice her own line, it would have come first.',
-    'Go through lesson 06\'s contract rule by rule and write one test per rule: the name (trimmed, empty refused), join notices, lines to the others only, order, leaving cleanly and abruptly, clients that never joined, a broken frame (ws.send(text, { mask: false })).',
-    'A wrong server your tests do not catch is named in the report by the rule it breaks: write the test for exactly that rule. `npm run demo -- 18` runs your suite against the reference server with vitest\'s own report.',
+    "To prove that something did NOT arrive, make something else arrive after it: Alice sends, Bob receives, Bob answers; Alice's next message must be Bob's answer. If the server had sent Alice her own line, it would have come first.",
+    "Go through lesson 06's contract rule by rule and write one test per rule: the name (trimmed, empty refused), join notices, lines to the others only, order, leaving cleanly and abruptly, clients that never joined, a broken frame (ws.send(text, { mask: false })).",
+    "A wrong server your tests do not catch is named in the report by the rule it breaks: write the test for exactly that rule. `npm run demo -- 18` runs your suite against the reference server with vitest's own report.",
   ],
   demo: (port) => runSuiteDemo('18', '06', port),
 });
