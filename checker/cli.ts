@@ -1,4 +1,4 @@
-import { cleanUpEverything, installExitCleanup } from './process/cleanup.ts';
+import { cleanUpEverything, exitStatusAfter, installExitCleanup } from './process/cleanup.ts';
 import { describeError, UsageError } from './core/errors.ts';
 import { exitWhenWritten, toleratePipesClosedByReader } from './terminal/exit-when-written.ts';
 
@@ -42,4 +42,4 @@ try {
   }
 }
 await cleanUpEverything();
-await exitWhenWritten(status);
+await exitWhenWritten(exitStatusAfter(status));

@@ -90,6 +90,16 @@ function removeTempPaths(): void {
 }
 
 let installed = false;
+/** The exit status of the signal that interrupted the checker, once one has. */
+let interruptedWith: number | undefined;
+
+/**
+ * The exit status the checker must end with: the interrupting signal's once Ctrl-C (or SIGTERM)
+ * came, even when the command, its programs stopped under it, finished first with its own.
+ */
+export function exitStatusAfter(commandStatus: number): number {
+  return interruptedWith ?? commandStatus;
+}
 
 /**
  * For the command-line entry point: on Ctrl-C or SIGTERM, clean up and exit with the
@@ -107,6 +117,7 @@ export function installExitCleanup(): void {
       const status = signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129;
       if (interrupted) process.exit(status);
       interrupted = true;
+      interruptedWith = status;
       void cleanUpEverything().finally(() => exitWhenWritten(status));
     });
   }

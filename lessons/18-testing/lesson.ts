@@ -3,9 +3,18 @@ import { defineLesson, runSuiteDemo, type SuiteCheck } from '../../checker/lesso
 /**
  * The learner's suite must pass against the lesson 06 reference server, three times, and fail
  * against each wrong server: lesson 06 chat servers with one mistake each, most of them lesson
- * 06's own mutants. Each is named by the rule it breaks; its code is never shown.
+ * 06's own mutants. Each is named by the rule it breaks; its code is never shown. (They run in
+ * this order: the slowest, whose lines each take a tenth of a second, first.)
  */
 const WRONG_SERVERS: { id: string; file: string; breaks: string; howToCatch: string }[] = [
+  {
+    id: 'leave-before-last-line',
+    file: 'lessons/18-testing/wrong-servers/leave-before-last-line.ts',
+    breaks: "announces a user's leaving before the last thing they said",
+    howToCatch:
+      'Let Bob send a last line and close at once. Alice must receive his line first and then the notice that he left: ' +
+      'notices come in the order things happened.',
+  },
   {
     id: 'sender-included',
     file: 'test/mutants/06-chat/sender-included.ts',
@@ -61,14 +70,6 @@ const WRONG_SERVERS: { id: string; file: string; breaks: string; howToCatch: str
     file: 'test/mutants/06-chat/random-delay.ts',
     breaks: "can pass one user's messages on out of order",
     howToCatch: 'Let one user send many lines at once (twenty, say) and expect another user to receive every one of them, in the order they were sent.',
-  },
-  {
-    id: 'leave-before-last-line',
-    file: 'lessons/18-testing/wrong-servers/leave-before-last-line.ts',
-    breaks: "announces a user's leaving before the last thing they said",
-    howToCatch:
-      'Let Bob send a last line and close at once. Alice must receive his line first and then the notice that he left: ' +
-      'notices come in the order things happened.',
   },
   {
     id: 'broken-frame',
