@@ -41,7 +41,6 @@ export interface ServerCheck extends CheckBase {
   /**
    * Starts the runs of the learner's server it needs itself (ctx.startInstances(), ctx.launch())
    * and is given none of the lesson's: for checks of several instances at once (lesson 17).
-   * With `concurrent`, it runs beside the others, its instances starting while they run.
    */
   standalone?: boolean;
   /**

@@ -112,9 +112,9 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
     // Servers are started ahead only for a program that has shown it starts. Concurrent checks'
     // servers start now, all of them: their checks mostly wait, alongside the others.
     for (const check of lesson.checks.filter((candidate) => candidate.concurrent)) {
-      const server = check.standalone ? undefined : startServer(check);
-      if (server) concurrent.set(check, server);
-      results.add(check, runConcurrently(check, server, launcher(check), results));
+      const server = startServer(check);
+      concurrent.set(check, server);
+      results.add(check, runConcurrently(check, server, results));
     }
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
@@ -150,18 +150,16 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   }
 }
 
-/**
- * Runs a concurrent check, once the checks it needs have passed, on its own server (none for a
- * standalone one, which starts its own with `launcher`).
- */
-async function runConcurrently(check: ServerCheck, server: PendingServer | undefined, launcher: ServerLauncher, results: Results): Promise<CheckResult> {
+/** Runs a concurrent check on its own server, once the checks it needs have passed. */
+async function runConcurrently(check: ServerCheck, server: PendingServer, results: Results): Promise<CheckResult> {
   try {
     const blocker = await results.unmetNeed(check);
     if (blocker) return blocker;
-    const transcript = server?.transcript ?? new Transcript();
-    return await timed(check, transcript, async (signal) => runAgainst(check, await server?.whenReady(signal), launcher, transcript, signal));
+    return await timed(check, server.transcript, async (signal) =>
+      runAgainst(check, await server.whenReady(signal), { source: server.source, cwd: server.cwd, env: server.env }, server.transcript, signal),
+    );
   } finally {
-    await server?.stop();
+    await server.stop();
   }
 }
 

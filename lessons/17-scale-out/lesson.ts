@@ -25,10 +25,8 @@ import {
  * Lesson 17: the lesson 09 chat served by several instances at once, joined through the
  * checker's own redis-server (the lesson's `redis`). The lesson 09 checks that hold on one
  * instance run on the lesson's server; the checks across instances are standalone: each starts
- * two instances of its own (ctx.startInstances), both on the lesson's Redis. They run at the
- * same time (concurrent), beside the lesson 09 checks, so their instances start together. They
- * share that Redis, so every check's users have names no other check uses, and each check sets
- * aside what it hears of the others' users.
+ * two instances of its own (ctx.startInstances), both on the lesson's Redis. They share that
+ * Redis, so every check's users have names no other check uses.
  */
 
 /** The lesson 09 checks that hold on one instance as they are (ids from 1 and the load check are left out). */
@@ -62,7 +60,7 @@ const ONLY_THROUGH_REDIS =
   'Send every joined, message and left only through Redis: publish it, and let your subscription deliver it to the users of every ' +
   'instance, this one included. Sending it to your own users directly as well gives them everything twice.';
 
-/** A check across instances: standalone, on two instances of its own, beside the other checks. */
+/** A check across instances: standalone, on two instances of its own. */
 function acrossInstances(check: {
   id: string;
   name: string;
@@ -73,7 +71,6 @@ function acrossInstances(check: {
     id: check.id,
     name: check.name,
     standalone: true,
-    concurrent: true,
     needs: ['message'],
     run: async (ctx) => {
       const [a, b] = await ctx.startInstances(2);
@@ -318,7 +315,6 @@ const checks: ServerCheck[] = [
     id: 'sigterm',
     name: `on SIGTERM an instance tells the others' users that its users left, frees their names, closes with 1001 and exits within ${seconds(SHUTDOWN_WITHIN_MS)}`,
     standalone: true,
-    concurrent: true,
     needs: ['message'],
     run: async (ctx) => {
       const [a, b] = await ctx.startInstances(2);
@@ -371,7 +367,6 @@ const checks: ServerCheck[] = [
     id: 'redis-unreachable',
     name: 'says so on standard error, in a line with "Redis", and exits with a failure status when Redis cannot be reached at start',
     standalone: true,
-    concurrent: true,
     withoutRedis: true,
     run: async (ctx) => {
       const url = await ctx.unusedRedisUrl();
