@@ -6,8 +6,8 @@ import { Transcript } from '../checker/core/transcript.ts';
 import { ClientCheckContext, type ServerCheckContext } from '../checker/running/check-context.ts';
 import { defineLesson, type LessonDefinition, type ServerCheck } from '../checker/running/lesson-definition.ts';
 import type { Lesson } from '../checker/running/lessons.ts';
-import { PendingServer } from '../checker/running/pending-server.ts';
 import { runLesson } from '../checker/running/run-lesson.ts';
+import { ServersAhead } from '../checker/running/servers-ahead.ts';
 import { eventually, processesMentioning } from './processes.ts';
 
 /**
@@ -140,17 +140,28 @@ it('runs concurrent checks at the same time, each on a server of its own, and wa
 });
 
 it('does not use a server started before the lesson was loaded when the lesson sets an environment', async () => {
-  const early = new PendingServer(source);
-  const earlyPid = (await early.ready).program.pid;
+  const ahead = new ServersAhead();
+  const earlyPid = (await ahead.start('99-environments', source).ready).program.pid;
   const definition = defineLesson({
     kind: 'server',
     hints: [],
     env: { LESSON_VALUE: 'lesson' },
     checks: [expects('lesson-env', 'LESSON_VALUE', 'LESSON_VALUE=lesson')],
   });
+  const early = ahead.take('99-environments', definition, source);
+  await ahead.stopRest();
   const result = await runLesson(lesson(definition), source, { early });
   expect(statuses(result)).toEqual({ starts: 'passed', 'lesson-env': 'passed' });
   expect(processesMentioning(server)).not.toContain(earlyPid);
+});
+
+it('uses a server started before the lesson was loaded when it runs the same program in the same environment', async () => {
+  const ahead = new ServersAhead();
+  const started = ahead.start('99-environments', source);
+  const withRedis = defineLesson({ kind: 'server', hints: [], redis: true, checks: [] });
+  expect(ahead.take('99-environments', withRedis, source), 'a lesson with a Redis of its own starts its server later').toBeUndefined();
+  expect(ahead.take('99-environments', defineLesson({ kind: 'server', hints: [], checks: [] }), source)).toBe(started);
+  await started.stop();
 });
 
 it("gives a client lesson's launches the lesson's and the check's environment", async () => {

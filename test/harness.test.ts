@@ -11,8 +11,8 @@ import { allocatePort, releasePort } from '../checker/process/ports.ts';
 import { groupExiting, livingMembers } from '../checker/process/process-group.ts';
 import { RunningProgram, type ProgramSource } from '../checker/process/program.ts';
 import { waitUntilListening } from '../checker/process/readiness.ts';
-import { PendingServer } from '../checker/running/pending-server.ts';
 import { runLesson } from '../checker/running/run-lesson.ts';
+import { ServersAhead } from '../checker/running/servers-ahead.ts';
 import { projectRoot } from '../checker/core/paths.ts';
 import { checkProgram } from './helpers.ts';
 
@@ -180,23 +180,21 @@ describe("a lesson's and a check's environment", () => {
       const line = await ctx.server.waitForLine((l) => l.text.startsWith('LIMIT='), 'the environment line', { ms: 5_000 });
       if (line.text !== expected) throw new CheckFailure(`the server printed ${line.text}`);
     };
-    const early = new PendingServer(printsEnv);
-    const result = await runLesson(
-      lesson(
-        defineLesson({
-          kind: 'server',
-          hints: [],
-          env: { LIMIT: '42' },
-          checks: [
-            { id: 'first', name: "the lesson's server has the lesson's", run: printed('LIMIT=42 EXTRA=unset') },
-            { id: 'own', name: 'a check with its own has both', env: { EXTRA: 'yes', LIMIT: '7' }, run: printed('LIMIT=7 EXTRA=yes') },
-            { id: 'fresh', name: "a fresh server has the lesson's", fresh: true, run: printed('LIMIT=42 EXTRA=unset') },
-          ],
-        }),
-      ),
-      printsEnv,
-      { early },
-    );
+    const definition = defineLesson({
+      kind: 'server',
+      hints: [],
+      env: { LIMIT: '42' },
+      checks: [
+        { id: 'first', name: "the lesson's server has the lesson's", run: printed('LIMIT=42 EXTRA=unset') },
+        { id: 'own', name: 'a check with its own has both', env: { EXTRA: 'yes', LIMIT: '7' }, run: printed('LIMIT=7 EXTRA=yes') },
+        { id: 'fresh', name: "a fresh server has the lesson's", fresh: true, run: printed('LIMIT=42 EXTRA=unset') },
+      ],
+    });
+    const ahead = new ServersAhead();
+    ahead.start('99-environment', printsEnv);
+    const early = ahead.take('99-environment', definition, printsEnv);
+    await ahead.stopRest();
+    const result = await runLesson(lesson(definition), printsEnv, { early });
     expect(result.checks.map((check) => `${check.id} ${check.status} ${check.message}`)).toEqual([
       'starts passed ',
       'first passed ',

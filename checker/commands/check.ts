@@ -5,7 +5,7 @@ import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../core/deadlines.ts'
 import { UsageError } from '../core/errors.ts';
 import { displayPath } from '../core/paths.ts';
 import { findLesson, listLessons, loadLesson } from '../running/lessons.ts';
-import { PendingServer } from '../running/pending-server.ts';
+import { ServersAhead } from '../running/servers-ahead.ts';
 import { junitReport } from '../reporters/junit.ts';
 import type { Report } from '../running/results.ts';
 import { CONCURRENT_LESSONS, exitStatus, formatReport, runChecks, type CheckRequest } from './run-checks.ts';
@@ -59,21 +59,18 @@ function parseCheckOptions(args: string[]) {
 
 /**
  * Starts the first server lessons' programs before their checks load (and with them most of
- * the checker), so that the two quarter-seconds overlap instead of adding up. A server lesson
- * is one whose starter is a server.ts; a program given with --client is for a client lesson.
- * runChecks takes these servers, and runLesson stops one it cannot use.
+ * the checker), so that the two quarter-seconds overlap instead of adding up. A program given
+ * with --client is for a client lesson; watch mode starts its own on every save.
  */
-function startServersAhead({ values, command, infos }: CheckOptions): Map<string, PendingServer> {
-  if (values.watch || values.client !== undefined) return new Map();
-  return new Map(
-    infos
-      .slice(0, CONCURRENT_LESSONS)
-      .filter((info) => existsSync(path.join(info.starterDir, 'server.ts')))
-      .map((info) => {
-        const file = path.join(values.solutions ? info.solutionDir : info.exerciseDir, 'server.ts');
-        return [info.folder, new PendingServer(command !== undefined ? { kind: 'command', command } : { kind: 'file', file })] as const;
-      }),
-  );
+function startServersAhead({ values, command, infos }: CheckOptions): ServersAhead {
+  const ahead = new ServersAhead();
+  if (values.watch || values.client !== undefined) return ahead;
+  // A server lesson is one whose starter is a server.ts.
+  for (const info of infos.slice(0, CONCURRENT_LESSONS).filter((candidate) => existsSync(path.join(candidate.starterDir, 'server.ts')))) {
+    const file = path.join(values.solutions ? info.solutionDir : info.exerciseDir, 'server.ts');
+    ahead.start(info.folder, command !== undefined ? { kind: 'command', command } : { kind: 'file', file });
+  }
+  return ahead;
 }
 
 /** Loads the lessons' checks; the last usage error (the wrong kind of program for the lesson) needs them. */

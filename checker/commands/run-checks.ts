@@ -5,8 +5,8 @@ import { mapConcurrently } from '../core/concurrency.ts';
 import type { ProgramSource } from '../process/program.ts';
 import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
 import type { Lesson } from '../running/lessons.ts';
-import { PendingServer, runsSource } from '../running/pending-server.ts';
 import { updateProgress } from '../running/progress.ts';
+import { ServersAhead } from '../running/servers-ahead.ts';
 import { summarize, type LessonResult, type Report } from '../running/results.ts';
 import { jsonReport } from '../reporters/json.ts';
 import { formatLesson, formatSummary } from '../reporters/terminal.ts';
@@ -35,27 +35,16 @@ export interface CheckRequest {
 export const CONCURRENT_LESSONS = Math.max(2, availableParallelism());
 
 /**
- * Runs the requested lessons, concurrently up to the number of cores. The first server lessons'
- * servers are those `startedAhead` (by lesson folder), or else start now, while the checker
- * loads the code that runs the checks.
+ * Runs the requested lessons, concurrently up to the number of cores. The first server lessons
+ * take their servers from those started `ahead`, or start them now, while the checker loads the
+ * code that runs the checks.
  */
-export async function runChecks(request: CheckRequest, startedAhead = new Map<string, PendingServer>()): Promise<Report> {
+export async function runChecks(request: CheckRequest, ahead = new ServersAhead()): Promise<Report> {
   const early = new Map(
-    request.lessons
-      .slice(0, CONCURRENT_LESSONS)
-      // A lesson with a Redis of its own knows the address only once that Redis runs.
-      .filter((lesson) => lesson.definition.kind === 'server' && !lesson.definition.redis)
-      .map((lesson) => {
-        const source = request.sourceFor(lesson);
-        const env = lesson.definition.env;
-        // A server started before its lesson was loaded has no environment: it suits only a lesson that sets none.
-        const ahead = startedAhead.get(lesson.folder);
-        return [lesson, ahead && runsSource(ahead, source, env) ? ahead : new PendingServer(source, { env })];
-      }),
+    request.lessons.slice(0, CONCURRENT_LESSONS).map((lesson) => [lesson, ahead.take(lesson.folder, lesson.definition, request.sourceFor(lesson))]),
   );
   const typeChecked = typeCheckAll(request);
-  const unused = [...startedAhead.values()].filter((server) => ![...early.values()].includes(server));
-  await Promise.all(unused.map((server) => server.stop()));
+  await ahead.stopRest();
   const { runLesson } = await import('../running/run-lesson.ts');
   const results = await mapConcurrently(
     request.lessons,

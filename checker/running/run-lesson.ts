@@ -7,7 +7,7 @@ import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
 import type { ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
-import { PendingServer, runsSource } from './pending-server.ts';
+import { PendingServer } from './pending-server.ts';
 import { describeExit, prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
 import { findRedisServer, startRedisServer, type RedisServer } from '../process/redis-server.ts';
 import { typeCheck, type TypeCheckOutcome } from '../process/type-check.ts';
@@ -20,7 +20,7 @@ import { planRuns, runSuite } from './run-suite.ts';
 import { suiteVerdicts } from './suite-verdicts.ts';
 
 export interface LessonRunOptions {
-  /** The lesson's server, started early (by the check command, while the checker loaded). */
+  /** The lesson's server, started early (by the check command, while the checker loaded): ServersAhead.take() says which suits. */
   early?: PendingServer;
   /** The type check of the lesson's file, started with other lessons' files; else the lesson starts its own. */
   typeCheck?: Promise<TypeCheckOutcome>;
@@ -41,13 +41,9 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   // The learner's TypeScript is type-checked beside the behaviour checks; a program given as a command is not.
   const entry = source.kind === 'file' && missing === undefined ? path.resolve(source.file) : undefined;
   const typeChecked = entry === undefined ? undefined : (options.typeCheck ?? typeCheck([entry]));
-  // A server started early (by the check command, while the checker loaded) serves only if it
-  // runs this very program, in the lesson's environment.
-  let early = options.early;
-  if (early && (missing !== undefined || definition.kind !== 'server' || definition.redis || !runsSource(early, source, definition.env))) {
-    await early.stop();
-    early = undefined;
-  }
+  // A server started early has nothing to serve when the file is missing: it would only linger.
+  const early = missing === undefined ? options.early : undefined;
+  if (options.early && !early) await options.early.stop();
   startedAt = early?.startedAt ?? startedAt;
   const checks =
     missing !== undefined
