@@ -44,7 +44,8 @@ export class ScriptedServer {
   program: RunningProgram | undefined;
   /** Every opening handshake this server has seen, in the order they came. */
   readonly attempts: ConnectionAttempt[] = [];
-  private readonly waiting: WebSocket[] = [];
+  /** Connections opened and not yet taken by nextConnection(), with the attempt that opened each. */
+  private readonly waiting: { ws: WebSocket; attempt: ConnectionAttempt }[] = [];
   private readonly wakers = new Set<() => void>();
   private readonly connections: ServerConnection[] = [];
   private readonly untrack: () => void;
@@ -126,7 +127,8 @@ export class ScriptedServer {
 
   /**
    * Waits for the learner's client's next opening handshake (accepted or refused) after the
-   * ones this method has already returned, at most `ms`. Resolves with it, or with undefined
+   * ones this method has already returned and those of the connections nextConnection() has
+   * returned, at most `ms`. Resolves with it, or with undefined
    * when none came in time or the client exited first (the check says what that means).
    */
   async nextAttempt(ms: number): Promise<ConnectionAttempt | undefined> {
@@ -154,8 +156,10 @@ export class ScriptedServer {
   async nextConnection(ms = deadline('start')): Promise<{ connection: ServerConnection }> {
     const giveUpAt = performance.now() + ms;
     for (;;) {
-      const ws = this.waiting.shift();
-      if (ws) {
+      const opened = this.waiting.shift();
+      if (opened) {
+        const { ws, attempt } = opened;
+        this.attemptsTaken = Math.max(this.attemptsTaken, attempt.number);
         const connection = new ServerConnection(ws, { name: 'checker', peerName: 'client', transcript: this.transcript, program: this.program });
         this.connections.push(connection);
         return { connection };
@@ -182,7 +186,7 @@ export class ScriptedServer {
   async close(): Promise<void> {
     this.untrack();
     for (const connection of this.connections) connection.terminate();
-    for (const ws of this.waiting) ws.terminate();
+    for (const { ws } of this.waiting) ws.terminate();
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.listener = undefined;
@@ -242,7 +246,7 @@ export class ScriptedServer {
       this.note(
         attempt.number === 1 ? "your client connected to the checker's server" : `your client connected to the checker's server (attempt ${attempt.number})`,
       );
-      this.waiting.push(ws);
+      this.waiting.push({ ws, attempt });
       this.wakeUp();
     });
   }
