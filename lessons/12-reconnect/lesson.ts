@@ -76,6 +76,8 @@ interface Chat extends Conversation {
   lastId: number;
   /** The messages the client has printed, by id, as the server sent them. */
   shown: Map<number, { from: string; text: string }>;
+  /** The lines the client has sent as says, on any connection. */
+  said: string[];
 }
 
 /**
@@ -85,7 +87,7 @@ interface Chat extends Conversation {
 async function joinChat(ctx: ClientCheckContext): Promise<Chat> {
   const conversation = await startConversation(ctx, (client) => client.writeLine(NAME));
   ctx.note(`the checker plays the lesson 09 chat server (with "since") and has typed ${NAME} on your client's standard input`);
-  const chat: Chat = { ...conversation, lastId: 0, shown: new Map() };
+  const chat: Chat = { ...conversation, lastId: 0, shown: new Map(), said: [] };
   await expectJoin(chat, 'its first join');
   const from = conversation.client.lines().length;
   await conversation.connection.send(serverSays.welcome(['Bob']));
@@ -164,10 +166,45 @@ async function expectSay(chat: Chat, text: string, explainOther?: (said: unknown
       explain: (value) => {
         if (value === undefined) return 'Every message is JSON now: send a typed line as ws.send(JSON.stringify({ type: "say", text: line })).';
         const said = typeof value === 'object' && value !== null && 'text' in value ? value.text : undefined;
-        return explainOther?.(said);
+        return explainOther?.(said) ?? (typeof said === 'string' && chat.said.includes(said) ? resent(said) : undefined);
       },
     },
   );
+  chat.said.push(text);
+}
+
+function resent(text: string): string {
+  return (
+    `Your client sent ${quoteText(text)} again. It went out on a connection that then dropped: the server may well have it, and sending it ` +
+    'again could show it twice. Queue only the lines typed while disconnected, and never queue a line again once sent (at-most-once delivery).'
+  );
+}
+
+/**
+ * Proves by ordering that the client has sent nothing since its last expected message: the
+ * pong to a ping comes after everything it sent before it saw the ping.
+ */
+async function expectNothingMore(chat: Chat, rule: string, explanation: string): Promise<void> {
+  await chat.connection.ping();
+  const extra = chat.connection.unread();
+  if (extra.length === 0) return;
+  const texts = extra.map((message) => message.text);
+  const again = texts.map((text) => jsonText(text)).find((text) => text !== undefined && chat.said.includes(text));
+  throw new CheckFailure(`Your client sent ${texts.length === 1 ? 'a message' : `${texts.length} messages`} ${rule}.`, {
+    expected: 'nothing',
+    received: texts.join('\n'),
+    explanation: again === undefined ? explanation : resent(again),
+  });
+}
+
+/** The text of a say message, or undefined. */
+function jsonText(frame: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(frame);
+    return typeof value === 'object' && value !== null && 'text' in value && typeof value.text === 'string' ? value.text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---- waits and attempts -------------------------------------------------------------------------
@@ -221,8 +258,12 @@ async function expectAttempt(ctx: ClientCheckContext, chat: Conversation, rule: 
         expected: `attempt ${rule.n} after ${window} (${describeRule(rule.backoff)})`,
         received: `attempt ${rule.n} after ${Math.round(waited)} ms`,
         explanation: doesNotGrow(rule, waited)
-          ? 'The wait must grow: each failed attempt doubles it (BASE * 2 ** (attempt - 1)) up to RECONNECT_MAX_MS. A fixed wait, or one that does not double, hammers a server that is down.'
-          : 'Jitter may shorten a wait by at most half: wait = full / 2 + Math.random() * (full / 2). Math.random() * full can make it almost nothing, and then every client that lost the server comes back at once.',
+          ? 'The wait must grow: each failed attempt doubles it (BASE * 2 ** (attempt - 1)) up to RECONNECT_MAX_MS. A fixed wait hammers a server that is down as hard as ever.'
+          : waited >= allowedWait(rule.n - 1, rule.backoff).shortest && rule.n > 1
+            ? 'The wait doubles with every failed attempt: BASE * 2 ** (attempt - 1), up to RECONNECT_MAX_MS; growing by a fixed step (BASE * attempt) is too slow. ' +
+              'And jitter may take off at most half of it: wait = full / 2 + Math.random() * (full / 2).'
+            : 'Jitter may shorten a wait by at most half: wait = full / 2 + Math.random() * (full / 2). Math.random() * full can make it almost nothing, ' +
+              'and then every client that lost the server comes back at once. (And the wait doubles with every failed attempt: BASE * 2 ** (attempt - 1).)',
       },
     );
   }
@@ -232,12 +273,12 @@ async function expectAttempt(ctx: ClientCheckContext, chat: Conversation, rule: 
 
 /**
  * Whether the waits so far look fixed rather than too short by jitter: the contract's wait has
- * grown since the first attempt, but the client's waits have stayed within a fifth of each other.
+ * grown since the first attempt, but the client's waits have stayed within half of each other.
  */
 function doesNotGrow(rule: AttemptRule, waited: number): boolean {
   const waits = [...(rule.earlier ?? []), waited];
   if (waits.length < 3 || allowedWait(rule.n, rule.backoff).longest === allowedWait(1, rule.backoff).longest) return false;
-  return Math.max(...waits) <= 1.2 * Math.min(...waits) + EARLY_MS;
+  return Math.max(...waits) <= 1.5 * Math.min(...waits) + EARLY_MS;
 }
 
 const exitedInsteadOfRetrying =
@@ -425,6 +466,11 @@ const checks: ClientCheck[] = [
             'only when its id is higher than the highest you printed: if (message.id <= lastId) return; lastId = message.id;',
         });
       }
+      await expectNothingMore(
+        chat,
+        'after the new welcome, although nothing was typed while it was disconnected',
+        'Only lines typed while disconnected are sent after a welcome.',
+      );
     },
   },
   {
@@ -450,23 +496,14 @@ const checks: ClientCheck[] = [
       const { connection } = await chat.server.nextConnection();
       chat.connection = connection;
       await expectJoin(chat, 'after reconnecting');
-      // The pong follows whatever the client sent before it saw the ping: proof of what it sent before the welcome.
-      await connection.ping();
-      const early = connection.unread();
-      if (early.length > 0) {
-        throw new CheckFailure('Your client sent a message after its join, before the server had welcomed it.', {
-          expected: 'nothing until the welcome',
-          received: early.map((message) => message.text).join('\n'),
-          explanation:
-            'The lines typed offline go right after the new welcome, not as soon as the connection opens: until the server has ' +
-            'welcomed you again, you are not in the chat, and a say would be refused with "not-joined". Send the queue in the welcome handler.',
-        });
-      }
+      await expectNothingMore(
+        chat,
+        'after its join, before the server had welcomed it',
+        'The lines typed offline go right after the new welcome, not as soon as the connection opens: until the server has ' +
+          'welcomed you again, you are not in the chat, and a say would be refused with "not-joined". Send the queue in the welcome handler.',
+      );
       await connection.send(serverSays.welcome());
-      const notResent = (said: unknown) =>
-        said === before
-          ? `Your client sent ${quoteText(before)} again. It went out on the connection that dropped: the server may well have it, and sending it again could show it twice. Queue only lines typed while disconnected (at-most-once delivery).`
-          : undefined;
+      const notResent = (said: unknown) => (said === before ? resent(before) : undefined);
       for (const line of offline) {
         await explained(expectSay(chat, line, notResent), (failure) =>
           failure.details.received === 'nothing' || /closed first/.test(failure.message)
@@ -565,7 +602,7 @@ const checks: ClientCheck[] = [
       );
       await server.listenAgain();
       const { connection } = await server.nextConnection();
-      const chat: Chat = { server, client, connection, lastId: 0, shown: new Map() };
+      const chat: Chat = { server, client, connection, lastId: 0, shown: new Map(), said: [] };
       await expectJoin(chat, 'once the server was there');
     },
   },
