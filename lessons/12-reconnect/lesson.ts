@@ -662,7 +662,8 @@ export default defineLesson({
       port,
       typing: true,
       intro:
-        'Type your name, then chat; /quit or Ctrl-D leaves. Lesson 09\'s server knows nothing of "since", so nothing is replayed here. ' +
-        `To see the client reconnect, stop the server with npm run demo -- 9 --port ${port} in another terminal… or simply run your own lesson 09 server, stop it with Ctrl-C and start it again.`,
+        'Type your name, then chat; /quit or Ctrl-D leaves. Lesson 09\'s server ignores "since", so nothing is replayed here. ' +
+        'To watch a reconnection, run a server you can stop (npx tsx solutions/09-json-protocol/server.ts) and this client against it ' +
+        '(npx tsx solutions/12-reconnect/client.ts), then stop the server with Ctrl-C and start it again.',
     }),
 });
