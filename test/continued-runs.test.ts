@@ -83,3 +83,52 @@ it('continues the run of a check that passed, starts a new run after one that fa
   expect(transcript).toMatch(/check first was here[\s\S]*next check starts here[\s\S]*check continues was here[\s\S]*next check starts here/);
   expect(await eventually(() => processesMentioning(MARKER).length === 0, 5_000)).toBe(true);
 });
+
+it('runs concurrent checks at the same time as the others, each on runs of its own, after the checks they need', async () => {
+  // Each concurrent check waits for the other to have begun: run one after the other, both would time out.
+  let began!: () => void;
+  const otherBegan = new Promise<void>((resolve) => (began = resolve));
+  const order: string[] = [];
+  const barrier = defineLesson({
+    kind: 'client',
+    hints: [],
+    checks: [
+      records('sequential'),
+      {
+        id: 'waits-for-the-other',
+        name: 'waits for the other concurrent check to begin',
+        concurrent: true,
+        needs: ['sequential'],
+        ms: 2_000,
+        run: async (ctx) => {
+          programOf.set('waits-for-the-other', (await launched(ctx)).pid);
+          order.push('waiting');
+          await otherBegan;
+        },
+      },
+      {
+        id: 'begins',
+        name: 'begins, and lets the other finish',
+        concurrent: true,
+        ms: 2_000,
+        run: async (ctx) => {
+          programOf.set('begins', (await launched(ctx)).pid);
+          order.push('begins');
+          began();
+        },
+      },
+      records('continues-sequential', { continues: true }),
+    ],
+  });
+  const result = await runLesson({ ...lesson, definition: barrier }, client);
+  expect(result.checks.map((check) => `${check.id}: ${check.status}`)).toEqual([
+    'sequential: passed',
+    'waits-for-the-other: passed',
+    'begins: passed',
+    'continues-sequential: passed',
+  ]);
+  // Each concurrent check has a run of its own; a check after one has no run before it to continue, and starts its own.
+  const runs = ['sequential', 'waits-for-the-other', 'begins', 'continues-sequential'].map((id) => programOf.get(id));
+  expect(new Set(runs).size).toBe(4);
+  expect(await eventually(() => processesMentioning(MARKER).length === 0, 5_000)).toBe(true);
+});

@@ -1,6 +1,6 @@
 import type { ClientCheckContext } from '../running/check-context.ts';
 import { deadline, scaled, seconds, settlesWithin, withDeadline } from '../core/deadlines.ts';
-import { CheckFailure } from '../core/errors.ts';
+import { CheckFailure, explained } from '../core/errors.ts';
 import { explain, explainCrash } from '../core/explanations.ts';
 import type { ClientCheck } from '../running/lesson-definition.ts';
 import { describeExit, type OutputLine, type RunningProgram } from '../process/program.ts';
@@ -146,6 +146,33 @@ export async function expectCleanExit(client: RunningProgram, after: string, sti
       explainCrash(client.stderr.text()) ??
       'Set process.exitCode = 1 only when something went wrong (like a failed connection), and let the program end by itself.',
   });
+}
+
+/**
+ * Waits for a line on stdout that ends with `text` (a prompt before it is fine), from line
+ * `from` on, and returns its index among the client's lines. When none comes, says why it
+ * likely did not: printed without a newline, a Buffer printed, stderr instead of stdout, or
+ * else `otherwise` (by default: the client was kept from printing while it waited for input).
+ */
+export async function expectPrinted(client: RunningProgram, text: string, from = 0, otherwise: string = explain.blockedOnInput): Promise<number> {
+  const printed = client.waitForLine((line) => line.stream === 'stdout' && line.text.trimEnd().endsWith(text), `the line ${quoteText(text)}`, { from });
+  const line = await explained(printed, () => explainMissingLine(client, text) ?? otherwise);
+  // Read the lines once it has arrived: a copy taken before would not hold it.
+  return client.lines().indexOf(line, from);
+}
+
+function explainMissingLine(client: RunningProgram, text: string): string | undefined {
+  const lines = client.lines();
+  if (client.stdout.text().includes(text)) {
+    return 'The message was printed, but not on a line of its own. Print each message with console.log, which ends the line.';
+  }
+  if (lines.some((line) => line.stream === 'stdout' && line.text.includes('<Buffer'))) {
+    return 'You printed the Buffer itself (<Buffer 5b 53 …>). Turn it into text first: console.log(data.toString()) or console.log(`${data}`).';
+  }
+  if (lines.some((line) => line.stream === 'stderr' && line.text.includes(text))) {
+    return 'You printed the message to stderr (console.error). Chat messages go to stdout: console.log.';
+  }
+  return undefined;
 }
 
 /** A stack frame as Node.js prints it ("    at main (file.ts:3:9)"). */

@@ -98,6 +98,12 @@ export class ScriptedPeer implements PromiseLike<void> {
   stoppedAnsweringAt: number | undefined;
   /** When the connection ended, on the transcript's clock. */
   closedAt: number | undefined;
+  /**
+   * When this side began to end the connection (close() or drop()), on the transcript's clock:
+   * the earliest moment the other side can have learnt of the end, from which a check times
+   * what it does next (a client's wait before it reconnects).
+   */
+  endingAt: number | undefined;
   private readonly pongsByHand: boolean;
   private answeringPings = true;
   private diverted: ((data: Buffer, isBinary: boolean) => void) | undefined;
@@ -292,6 +298,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   close(code = 1000, reason = ''): this {
     return this.step(async () => {
       this.closingHere = true;
+      this.endingAt = this.transcript.now();
       this.ws.close(code, reason);
       const ms = deadline('close');
       await withDeadline(
@@ -327,6 +334,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   drop(): this {
     return this.step(async () => {
       this.closingHere = true;
+      this.endingAt = this.transcript.now();
       this.transcript.add(this.name, 'note', `${this.name} dropped the TCP connection (no close frame)`);
       this.ws.terminate();
       await this.closed;

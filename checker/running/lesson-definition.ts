@@ -61,6 +61,14 @@ export interface ClientCheck extends CheckBase {
    * (checks/client-program.ts), which does a step once per run.
    */
   continues?: boolean;
+  /**
+   * Runs at the same time as the lesson's other checks, with runs of the learner's client of its
+   * own, instead of after the check before it: for checks that spend their time waiting for the
+   * learner's timers (a client's waits before it reconnects), which would otherwise add up. It
+   * waits for the checks it `needs`; its result is reported in its place. It never `continues`, and a
+   * check listed right after it that `continues` has no run to take over: it starts its own.
+   */
+  concurrent?: boolean;
   run(ctx: ClientCheckContext): Promise<void>;
 }
 

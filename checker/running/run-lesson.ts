@@ -5,7 +5,7 @@ import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure, CheckSkipped, describeError, UsageError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
-import type { ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
+import type { ClientCheck, ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer } from './pending-server.ts';
 import { describeExit, prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
@@ -318,48 +318,66 @@ class FreshServers {
 }
 
 async function runClientChecks(lesson: ClientLesson, source: ProgramSource, cwd: string): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
   let program: StartableProgram;
   try {
     program = await prepareProgram(source);
   } catch (failure) {
     // A program that does not compile fails the first check, which is where it would have started.
     const [first, ...rest] = lesson.checks;
-    if (!first) return results;
+    if (!first) return [];
     const notRun = rest.map((check) => skipped(check, 'Not run: your program does not compile (see the first check).'));
     return [await timed(first, new Transcript(), () => Promise.reject(failure)), ...notRun];
   }
+  const results = new Results();
+  const contextFor = (check: ClientCheck) => new ClientCheckContext(program, cwd, new Transcript(), { ...lesson.env, ...check.env });
+  const run = (check: ClientCheck, ctx: ClientCheckContext) =>
+    timed(check, ctx.transcript, async (signal) => {
+      const abandon = () => void ctx.dispose();
+      signal.addEventListener('abort', abandon);
+      try {
+        await check.run(ctx);
+      } finally {
+        signal.removeEventListener('abort', abandon);
+      }
+    });
+  // Concurrent checks begin now, each with runs of its own, once the checks they need have passed.
+  const alongside = lesson.checks
+    .filter((check) => check.concurrent)
+    .map(async (check) => {
+      const blocker = await results.unmetNeed(check);
+      if (blocker) return results.add(check, blocker);
+      const ctx = contextFor(check);
+      const result = run(check, ctx);
+      results.add(check, result);
+      await result;
+      await ctx.dispose();
+    });
   // The run of the last check, while the next check may continue it.
   let carried: ClientCheckContext | undefined;
   try {
     for (const [index, check] of lesson.checks.entries()) {
-      const blocker = unmetNeed(check, results);
+      if (check.concurrent) continue;
+      const blocker = await results.unmetNeed(check);
       const continued = !blocker && check.continues ? carried : undefined;
       if (!continued) await carried?.dispose();
       carried = undefined;
       if (blocker) {
-        results.push(blocker);
+        results.add(check, blocker);
         continue;
       }
-      const ctx = continued ?? new ClientCheckContext(program, cwd, new Transcript(), { ...lesson.env, ...check.env });
+      const ctx = continued ?? contextFor(check);
       if (continued) ctx.note('the next check starts here, on the same run of your client');
-      const result = await timed(check, ctx.transcript, async (signal) => {
-        const abandon = () => void ctx.dispose();
-        signal.addEventListener('abort', abandon);
-        try {
-          await check.run(ctx);
-        } finally {
-          signal.removeEventListener('abort', abandon);
-        }
-      });
-      results.push(result);
-      if (result.status === 'passed' && lesson.checks[index + 1]?.continues) carried = ctx;
+      const result = await run(check, ctx);
+      results.add(check, result);
+      const next = lesson.checks[index + 1];
+      if (result.status === 'passed' && next?.continues && !next.concurrent) carried = ctx;
       else await ctx.dispose();
     }
   } finally {
     await carried?.dispose();
+    await Promise.all(alongside);
   }
-  return results;
+  return results.inOrder(lesson.checks);
 }
 
 /**

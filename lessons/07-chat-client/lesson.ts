@@ -11,6 +11,7 @@ import {
   expectNormalClose,
   explain,
   explained,
+  expectPrinted,
   type Message,
   quoteText,
   runClientDemo,
@@ -81,28 +82,6 @@ const join = stage(async (ctx: ClientCheckContext): Promise<Conversation> => {
   await connection.send(WELCOME);
   return conversation;
 });
-
-/** Waits for a printed line that ends with `text` (a prompt before it is fine), from line `from` on. */
-async function expectPrinted(client: RunningProgram, text: string, from = 0): Promise<number> {
-  const printed = client.waitForLine((line) => line.stream === 'stdout' && line.text.trimEnd().endsWith(text), `the line ${quoteText(text)}`, { from });
-  const line = await explained(printed, () => explainMissingLine(client, text));
-  // Read the lines once it has arrived: a copy taken before would not hold it.
-  return client.lines().indexOf(line);
-}
-
-function explainMissingLine(client: RunningProgram, text: string): string {
-  const lines = client.lines();
-  if (client.stdout.text().includes(text)) {
-    return 'The message was printed, but not on a line of its own. Print each message with console.log, which ends the line.';
-  }
-  if (lines.some((line) => line.stream === 'stdout' && line.text.includes('<Buffer'))) {
-    return 'You printed the Buffer itself (<Buffer 5b 53 …>). Turn it into text first: console.log(data.toString()) or console.log(`${data}`).';
-  }
-  if (lines.some((line) => line.stream === 'stderr' && line.text.includes(text))) {
-    return 'You printed the message to stderr (console.error). Chat messages go to stdout: console.log.';
-  }
-  return explain.blockedOnInput;
-}
 
 const quitRule: CloseRule = {
   after: 'after the line /quit',
