@@ -646,6 +646,23 @@ export default defineLesson({
         }
       },
     },
+    {
+      id: 'strict-limit',
+      name: 'closes a client only when MORE than MAX_BUFFERED_BYTES waits: set to 0, clients with nothing waiting keep receiving',
+      needs: ['fan-out'],
+      env: { MAX_BUFFERED_BYTES: '0' },
+      run: async (ctx) => {
+        ctx.note('your server runs with MAX_BUFFERED_BYTES=0; alice and bob read everything at once, so nothing waits for them');
+        const strict =
+          'A client is too slow when MORE than MAX_BUFFERED_BYTES waits for it: with 0, a client with nothing waiting (bufferedAmount 0) ' +
+          'is not. Compare with >, not >=.';
+        const alice = connect(ctx, 'alice');
+        await everyoneGets(alice, 'alice is here', [alice], strict);
+        const bob = connect(ctx, 'bob');
+        await everyoneGets(bob, 'bob is here', [alice, bob], strict);
+        await everyoneGets(alice, 'still here, bob?', [alice, bob], strict);
+      },
+    },
     ...robustnessChecks(served, ['fan-out']),
   ],
   hints: [
