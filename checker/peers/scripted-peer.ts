@@ -88,7 +88,7 @@ export class ScriptedPeer implements PromiseLike<void> {
   private closingHere = false;
   /** Terminated by the cleanup after its check: its ending is not part of the check's story. */
   private cleanedUp = false;
-  private ignoring: ((message: Message) => string | undefined) | undefined;
+  private readonly ignoring: ((message: Message) => string | undefined)[] = [];
   private readonly watchers: ((message: Message) => void)[] = [];
   /** Resolves when the connection has closed (closeInfo then says how); never rejects. */
   readonly closed: Promise<void>;
@@ -121,7 +121,7 @@ export class ScriptedPeer implements PromiseLike<void> {
       this.transcript.frame(this.peerName, this.name, describeFrame(data, isBinary));
       const message = { text: data.toString('utf8'), isBinary, data };
       for (const watcher of this.watchers) watcher(message);
-      const ignored = this.ignoring?.(message);
+      const ignored = this.ignoring.reduce<string | undefined>((reason, next) => reason ?? next(message), undefined);
       if (ignored) {
         this.transcript.add(this.name, 'note', `set aside: ${ignored}`);
         return;
@@ -164,10 +164,11 @@ export class ScriptedPeer implements PromiseLike<void> {
 
   /**
    * Sets aside every message for which `reason` returns a reason (noted in the transcript), so
-   * no expectation sees it: for late echoes of an earlier check on a shared server.
+   * no expectation sees it: for late echoes of an earlier check on a shared server. Each call
+   * adds a reason; they are asked in the order given, until one answers.
    */
   ignore(reason: (message: Message) => string | undefined): this {
-    this.ignoring = reason;
+    this.ignoring.push(reason);
     return this;
   }
 
