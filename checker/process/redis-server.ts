@@ -104,6 +104,20 @@ async function answersPing(port: number, ms: number): Promise<boolean> {
 }
 
 function pingOnce(port: number): Promise<boolean> {
+  return inlineCommand(port, 'PING', '+PONG');
+}
+
+/**
+ * Holds every client of the Redis at `url` still for `ms` (CLIENT PAUSE … ALL): their commands
+ * wait, then run in the order they arrived. Lets a check make commands from several programs
+ * meet at once, as they would on a busy server. Resolves with whether Redis agreed.
+ */
+export function pauseRedisClients(url: string, ms: number): Promise<boolean> {
+  return inlineCommand(Number(new URL(url).port), `CLIENT PAUSE ${Math.round(ms)} ALL`, '+OK');
+}
+
+/** Sends one inline command to the Redis on `port`; whether its reply starts with `expected`. */
+function inlineCommand(port: number, command: string, expected: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
     let reply = '';
@@ -113,10 +127,10 @@ function pingOnce(port: number): Promise<boolean> {
     };
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('connect', () => socket.write(`${command}\r\n`));
     socket.on('data', (data) => {
       reply += data.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      if (reply.includes('\r\n')) done(reply.startsWith(expected));
     });
     socket.once('close', () => done(false));
   });

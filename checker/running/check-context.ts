@@ -2,6 +2,7 @@ import { CheckFailure } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import { MemoryWatch } from '../process/memory.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
+import { pauseRedisClients } from '../process/redis-server.ts';
 import { prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
 import type { LoopbackHost } from '../process/readiness.ts';
 import { RawPeer } from '../peers/raw-peer.ts';
@@ -153,6 +154,17 @@ export class ServerCheckContext {
     program.transcript = this.transcript;
     this.launched.push(program);
     return program;
+  }
+
+  /**
+   * Holds the lesson's Redis still for `ms`: every command sent meanwhile waits, then all run in
+   * the order they arrived, so that requests from several instances truly meet (lesson 17's
+   * names claimed at once). Only for a lesson with `redis`.
+   */
+  async holdRedis(ms: number): Promise<void> {
+    const url = this.launcher.env.REDIS_URL;
+    if (url === undefined || !(await pauseRedisClients(url, ms))) throw new Error("holdRedis: this lesson has no Redis of the checker's to hold");
+    this.note(`the checker holds Redis still for ${ms} ms, so that what arrives meanwhile meets at once`);
   }
 
   /** A redis:// address on loopback where nothing listens, for "Redis unreachable" checks. */
