@@ -1,6 +1,6 @@
 // mutant: an async name check runs before the name is recorded, so a message sent right after the name (without waiting for the welcome) is taken as a second name
 // fails: name-and-line-at-once
-// message: /"\[Pete\]: Hi Olga, I am in a hurry!".*taken as a name too.*before any await/s
+// message: /taken as a name/
 // passes: welcome, join-notice, broadcast, not-to-sender
 // breaks: "Once a client has a name it has joined ... Every later message `m` from Alice is sent to every other joined user as `[Alice]: m`"
 import { readFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // mutant: waits grow linearly (base x attempt: 500, 1000, 1500, ...) instead of doubling
 // breaks: "Waits grow exponentially: `RECONNECT_BASE_MS` (default 500) x 2^(attempt-1), capped at `RECONNECT_MAX_MS` (default 8000)"
 // fails: resets-after-success
-// message: /attempt [45] must wait at least (80|160) ms.*doubles with every failed attempt/s
+// message: /attempt [345] must wait at least \d+ ms.*doubl/s
 import WebSocket from 'ws';
 import * as readline from 'node:readline';
 
