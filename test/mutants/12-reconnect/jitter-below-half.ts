@@ -1,7 +1,7 @@
 // mutant: uses full jitter (random 0..wait), so a wait can be much shorter than half its value
 // breaks: "each wait may be shortened by random jitter to no less than half its value."
 // fails: caps-the-wait
-// message: /must wait at least 15 ms.*Jitter may shorten a wait by at most half/s
+// message: /must wait at least \d+ ms.*Jitter may shorten a wait by at most half/s
 import WebSocket from 'ws';
 import * as readline from 'node:readline';
 
