@@ -41,9 +41,7 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
   // The learner's TypeScript is type-checked beside the behaviour checks; a program given as a command is not.
   const entry = source.kind === 'file' && missing === undefined ? path.resolve(source.file) : undefined;
   const typeChecked = entry === undefined ? undefined : (options.typeCheck ?? typeCheck([entry]));
-  // A server started early has nothing to serve when the file is missing: it would only linger.
-  const early = missing === undefined ? options.early : undefined;
-  if (options.early && !early) await options.early.stop();
+  const early = options.early;
   startedAt = early?.startedAt ?? startedAt;
   const checks =
     missing !== undefined
