@@ -102,9 +102,10 @@ function acrossInstances(check: {
  */
 async function joinAcross(cast: JsonChatCast, users: [string, ServerInstance][]): Promise<ScriptedClient[]> {
   const joined: ScriptedClient[] = [];
-  for (const [name, at] of users) {
+  for (const [index, [name, at]] of users.entries()) {
     const listed = joined.map((user) => user.name);
-    const newcomer = setAsideLateJoins(cast.join(name, { at, users: listed }), listed);
+    const elsewhere = users.slice(0, index).flatMap(([other, its]) => (its === at ? [] : [other]));
+    const newcomer = setAsideLateJoins(cast.join(name, { at, users: listed, explain: (value) => explainLocalWelcome(name, at, elsewhere, value) }), listed);
     for (const user of joined) user.expectJson(jsonChat.joined(name), { explain: (value) => explainAcross(user.name, value) });
     await explained(
       Promise.all([newcomer, ...joined]),
@@ -132,6 +133,17 @@ function setAsideLateJoins(newcomer: ScriptedClient, listed: string[]): Scripted
       ? `a "joined" of ${about}, whom ${newcomer.name}'s welcome listed: it reached this instance through Redis after the welcome`
       : undefined;
   });
+}
+
+/** Names the mistake when `name`'s welcome on `at` leaves out users who joined on other instances (`elsewhere`). */
+function explainLocalWelcome(name: string, at: ServerInstance, elsewhere: string[], value: unknown): string | undefined {
+  const listed = jsonType(value) === 'welcome' ? (value as { users?: unknown }).users : undefined;
+  const missing = elsewhere.filter((other) => !(Array.isArray(listed) && listed.includes(other)));
+  if (jsonType(value) !== 'welcome' || missing.length === 0) return undefined;
+  return (
+    `${name}'s welcome on ${at.name} leaves out ${missing.join(' and ')}, who joined on another instance. ` +
+    'welcome.users lists the joined users of every instance: keep them in Redis (the shared presence) and read them from there.'
+  );
 }
 
 /** Names the mistake when `receiver` got `value` where a notice of a later event was due. */
@@ -196,7 +208,7 @@ const checks: ServerCheck[] = [
     run: async (a, b, cast) => {
       const [yusuf] = await joinAcross(cast, [['Yusuf', a]]);
       const joinedAt = performance.now();
-      const bruno = cast.join('Bruno', { at: b, users: ['Yusuf'] });
+      const bruno = cast.join('Bruno', { at: b, users: ['Yusuf'], explain: (value) => explainLocalWelcome('Bruno', b, ['Yusuf'], value) });
       await explained(yusuf!.expectJson(jsonChat.joined('Bruno'), { explain: (value) => explainAcross('Yusuf', value) }), (failure) =>
         failure.details.received === 'nothing'
           ? `Bruno joined on ${b.name}, and Yusuf, on ${a.name}, was never told. Publish the "joined" to Redis; every instance subscribes and passes it on to its own users.`
@@ -210,11 +222,15 @@ const checks: ServerCheck[] = [
           explanation: 'Publish as soon as the join is handled and pass on what the subscription hears at once: no polling of a list, no timer.',
         });
       }
-      await explained(bruno, 'The welcome lists the joined users of every instance: keep them in Redis (a sorted set, say), not in a Map of this process.');
-      const celia = cast.join('Celia', { at: a, users: ['Yusuf', 'Bruno'] });
+      await bruno;
+      const celia = cast.join('Celia', { at: a, users: ['Yusuf', 'Bruno'], explain: (value) => explainLocalWelcome('Celia', a, ['Bruno'], value) });
       for (const user of [yusuf!, bruno]) user.expectJson(jsonChat.joined('Celia'), { explain: (value) => explainAcross(user.name, value) });
       await explained(Promise.all([celia, yusuf!, bruno]), 'Celia joined on server A: every other user, on either instance, hears of it once.');
-      const dario = cast.join('Dario', { at: b, users: ['Yusuf', 'Bruno', 'Celia'] });
+      const dario = cast.join('Dario', {
+        at: b,
+        users: ['Yusuf', 'Bruno', 'Celia'],
+        explain: (value) => explainLocalWelcome('Dario', b, ['Yusuf', 'Celia'], value),
+      });
       for (const user of [yusuf!, bruno, celia]) user.expectJson(jsonChat.joined('Dario'), { explain: (value) => explainAcross(user.name, value) });
       await explained(
         Promise.all([dario, yusuf!, bruno, celia]),

@@ -1,7 +1,7 @@
 // mutant: builds welcome.users from the users of its own instance (lesson 09's code) although it records presence in Redis, so a newcomer on B is not told about users on A
 // breaks: "Names are unique across instances, and `welcome.users` lists the joined users of every instance (shared presence in Redis)."
 // fails: across-join
-// message: /welcome lists every other joined user/
+// message: /leaves out .*who joined on another instance/
 // (written from the contract alone, by someone who had not seen the checks)
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
