@@ -27,8 +27,7 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
         const alice = served.open(ctx, 'alice');
         // Both are served before alice leaves: what fails after, fails because she left.
         await Promise.all([carol, alice]);
-        await alice.close(1000);
-        const { dave } = await survived(ctx, served, carol, 'closed its connection', explain.crashOnDisconnect);
+        const { dave } = await survived(ctx, served, carol, 'closed its connection', explain.crashOnDisconnect, () => alice.close(1000));
         ctx.note('carol and dave close too: nobody is connected any more. Then erin connects.');
         await Promise.all([carol.close(1000), dave.close(1000)]);
         await ctx.keepsServing(served.open(ctx, 'erin'), 'every client had left', everyoneLeft);
@@ -41,8 +40,7 @@ export function robustnessChecks(served: Served, needs: string[] = []): ServerCh
         const carol = served.open(ctx, 'carol');
         const alice = served.open(ctx, 'alice');
         await Promise.all([carol, alice]);
-        await alice.drop();
-        await survived(ctx, served, carol, 'dropped its connection', explain.crashOnDisconnect);
+        await survived(ctx, served, carol, 'dropped its connection', explain.crashOnDisconnect, () => alice.drop());
       },
     },
     {
@@ -86,11 +84,24 @@ const everyoneLeft =
   'A server serves whoever comes, also after every client has gone: nothing may end or stop working when the last one ' +
   'leaves (no process.exit(), no wss.close(), no readline closed in a close handler).';
 
-/** After one client misbehaved or left: a client that connects now, and `oldClient`, are both still served. Returns the new one. */
-async function survived(ctx: ServerCheckContext, served: Served, oldClient: ScriptedClient, what: string, why: string): Promise<{ dave: ScriptedClient }> {
-  const dave = served.open(ctx, 'dave');
+/**
+ * After one client misbehaved or left (`leaving`, when given, is how it leaves): a client that
+ * connects now, and `oldClient`, are both still served. Returns the new one. A server that
+ * stops while the client leaves is told the same, whichever connection noticed first.
+ */
+async function survived(
+  ctx: ServerCheckContext,
+  served: Served,
+  oldClient: ScriptedClient,
+  what: string,
+  why: string,
+  leaving?: () => PromiseLike<unknown>,
+): Promise<{ dave: ScriptedClient }> {
+  let dave: ScriptedClient | undefined;
   await ctx.keepsServing(
     (async () => {
+      await leaving?.();
+      dave = served.open(ctx, 'dave');
       await dave;
       await served.again(ctx, oldClient, 2);
     })(),
@@ -98,5 +109,5 @@ async function survived(ctx: ServerCheckContext, served: Served, oldClient: Scri
     why,
   );
   // Wrapped: a client is awaitable, and a promise resolved with one would run its steps instead.
-  return { dave };
+  return { dave: dave! };
 }
