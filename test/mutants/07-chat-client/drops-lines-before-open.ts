@@ -1,6 +1,6 @@
 // mutant: silently drops lines that arrive before the connection is open
 // fails: end-of-input
-// message: /expected the text message "Alice", but the connection closed first.*before the connection was open.*lost them/s
+// message: /expected the text message "Alice", but the connection closed first.*before the connection was open.*lost them|Your client stopped \(it exited with status 0\) while checker was connected/s
 // passes: sends-lines, prints-messages, quit-command
 // breaks: "Every non-empty line read from standard input is sent as one text message" (including lines typed or piped before 'open')
 import { WebSocket } from 'ws';
