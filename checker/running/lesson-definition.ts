@@ -33,9 +33,10 @@ export interface ServerCheck extends CheckBase {
   fresh?: boolean;
   /**
    * Runs at the same time as the lesson's other checks, not after the check before it, on a
-   * server of its own started once the lesson's first one listens: for checks that spend their time
-   * waiting for the learner's timers (a heartbeat watched over ten intervals), which would
-   * otherwise add up. It waits for the checks it `needs`; its result is reported in its place.
+   * server of its own started with the lesson's first one: for checks that spend their time
+   * waiting for the learner's timers (a heartbeat watched over ten intervals, a quiet second),
+   * which would otherwise add up. It begins at once; when a check it `needs` does not pass, it
+   * is stopped and reported as skipped. Its result is reported in its place.
    */
   concurrent?: boolean;
   /**

@@ -89,7 +89,9 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...env, ...check?.env } });
   const launcher = (check: ServerCheck): ServerLauncher => ({ source, cwd, env: { ...env, ...check.env } });
   const first = early ?? startServer();
-  const concurrent = new Map<ServerCheck, PendingServer>();
+  // Concurrent checks' servers start with the first, all of them: their checks mostly wait, and
+  // the longest of those waits is the lesson's time. If the first does not start, they are stopped.
+  const concurrent = new Map(lesson.checks.filter((check) => check.concurrent).map((check) => [check, startServer(check)] as const));
   const fresh = new FreshServers(lesson.checks, startServer);
   const results = new Results();
   let shared: LearnerServer | undefined;
@@ -103,13 +105,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       first.startedAt,
     );
     if (!shared) return [started, ...lesson.checks.map((check) => skipped(check, 'Not run: your server did not start (see the first check).'))];
-    // Servers are started ahead only for a program that has shown it starts. Concurrent checks'
-    // servers start now, all of them: their checks mostly wait, alongside the others.
-    for (const check of lesson.checks.filter((candidate) => candidate.concurrent)) {
-      const server = startServer(check);
-      concurrent.set(check, server);
-      results.add(check, runConcurrently(check, server, results));
-    }
+    for (const [check, server] of concurrent) results.add(check, runConcurrently(check, server, results));
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;
@@ -144,14 +140,20 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   }
 }
 
-/** Runs a concurrent check on its own server, once the checks it needs have passed. */
+/**
+ * Runs a concurrent check on its own server at once, not after the checks it needs: its waits
+ * overlap theirs. When one of those did not pass, its server is stopped and it is reported as
+ * skipped, as a check after them would be.
+ */
 async function runConcurrently(check: ServerCheck, server: PendingServer, results: Results): Promise<CheckResult> {
   try {
-    const blocker = await results.unmetNeed(check);
-    if (blocker) return blocker;
-    return await timed(check, server.transcript, async (signal) =>
+    const outcome = timed(check, server.transcript, async (signal) =>
       runAgainst(check, await server.whenReady(signal), { source: server.source, cwd: server.cwd, env: server.env }, server.transcript, signal),
     );
+    const blocker = await results.unmetNeed(check);
+    if (blocker) await server.stop();
+    const result = await outcome;
+    return blocker ?? result;
   } finally {
     await server.stop();
   }
