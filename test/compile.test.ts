@@ -79,10 +79,31 @@ describe('the compile cache', () => {
     expect((await compileProgram(main)).script, 'the first content has its build already').toBe(first.script);
   });
 
+  it('gives redis from one file of its own, with the named and default exports an import gives', async () => {
+    const main = path.join(folder, 'redis-user.ts');
+    writeFileSync(
+      main,
+      "import redis, { createClient } from 'redis';\nimport { createRequire } from 'node:module';\n" +
+        'const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => /redis/.test(file));\n' +
+        'console.log(JSON.stringify({ createClient: typeof createClient, same: redis.createClient === createClient, loaded }));\n',
+    );
+    const { script } = await compileProgram(main);
+    const seen = JSON.parse(await firstLine([script])) as { createClient: string; same: boolean; loaded: string[] };
+    expect(seen).toMatchObject({ createClient: 'function', same: true });
+    expect(seen.loaded, 'one file, not the hundreds of modules of the package').toHaveLength(1);
+    expect(seen.loaded[0]).toMatch(/\.cjs$/);
+  });
+
   it('refuses a name that ws does not export, as Node.js refuses to link it', async () => {
     const main = path.join(folder, 'wrong-name.ts');
     writeFileSync(main, "import { Server } from 'ws';\nconsole.log(Server);\n");
     await expect(compileProgram(main)).rejects.toThrow(/wrong-name\.ts:1:10: No matching export in "ws" for import "Server"/);
+  });
+
+  it('refuses a name that redis does not export too', async () => {
+    const main = path.join(folder, 'wrong-redis-name.ts');
+    writeFileSync(main, "import { createRedis } from 'redis';\nconsole.log(createRedis);\n");
+    await expect(compileProgram(main)).rejects.toThrow(/wrong-redis-name\.ts:1:10: No matching export in "redis" for import "createRedis"/);
   });
 });
 

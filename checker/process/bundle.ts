@@ -5,6 +5,7 @@ import type { BuildFailure, Loader, Message, Plugin } from 'esbuild';
 import { displayPath, projectRoot } from '../core/paths.ts';
 import { hashOf } from './build-cache.ts';
 import { characterColumn, codeFrame } from './code-frame.ts';
+import { HANDED_OVER, handOver } from './handed-over-packages.ts';
 
 /**
  * Compiles TypeScript with esbuild into JavaScript that plain `node` runs (no loader thread at
@@ -13,7 +14,7 @@ import { characterColumn, codeFrame } from './code-frame.ts';
  *   build (a server finds the files beside its source: lesson 08 serves public/ next to it);
  * - relative imports (`./util.ts`, `./util.js`, `./util`) are compiled in; packages (`ws`)
  *   stay imports, resolved when the program runs from the build's place in node_modules/, so
- *   from the workbook's own packages;
+ *   from the workbook's own packages (ws and redis are required instead: handed-over-packages.ts);
  * - a linked source map, so that with `--enable-source-maps` a stack trace names the source
  *   file and line.
  * (`import.meta.resolve` is left as it is: it resolves packages alike, relative paths from the build.)
@@ -48,15 +49,6 @@ const SCRIPT = /\.([cm]?)([jt]sx?)$/;
 const USES_IMPORT_META = /\bimport\s*\.\s*meta\b/;
 /** Problems shown at most; a syntax error stops esbuild at the first one in a file anyway. */
 const MAX_PROBLEMS = 5;
-/**
- * Packages whose ESM entry only re-exports their CommonJS modules, with the names it exports.
- * Imported from ESM, Node.js first scans the source of each of those modules for its export
- * names: for ws that is about 35 ms of processor time at every start, a third of a program's
- * start. Required instead, they give the very same objects (see requiredPackages).
- */
-const REQUIRED_PACKAGES: Record<string, string[]> = {
-  ws: ['createWebSocketStream', 'extension', 'PerMessageDeflate', 'Receiver', 'Sender', 'subprotocol', 'WebSocket', 'WebSocketServer'],
-};
 const REQUIRE_NAMESPACE = 'workbook-require';
 
 export async function bundle(request: BundleRequest): Promise<Bundle> {
@@ -138,13 +130,13 @@ function ownImportMeta(): Plugin {
 }
 
 /**
- * An import of a package of REQUIRED_PACKAGES becomes a small module that requires it from the
- * workbook, as the other packages are imported from there, and exports what the package's ESM
- * entry exports, and no more: importing another name fails to compile, as it fails to link
- * under tsx.
+ * An import of a package handed over by `require` (handed-over-packages.ts) becomes a small
+ * module that requires it from the workbook, as the other packages are imported from there,
+ * and exports what the package's ES module view exports, and no more: importing another name
+ * fails to compile, as it fails to link under tsx.
  */
 function requiredPackages(): Plugin {
-  const filter = new RegExp(`^(${Object.keys(REQUIRED_PACKAGES).join('|')})$`);
+  const filter = new RegExp(`^(${HANDED_OVER.join('|')})$`);
   const workbook = pathToFileURL(path.join(projectRoot, 'package.json')).href;
   return {
     name: 'workbook-required-packages',
@@ -152,15 +144,18 @@ function requiredPackages(): Plugin {
       build.onResolve({ filter }, (args) =>
         args.kind === 'import-statement' || args.kind === 'dynamic-import' ? { path: args.path, namespace: REQUIRE_NAMESPACE, sideEffects: false } : undefined,
       );
-      build.onLoad({ filter: /.*/, namespace: REQUIRE_NAMESPACE }, ({ path: name }) => ({
-        contents: [
-          "import { createRequire } from 'node:module';",
-          `const required = createRequire(${JSON.stringify(workbook)})(${JSON.stringify(name)});`,
-          'export default required;',
-          `export const { ${REQUIRED_PACKAGES[name]!.join(', ')} } = required;`,
-        ].join('\n'),
-        loader: 'js',
-      }));
+      build.onLoad({ filter: /.*/, namespace: REQUIRE_NAMESPACE }, async ({ path: name }) => {
+        const { target, exports } = await handOver(name);
+        return {
+          contents: [
+            "import { createRequire } from 'node:module';",
+            `const required = createRequire(${JSON.stringify(workbook)})(${JSON.stringify(target)});`,
+            'export default required;',
+            `export const { ${exports.join(', ')} } = required;`,
+          ].join('\n'),
+          loader: 'js',
+        };
+      });
     },
   };
 }

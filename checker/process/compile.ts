@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { cacheDir, hashOf, publishBuild, pruneBuilds, temporaryBuildDir, touch } from './build-cache.ts';
 import { bundle } from './bundle.ts';
+import { handedOverVersions } from './handed-over-packages.ts';
 
 /**
  * A learner's TypeScript program, compiled ahead (DESIGN rule 1) so that it starts with plain
@@ -135,15 +136,17 @@ function nearestTsconfig(folder: string): string | undefined {
 let cachedFingerprint: string | undefined;
 
 /**
- * What a build depends on besides its inputs: the Node.js it targets, esbuild's version, and how
- * it is compiled (this file and bundle.ts, so that a change to them is never served old builds).
+ * What a build depends on besides its inputs: the Node.js it targets, esbuild's version, how it
+ * is compiled (this file and those it uses, so that a change to them is never served old
+ * builds), and the versions of the packages it requires by name or by path.
  */
 function fingerprint(): string {
   const own = (file: string) => readFileSync(new URL(file, import.meta.url));
   cachedFingerprint ??= [
     process.version,
     (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version: string }).version,
-    hashOf(own('./compile.ts'), own('./bundle.ts')),
+    hashOf(own('./compile.ts'), own('./bundle.ts'), own('./handed-over-packages.ts')),
+    handedOverVersions(),
   ].join(' ');
   return cachedFingerprint;
 }

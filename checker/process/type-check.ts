@@ -47,6 +47,9 @@ const LEARNER_OPTIONS = [
   '--allowImportingTsExtensions',
   '--esModuleInterop',
   '--skipLibCheck',
+  // One thread: as fast on two cores for these few files, and about a fifth less processor time,
+  // which the learner's programs and the checks share with it.
+  '--singleThreaded',
 ];
 
 /** A nice value: the compiler runs when the checks leave a core free. */

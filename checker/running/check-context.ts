@@ -11,6 +11,7 @@ import { ScriptedServer } from '../peers/scripted-server.ts';
 import type { Transcript } from '../core/transcript.ts';
 import type { ClientOptions } from 'ws';
 import { startLearnerServer, type LearnerServer } from './learner-server.ts';
+import { instanceName, type LessonServers } from './lesson-servers.ts';
 
 /** How a check starts more runs of the learner's server: the program, its folder, the lesson's and the check's environment. */
 export interface ServerLauncher {
@@ -21,7 +22,8 @@ export interface ServerLauncher {
 
 /**
  * One of several instances of the learner's server that a check runs at once (lesson 17), on a
- * port of its own, its output in the transcript under its own name ("server A").
+ * port of its own, its output in the transcript under its own name ("server A"): one the
+ * lesson's checks share (ctx.instances) or one the check started (ctx.startInstances()).
  */
 export class ServerInstance {
   constructor(
@@ -29,6 +31,8 @@ export class ServerInstance {
     private readonly started: LearnerServer,
     /** How the transcript names it: "server A", "server B"… */
     readonly name: string,
+    /** Called when the check stops it on purpose, so that its stopping fails nothing. */
+    private readonly onStop: () => void = () => {},
   ) {}
 
   get program(): RunningProgram {
@@ -51,11 +55,13 @@ export class ServerInstance {
 
   /** Sends `signal` to this instance (its process group) and returns at once, as signalServer() does. */
   signal(signal: NodeJS.Signals): void {
+    this.onStop();
     this.ctx.note(`the checker sends ${signal} to ${this.name}, as a service manager does to stop it`);
     this.started.program.signal(signal);
   }
 
   stop(): Promise<void> {
+    this.onStop();
     return this.started.stop();
   }
 }
@@ -67,12 +73,18 @@ export class ServerInstance {
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
   private readonly rawPeers: RawPeer[] = [];
-  private readonly instances: ServerInstance[] = [];
+  private readonly started: ServerInstance[] = [];
+  /** The lesson's servers this check stopped on purpose: their stopping is no failure. */
+  private readonly stoppedOnPurpose = new Set<LearnerServer>();
   private readonly launched: RunningProgram[] = [];
   private readonly unusedPorts: number[] = [];
   /** Aborts the starts still under way when the check ends. */
   private readonly ending = new AbortController();
   private disposed = false;
+
+  /** The lesson's servers this check has been handed: its stopping them is a failure, unless on purpose. */
+  private readonly handedOut: LearnerServer[] = [];
+  private shared: Promise<ServerInstance[]> | undefined;
 
   constructor(
     /** The lesson's server this check runs against; none for a `standalone` check, which starts its own. */
@@ -80,7 +92,36 @@ export class ServerCheckContext {
     readonly transcript: Transcript,
     /** For startInstances() and launch(). */
     private readonly launcher: ServerLauncher,
-  ) {}
+    /** The runs of the learner's server the lesson's checks share (the first is `given`), for instances(). */
+    private readonly lessonServers?: LessonServers,
+  ) {
+    if (given) this.handedOut.push(given);
+  }
+
+  /**
+   * The instances of the learner's server the lesson's checks share (its `instances`), named
+   * "server A", "server B"…, the first being ctx.server; resolves once all listen. Unlike those
+   * of startInstances(), they outlive the check: its users need names no other check uses.
+   */
+  instances(): Promise<ServerInstance[]> {
+    this.shared ??= (async () => {
+      if (!this.lessonServers) throw new Error('instances(): this check runs on no server of the lesson');
+      const servers = await this.lessonServers.takeAll(this.transcript, this.ending.signal);
+      this.handedOut.push(...servers.filter((server) => !this.handedOut.includes(server)));
+      return servers.map((server, index) => new ServerInstance(this, server, instanceName(index), () => this.stoppedOnPurpose.add(server)));
+    })();
+    return this.shared;
+  }
+
+  /** The lesson's servers this check has used. */
+  serversUsed(): LearnerServer[] {
+    return [...this.handedOut];
+  }
+
+  /** The lesson's servers this check stopped on purpose. */
+  serversStoppedOnPurpose(): LearnerServer[] {
+    return [...this.stoppedOnPurpose];
+  }
 
   /** The learner's server process: its output, its standard input, whether it still runs. */
   get server(): RunningProgram {
@@ -118,7 +159,7 @@ export class ServerCheckContext {
    */
   async startInstances(count: number, env: Environment = {}): Promise<ServerInstance[]> {
     assertNotEnded(this.disposed);
-    const names = Array.from({ length: count }, (_, i) => `server ${String.fromCharCode(65 + this.instances.length + i)}`);
+    const names = Array.from({ length: count }, (_, i) => instanceName((this.lessonServers?.count ?? 1) + this.started.length + i));
     const starting = names.map((label) =>
       startLearnerServer(this.launcher.source, {
         cwd: this.launcher.cwd,
@@ -130,7 +171,7 @@ export class ServerCheckContext {
     );
     const settled = await Promise.allSettled(starting);
     const started = settled.flatMap((result, i) => (result.status === 'fulfilled' ? [new ServerInstance(this, result.value, names[i]!)] : []));
-    this.instances.push(...started);
+    this.started.push(...started);
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed || this.disposed) {
       await Promise.all(started.map((instance) => instance.stop()));
@@ -220,7 +261,9 @@ export class ServerCheckContext {
   }
 
   /** True once the check has stopped the server on purpose, with stopServer() or signalServer(). */
-  serverStoppedByCheck = false;
+  get serverStoppedByCheck(): boolean {
+    return this.given !== undefined && this.stoppedOnPurpose.has(this.given);
+  }
 
   /**
    * Stops the learner's server on purpose, to see how its clients react to a server going
@@ -228,7 +271,7 @@ export class ServerCheckContext {
    * server gets a new one.
    */
   async stopServer(): Promise<void> {
-    this.serverStoppedByCheck = true;
+    this.stoppedOnPurpose.add(this.lessonServer());
     this.note('the checker stops your server, as when it crashes or is shut down');
     await this.server.stop();
   }
@@ -240,7 +283,7 @@ export class ServerCheckContext {
    * the server having stopped, a later check gets a new one, and what is left is stopped.
    */
   signalServer(signal: NodeJS.Signals): void {
-    this.serverStoppedByCheck = true;
+    this.stoppedOnPurpose.add(this.lessonServer());
     this.note(`the checker sends ${signal} to your server, as a service manager does to stop it`);
     this.server.signal(signal);
   }
@@ -270,7 +313,7 @@ export class ServerCheckContext {
     this.ending.abort();
     for (const client of this.clients) client.terminate();
     for (const peer of this.rawPeers) peer.destroy();
-    await Promise.all([...this.instances.map((instance) => instance.stop()), ...this.launched.map((program) => program.stop())]);
+    await Promise.all([...this.started.map((instance) => instance.stop()), ...this.launched.map((program) => program.stop())]);
     for (const port of this.unusedPorts) releasePort(port);
   }
 }

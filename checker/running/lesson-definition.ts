@@ -41,7 +41,8 @@ export interface ServerCheck extends CheckBase {
   concurrent?: boolean;
   /**
    * Starts the runs of the learner's server it needs itself (ctx.startInstances(), ctx.launch())
-   * and is given none of the lesson's: for checks of several instances at once (lesson 17).
+   * and is given none of the lesson's: for checks of servers started in a way of their own
+   * (lesson 17's Redis that cannot be reached). A concurrent standalone check starts nothing ahead.
    */
   standalone?: boolean;
   /**
@@ -105,6 +106,13 @@ export interface ServerLesson extends LessonBase {
    * checks are skipped with the reason and how to install one, but those marked `withoutRedis`.
    */
   redis?: boolean;
+  /**
+   * How many instances of the learner's server the lesson's checks share (default 1): started
+   * together, each on a port of its own, named "server A", "server B"… in the transcript. The
+   * first is ctx.server; a check reaches them all as ctx.instances (lesson 17: one chat served
+   * by several). One that a check stopped is started again before the next check.
+   */
+  instances?: number;
   checks: ServerCheck[];
 }
 

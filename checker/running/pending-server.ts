@@ -24,12 +24,12 @@ export class PendingServer {
 
   constructor(
     readonly source: ProgramSource,
-    options: { cwd?: string; env?: Environment } = {},
+    options: { cwd?: string; env?: Environment; label?: string } = {},
   ) {
     this.env = options.env ?? {};
     const cwd = options.cwd ?? RunningProgram.cwdFor(source, process.cwd());
     this.cwd = cwd;
-    this.ready = startLearnerServer(source, { cwd, env: this.env, transcript: this.transcript, signal: this.abort.signal });
+    this.ready = startLearnerServer(source, { cwd, env: this.env, transcript: this.transcript, signal: this.abort.signal, label: options.label });
     // Whoever takes the server sees a failure; one nobody takes must not be an unhandled rejection.
     this.ready.catch(() => {});
   }

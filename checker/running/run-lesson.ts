@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ClientCheckContext, ServerCheckContext, type ServerLauncher } from './check-context.ts';
+import { instanceName, LessonServers } from './lesson-servers.ts';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
 import { CheckFailure, CheckSkipped, describeError, UsageError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
-import { startLearnerServer, type LearnerServer } from './learner-server.ts';
+import type { LearnerServer } from './learner-server.ts';
 import type { ClientCheck, ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
 import type { Lesson } from './lessons.ts';
 import { PendingServer } from './pending-server.ts';
@@ -86,26 +87,24 @@ async function withLessonRedis<T>(lesson: ServerLesson, body: (redis: LessonRedi
 async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd: string, redis: LessonRedis, early?: PendingServer): Promise<CheckResult[]> {
   if (redis && 'missing' in redis) return runWithoutRedis(lesson, source, cwd, redis.missing);
   const env: Environment = redis ? { ...lesson.env, REDIS_URL: redis.url } : { ...lesson.env };
-  const startServer = (check?: ServerCheck) => new PendingServer(source, { cwd, env: { ...env, ...check?.env } });
+  const startServer = (check?: ServerCheck, label?: string) => new PendingServer(source, { cwd, env: { ...env, ...check?.env }, label });
   const launcher = (check: ServerCheck): ServerLauncher => ({ source, cwd, env: { ...env, ...check.env } });
-  const first = early ?? startServer();
-  // Concurrent checks' servers start with the first, all of them: their checks mostly wait, and
-  // the longest of those waits is the lesson's time. If the first does not start, they are stopped.
-  const concurrent = new Map(lesson.checks.filter((check) => check.concurrent).map((check) => [check, startServer(check)] as const));
+  const count = lesson.instances ?? 1;
+  const shared = new LessonServers(early ?? startServer(undefined, count > 1 ? instanceName(0) : undefined), count, { source, cwd, env });
+  // Concurrent checks' servers start with the lesson's, all of them: their checks mostly wait,
+  // and the longest of those waits is the lesson's time. If the lesson's does not start, they are stopped.
+  const concurrent = new Map(
+    lesson.checks.filter((check) => check.concurrent).map((check) => [check, check.standalone ? undefined : startServer(check)] as const),
+  );
   const fresh = new FreshServers(lesson.checks, startServer);
   const results = new Results();
-  let shared: LearnerServer | undefined;
   try {
-    const started = await timed(
-      STARTS_CHECK,
-      first.transcript,
-      async (signal) => {
-        shared = await first.whenReady(signal);
-      },
-      first.startedAt,
-    );
-    if (!shared) return [started, ...lesson.checks.map((check) => skipped(check, 'Not run: your server did not start (see the first check).'))];
-    for (const [check, server] of concurrent) results.add(check, runConcurrently(check, server, results));
+    const first = shared.first;
+    const started = await timed(STARTS_CHECK, first.transcript, (signal) => shared.whenListening(signal), first.startedAt);
+    if (started.status !== 'passed') {
+      return [started, ...lesson.checks.map((check) => skipped(check, 'Not run: your server did not start (see the first check).'))];
+    }
+    for (const [check, server] of concurrent) results.add(check, runConcurrently(check, server, launcher(check), results));
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;
@@ -120,13 +119,10 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       fresh.prepareAfter(index, results);
       const transcript = own?.transcript ?? new Transcript();
       const result = timed(check, transcript, async (signal) => {
-        // A server that stopped during an earlier check is replaced, so checks stay independent.
-        if (!own && !check.standalone && !shared!.program.running) {
-          await shared!.stop();
-          shared = await startLearnerServer(source, { cwd, env, transcript, signal });
-        }
-        const server = check.standalone ? undefined : own ? await own.whenReady(signal) : shared!;
-        await runAgainst(check, server, launcher(check), transcript, signal);
+        if (check.standalone) return runAgainst(check, undefined, launcher(check), transcript, signal);
+        if (own) return runAgainst(check, await own.whenReady(signal), launcher(check), transcript, signal);
+        // The lesson's server, started again if it stopped during an earlier check, so checks stay independent.
+        return runAgainst(check, await shared.take(0, transcript, signal), launcher(check), transcript, signal, shared);
       });
       results.add(check, result);
       await result;
@@ -135,27 +131,25 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
     }
     return [started, ...(await results.inOrder(lesson.checks))];
   } finally {
-    // The shared server is the first one, or the one that replaced it (which stopped it).
-    await Promise.all([fresh.stop(), shared?.stop() ?? first.stop(), ...[...concurrent.values()].map((server) => server.stop())]);
+    await Promise.all([fresh.stop(), shared.stop(), ...[...concurrent.values()].map((server) => server?.stop())]);
   }
 }
 
 /**
- * Runs a concurrent check on its own server at once, not after the checks it needs: its waits
- * overlap theirs. When one of those did not pass, its server is stopped and it is reported as
- * skipped, as a check after them would be.
+ * Runs a concurrent check at once, on its own server (none for a standalone one), not after
+ * the checks it needs: its waits overlap theirs. When one of those did not pass, its server is
+ * stopped and it is reported as skipped, as a check after them would be.
  */
-async function runConcurrently(check: ServerCheck, server: PendingServer, results: Results): Promise<CheckResult> {
+async function runConcurrently(check: ServerCheck, server: PendingServer | undefined, launcher: ServerLauncher, results: Results): Promise<CheckResult> {
+  const transcript = server?.transcript ?? new Transcript();
   try {
-    const outcome = timed(check, server.transcript, async (signal) =>
-      runAgainst(check, await server.whenReady(signal), { source: server.source, cwd: server.cwd, env: server.env }, server.transcript, signal),
-    );
+    const outcome = timed(check, transcript, async (signal) => runAgainst(check, await server?.whenReady(signal), launcher, transcript, signal));
     const blocker = await results.unmetNeed(check);
-    if (blocker) await server.stop();
+    if (blocker) await server?.stop();
     const result = await outcome;
     return blocker ?? result;
   } finally {
-    await server.stop();
+    await server?.stop();
   }
 }
 
@@ -185,7 +179,8 @@ async function runWithoutRedis(lesson: ServerLesson, source: ProgramSource, cwd:
 
 /**
  * Runs one check against a running server (none for a standalone check, which starts its own
- * with `launcher`): a failure when the server stops, unless the check stopped it.
+ * with `launcher`), and the runs the lesson's checks share, if it is one of the lesson's: a
+ * failure when one it used stops, unless the check stopped it.
  */
 async function runAgainst(
   check: ServerCheck,
@@ -193,25 +188,27 @@ async function runAgainst(
   launcher: ServerLauncher,
   transcript: Transcript,
   signal: AbortSignal,
+  shared?: LessonServers,
 ): Promise<void> {
   if (server) server.program.transcript = transcript;
-  const ctx = new ServerCheckContext(server, transcript, launcher);
-  // Out of time: the check's clients close, so its steps end now, and its server stops,
-  // so the next check gets a fresh one rather than one still busy with this check.
+  const ctx = new ServerCheckContext(server, transcript, launcher, shared);
+  // Out of time: the check's clients close, so its steps end now, and its servers stop,
+  // so the next check gets fresh ones rather than ones still busy with this check.
   const abandon = () => {
     void ctx.dispose();
-    void server?.stop();
+    for (const used of ctx.serversUsed()) void used.stop();
   };
   signal.addEventListener('abort', abandon);
   try {
     await check.run(ctx);
-    if (server && !server.program.running && !ctx.serverStoppedByCheck) throw stoppedDuringCheck(server.program);
+    const crashed = ctx.serversUsed().find((used) => !used.program.running && !ctx.serversStoppedOnPurpose().includes(used));
+    if (crashed) throw stoppedDuringCheck(crashed.program);
   } finally {
     signal.removeEventListener('abort', abandon);
     // The instances the check started are gone before the next check begins.
     await ctx.dispose();
     // A server the check stopped on purpose may still be on its way out: the next check gets a new one.
-    if (ctx.serverStoppedByCheck) await server?.stop();
+    await Promise.all(ctx.serversStoppedOnPurpose().map((stopped) => stopped.stop()));
   }
 }
 

@@ -24,10 +24,10 @@ import {
 
 /**
  * Lesson 17: the lesson 09 chat served by several instances at once, joined through the
- * checker's own redis-server (the lesson's `redis`). The lesson 09 checks that hold on one
- * instance run on the lesson's server; the checks across instances are standalone: each starts
- * two instances of its own (ctx.startInstances), both on the lesson's Redis. They share that
- * Redis, so every check's users have names no other check uses.
+ * checker's own redis-server (the lesson's `redis`). The lesson runs two instances, server A
+ * (the lesson's server) and server B, both on the lesson's Redis: the lesson 09 checks that hold
+ * on one instance run on A, the checks across instances on both (ctx.instances). They share the
+ * instances and Redis, so every check's users have names no other check uses.
  */
 
 /** The lesson 09 checks that hold on one instance as they are (ids from 1 and the load check are left out). */
@@ -76,7 +76,7 @@ const ONLY_THROUGH_REDIS =
   'Send every joined, message and left only through Redis: publish it, and let your subscription deliver it to the users of every ' +
   'instance, this one included. Sending it to your own users directly as well gives them everything twice.';
 
-/** A check across instances: standalone, on two instances of its own. */
+/** A check across the lesson's two instances. */
 function acrossInstances(check: {
   id: string;
   name: string;
@@ -86,10 +86,9 @@ function acrossInstances(check: {
   return {
     id: check.id,
     name: check.name,
-    standalone: true,
     needs: ['message'],
     run: async (ctx) => {
-      const [a, b] = await ctx.startInstances(2);
+      const [a, b] = await ctx.instances();
       ctx.note(`${a!.name} (port ${a!.port}) and ${b!.name} (port ${b!.port}) share the checker's Redis`);
       await check.run(a!, b!, jsonChatCast(ctx, check.cast), ctx);
     },
@@ -201,6 +200,7 @@ async function sayAcross(sender: ScriptedClient, text: string, hearers: Scripted
 
 const checks: ServerCheck[] = [
   ...jsonProtocolChecks().filter((check) => REUSED.includes(check.id)),
+  ...robustnessChecks(servedByJsonChat(), ['not-joined']),
   acrossInstances({
     id: 'across-join',
     name: `welcomes each user with the users of every instance, and shows a join on one instance on the other within ${JOIN_SEEN_WITHIN_MS} ms`,
@@ -383,10 +383,10 @@ const checks: ServerCheck[] = [
   {
     id: 'sigterm',
     name: `on SIGTERM an instance tells the others' users that its users left, frees their names, closes with 1001 and exits within ${seconds(SHUTDOWN_WITHIN_MS)}`,
-    standalone: true,
     needs: ['message'],
     run: async (ctx) => {
-      const [a, b] = await ctx.startInstances(2);
+      // The last check on the instances: server A does not come back.
+      const [a, b] = await ctx.instances();
       const cast = jsonChatCast(ctx, ['Olga', 'Pavel', 'Quentin', 'olga', 'PAVEL']);
       const [olga, pavel, quentin] = await joinAcross(cast, [
         ['Olga', a!],
@@ -436,6 +436,7 @@ const checks: ServerCheck[] = [
     id: 'redis-unreachable',
     name: 'says so on standard error, in a line with "Redis", and exits with a failure status when Redis cannot be reached at start',
     standalone: true,
+    concurrent: true,
     withoutRedis: true,
     run: async (ctx) => {
       const url = await ctx.unusedRedisUrl();
@@ -474,14 +475,14 @@ const checks: ServerCheck[] = [
       }
     },
   },
-  ...robustnessChecks(servedByJsonChat(), ['not-joined']),
 ];
 
 export default defineLesson({
   kind: 'server',
-  // A Redis and a dozen instances started, and a join held to 250 ms across them: beside another lesson, both would be slowed.
+  // A Redis and three instances started, and a join held to 250 ms across them: beside another lesson, both would be slowed.
   runsAlone: true,
   redis: true,
+  instances: 2,
   checks,
   hints: [
     'Start with two Redis connections: const commands = createClient({ url }); const subscriber = commands.duplicate(). A connection that has subscribed can only listen; everything else goes through the other. Give both an "error" listener.',
