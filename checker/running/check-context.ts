@@ -10,7 +10,7 @@ import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
 import type { Transcript } from '../core/transcript.ts';
 import type { ClientOptions } from 'ws';
-import { startLearnerServer, type LearnerServer } from './learner-server.ts';
+import type { LearnerServer } from './learner-server.ts';
 import { instanceName, type LessonServers } from './lesson-servers.ts';
 
 /** How a check starts more runs of the learner's server: the program, its folder, the lesson's and the check's environment. */
@@ -21,9 +21,9 @@ export interface ServerLauncher {
 }
 
 /**
- * One of several instances of the learner's server that a check runs at once (lesson 17), on a
- * port of its own, its output in the transcript under its own name ("server A"): one the
- * lesson's checks share (ctx.instances) or one the check started (ctx.startInstances()).
+ * One of the instances of the learner's server that a lesson's checks share (lesson 17,
+ * ctx.instances()), on a port of its own, its output in the transcript under its own name
+ * ("server A").
  */
 export class ServerInstance {
   constructor(
@@ -73,7 +73,6 @@ export class ServerInstance {
 export class ServerCheckContext {
   private readonly clients: ScriptedClient[] = [];
   private readonly rawPeers: RawPeer[] = [];
-  private readonly started: ServerInstance[] = [];
   /** The lesson's servers this check stopped on purpose: their stopping is no failure. */
   private readonly stoppedOnPurpose = new Set<LearnerServer>();
   private readonly launched: RunningProgram[] = [];
@@ -90,7 +89,7 @@ export class ServerCheckContext {
     /** The lesson's server this check runs against; none for a `standalone` check, which starts its own. */
     private readonly given: LearnerServer | undefined,
     readonly transcript: Transcript,
-    /** For startInstances() and launch(). */
+    /** For launch(). */
     private readonly launcher: ServerLauncher,
     /** The runs of the learner's server the lesson's checks share (the first is `given`), for instances(). */
     private readonly lessonServers?: LessonServers,
@@ -100,8 +99,8 @@ export class ServerCheckContext {
 
   /**
    * The instances of the learner's server the lesson's checks share (its `instances`), named
-   * "server A", "server B"…, the first being ctx.server; resolves once all listen. Unlike those
-   * of startInstances(), they outlive the check: its users need names no other check uses.
+   * "server A", "server B"…, the first being ctx.server; resolves once all listen. They outlive
+   * the check: its users need names no other check uses.
    */
   instances(): Promise<ServerInstance[]> {
     this.shared ??= (async () => {
@@ -138,7 +137,7 @@ export class ServerCheckContext {
   }
 
   private lessonServer(): LearnerServer {
-    if (!this.given) throw new Error('a standalone check has no server of the lesson: it starts its own with startInstances()');
+    if (!this.given) throw new Error('a standalone check has no server of the lesson: it starts its own with launch()');
     return this.given;
   }
 
@@ -150,35 +149,6 @@ export class ServerCheckContext {
   /** The HTTP address of the learner's server (for lessons that serve pages too). */
   get httpUrl(): string {
     return this.url.replace(/^ws:/, 'http:');
-  }
-
-  /**
-   * Starts `count` instances of the learner's server at once, each on a port of its own, with the
-   * lesson's and the check's environment (and `env`), named "server A", "server B"… in the
-   * transcript. Resolves when every one accepts connections; they are stopped when the check ends.
-   */
-  async startInstances(count: number, env: Environment = {}): Promise<ServerInstance[]> {
-    assertNotEnded(this.disposed);
-    const names = Array.from({ length: count }, (_, i) => instanceName((this.lessonServers?.count ?? 1) + this.started.length + i));
-    const starting = names.map((label) =>
-      startLearnerServer(this.launcher.source, {
-        cwd: this.launcher.cwd,
-        env: { ...this.launcher.env, ...env },
-        transcript: this.transcript,
-        label,
-        signal: this.ending.signal,
-      }),
-    );
-    const settled = await Promise.allSettled(starting);
-    const started = settled.flatMap((result, i) => (result.status === 'fulfilled' ? [new ServerInstance(this, result.value, names[i]!)] : []));
-    this.started.push(...started);
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed || this.disposed) {
-      await Promise.all(started.map((instance) => instance.stop()));
-      if (failed) throw failed.reason;
-      assertNotEnded(this.disposed);
-    }
-    return started;
   }
 
   /**
@@ -313,7 +283,7 @@ export class ServerCheckContext {
     this.ending.abort();
     for (const client of this.clients) client.terminate();
     for (const peer of this.rawPeers) peer.destroy();
-    await Promise.all([...this.started.map((instance) => instance.stop()), ...this.launched.map((program) => program.stop())]);
+    await Promise.all(this.launched.map((program) => program.stop()));
     for (const port of this.unusedPorts) releasePort(port);
   }
 }

@@ -40,9 +40,9 @@ export interface ServerCheck extends CheckBase {
    */
   concurrent?: boolean;
   /**
-   * Starts the runs of the learner's server it needs itself (ctx.startInstances(), ctx.launch())
-   * and is given none of the lesson's: for checks of servers started in a way of their own
-   * (lesson 17's Redis that cannot be reached). A concurrent standalone check starts nothing ahead.
+   * Starts the runs of the learner's server it needs itself (ctx.launch()) and is given none of
+   * the lesson's: for checks of servers started in a way of their own (lesson 17's, where no
+   * Redis listens). A concurrent standalone check starts nothing ahead.
    */
   standalone?: boolean;
   /**

@@ -205,7 +205,7 @@ async function runAgainst(
     if (crashed) throw stoppedDuringCheck(crashed.program);
   } finally {
     signal.removeEventListener('abort', abandon);
-    // The instances the check started are gone before the next check begins.
+    // The programs the check launched are gone before the next check begins.
     await ctx.dispose();
     // A server the check stopped on purpose may still be on its way out: the next check gets a new one.
     await Promise.all(ctx.serversStoppedOnPurpose().map((stopped) => stopped.stop()));
