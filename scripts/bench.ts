@@ -57,16 +57,14 @@ async function main(): Promise<void> {
     );
     progress('checks');
     rows.push(await timed(root, 'npm run check -- 1 (a correct program)', 'npm', ['run', 'check', '--', '1'], { target: '≤ 0.6 s' }));
-    const all = await timed(root, `npm run check -- --solutions (lessons ${lessons.map((l) => l.slice(0, 2)).join(' ')})`, 'npm', [
-      'run',
-      'check',
-      '--',
-      '--solutions',
-    ]);
+    // DESIGN.md's average leaves out lesson 18, which runs the learner's whole test suite against a dozen servers.
+    const averaged = lessons.filter((lesson) => !lesson.startsWith('18-'));
+    const range = `${Number(averaged[0]!.slice(0, 2))}-${Number(averaged.at(-1)!.slice(0, 2))}`;
+    const all = await timed(root, `npm run check -- ${range} --solutions (every lesson but 18)`, 'npm', ['run', 'check', '--', range, '--solutions']);
     rows.push(all, {
       ...all,
       what: '  the same, a lesson on average',
-      samples: all.samples.map((ms) => ms / lessons.length),
+      samples: all.samples.map((ms) => ms / averaged.length),
       target: '≤ 0.5 s',
       note: undefined,
     });

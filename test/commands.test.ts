@@ -78,6 +78,12 @@ describe('npm run check', () => {
     expect(result.status).toBe(0);
   });
 
+  it('checks a range of lessons, "1-2", as it checks them all', () => {
+    const result = run('check', '1-2', '--solutions', '--json');
+    expect(result.status, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as { lessons: { id: string }[] }).lessons.map((lesson) => lesson.id)).toEqual(['01', '02']);
+  });
+
   it('reports a failing program in JSON with the message and the transcript', () => {
     const result = run('check', '1', '--json', '--server', `node --import tsx ${path.join('lessons', '01-echo', 'starter', 'server.ts')}`);
     const report = JSON.parse(result.stdout);
@@ -94,6 +100,9 @@ describe('npm run check', () => {
     [['check', '1', '2'], /expected one lesson/],
     [['check', '--server', 'node x.mjs'], /--server needs a lesson/],
     [['check', '1', '--timeout-scale', 'fast'], /--timeout-scale takes a positive number/],
+    [['check', '5-3'], /"5-3" is no range of lessons/],
+    [['check', '40-50'], /There are no lessons from 40 to 50\. The lessons are 1 to \d+/],
+    [['check', '1-2', '--watch'], /--watch takes one lesson, not 1-2/],
     [['hint'], /which lesson\?/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('%j is a usage error: one line, status 2', (args, message) => {

@@ -4,13 +4,13 @@ import { onePositional, parseCommandArgs } from './args.ts';
 import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../core/deadlines.ts';
 import { UsageError } from '../core/errors.ts';
 import { displayPath } from '../core/paths.ts';
-import { findLesson, listLessons, loadLesson } from '../running/lessons.ts';
+import { findLessons, listLessons, loadLesson } from '../running/lessons.ts';
 import { ServersAhead } from '../running/servers-ahead.ts';
 import { junitReport } from '../reporters/junit.ts';
 import type { Report } from '../running/results.ts';
 import { CONCURRENT_LESSONS, exitStatus, formatReport, runChecks, type CheckRequest } from './run-checks.ts';
 
-const USAGE = 'npm run check -- [lesson] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--junit <file>] [--timeout-scale <n>]';
+const USAGE = 'npm run check -- [lesson | from-to] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--junit <file>] [--timeout-scale <n>]';
 
 /** The command line, read and checked before any lesson's checks are loaded. */
 type CheckOptions = ReturnType<typeof parseCheckOptions>;
@@ -53,7 +53,10 @@ function parseCheckOptions(args: string[]) {
   if (values.watch && command !== undefined)
     throw new UsageError('check: --watch watches your exercise file; it cannot be combined with --server or --client.');
 
-  const infos = query === undefined ? listLessons() : [findLesson(query)];
+  const infos = query === undefined ? listLessons() : findLessons(query);
+  if (infos.length > 1 && (command !== undefined || values.watch)) {
+    throw new UsageError(`check: --${values.watch ? 'watch' : values.server !== undefined ? 'server' : 'client'} takes one lesson, not ${query}. Usage: ${USAGE}`);
+  }
   return { values, query, command, infos };
 }
 
@@ -94,7 +97,7 @@ async function loadCheckRequest({ values, query, command, infos }: CheckOptions)
     recordsProgress: command === undefined && !values.solutions,
     json: values.json ?? false,
     junit: values.junit,
-    single: query !== undefined,
+    single: lessons.length === 1 && query !== undefined,
     watch: values.watch ?? false,
   };
 }

@@ -68,8 +68,22 @@ export function findLesson(query: string): LessonInfo {
   const number = /^\d{1,2}$/.test(wanted) ? wanted.padStart(2, '0') : undefined;
   const found = lessons.find((l) => l.id === number || l.folder === wanted || l.slug === wanted);
   if (found) return found;
-  const range = lessons.length > 0 ? `${Number(lessons[0]!.id)} to ${Number(lessons.at(-1)!.id)}` : 'none yet';
-  throw new UsageError(`There is no lesson "${query}". The lessons are ${range}; \`npm run lesson\` lists them.`);
+  throw new UsageError(`There is no lesson "${query}". The lessons are ${lessonRange(lessons)}; \`npm run lesson\` lists them.`);
+}
+
+function lessonRange(lessons = listLessons()): string {
+  return lessons.length > 0 ? `${Number(lessons[0]!.id)} to ${Number(lessons.at(-1)!.id)}` : 'none yet';
+}
+
+/** The lessons a check asks for: one, as findLesson() finds it, or a range of numbers, "9-12". */
+export function findLessons(query: string): LessonInfo[] {
+  const range = /^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$/.exec(query);
+  if (!range) return [findLesson(query)];
+  const [from, to] = [Number(range[1]), Number(range[2])];
+  const lessons = listLessons().filter((lesson) => Number(lesson.id) >= from && Number(lesson.id) <= to);
+  if (from > to) throw new UsageError(`"${query}" is no range of lessons: a range goes from the lower number to the higher, like 9-12.`);
+  if (lessons.length === 0) throw new UsageError(`There are no lessons from ${from} to ${to}. The lessons are ${lessonRange()}; \`npm run lesson\` lists them.`);
+  return lessons;
 }
 
 export async function loadLesson(info: LessonInfo): Promise<Lesson> {

@@ -411,7 +411,9 @@ async function timed(
     durationMs: Math.round(performance.now() - startedAt),
   });
   const controller = new AbortController();
+  if (process.env.TRACE) process.stderr.write(`${Math.round(performance.now())} begin ${check.id}\n`);
   const attempt = body(controller.signal);
+  if (process.env.TRACE) void attempt.finally(() => process.stderr.write(`${Math.round(performance.now())} end ${check.id}\n`)).catch(() => {});
   try {
     await withDeadline(attempt, ms, () => new CheckFailure(`This check did not finish within ${seconds(ms)}.`));
     return result('passed');
