@@ -19,10 +19,31 @@ describe('mapConcurrently', () => {
         running--;
         return item.toUpperCase();
       },
-      (item) => item === 'solo',
+      (item) => (item === 'solo' ? 'solo' : ''),
     );
     expect(results).toEqual(['A', 'B', 'SOLO', 'C', 'D', 'E']);
     expect(besideSolo).toEqual([0, 0]);
     expect(mostAtOnce).toBe(3);
+  });
+
+  it('runs items of a group side by side, and never beside items of another group', async () => {
+    const running = new Set<string>();
+    const beside: string[] = [];
+    await mapConcurrently(
+      ['a1', 'a2', 'clock1', 'clock2', 'a3', 'a4'],
+      2,
+      async (item) => {
+        running.add(item);
+        for (let turn = 0; turn < 2; turn++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          beside.push([...running].sort().join('+'));
+        }
+        running.delete(item);
+        return item;
+      },
+      (item) => item.replace(/\d$/, ''),
+    );
+    // Each group's two items ran side by side; no moment saw items of two groups.
+    expect([...new Set(beside.filter((together) => together.includes('+')))].sort()).toEqual(['a1+a2', 'a3+a4', 'clock1+clock2']);
   });
 });

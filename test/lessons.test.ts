@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listLessons, loadLesson } from '../checker/running/lessons.ts';
+import { listLessons, loadLesson, type Lesson } from '../checker/running/lessons.ts';
 import { checkProgram, failures } from './helpers.ts';
 
 /**
@@ -35,6 +35,7 @@ function lessonTests(lesson: (typeof lessons)[number]): void {
   });
 }
 
-describe.concurrent.each(lessons.filter((lesson) => !lesson.definition.runsAlone))('lesson $folder', lessonTests);
+const alone = (lesson: Lesson) => lesson.definition.runsAlone === true || lesson.definition.racesTheClock === true;
+describe.concurrent.each(lessons.filter((lesson) => !alone(lesson)))('lesson $folder', lessonTests);
 // A lesson that loads the machine itself, and measures times and memory, is checked with nothing beside it.
-describe.sequential.each(lessons.filter((lesson) => lesson.definition.runsAlone))('lesson $folder', lessonTests);
+describe.sequential.each(lessons.filter(alone))('lesson $folder', lessonTests);

@@ -79,7 +79,7 @@ describe('mutants', () => {
 });
 
 /** Lessons that load the machine themselves, and measure times and memory: their mutants run one at a time, with nothing beside them. */
-const alone = new Set(lessons.filter((lesson) => lesson.definition.runsAlone).map((lesson) => lesson.id));
+const alone = new Set(lessons.filter((lesson) => lesson.definition.runsAlone || lesson.definition.racesTheClock).map((lesson) => lesson.id));
 const titled = mutants.map((m) => ({ ...m, title: `${m.lesson}/${path.basename(m.file)}: ${m.mistake}` }));
 
 function mutantTest(mutant: Mutant): void {

@@ -10,7 +10,8 @@ import { junitReport } from '../reporters/junit.ts';
 import type { Report } from '../running/results.ts';
 import { CONCURRENT_LESSONS, exitStatus, formatReport, runChecks, type CheckRequest } from './run-checks.ts';
 
-const USAGE = 'npm run check -- [lesson | from-to] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--junit <file>] [--timeout-scale <n>]';
+const USAGE =
+  'npm run check -- [lesson | from-to] [--watch] [--solutions] [--json] [--server "<command>" | --client "<command>"] [--junit <file>] [--timeout-scale <n>]';
 
 /** The command line, read and checked before any lesson's checks are loaded. */
 type CheckOptions = ReturnType<typeof parseCheckOptions>;
@@ -55,7 +56,9 @@ function parseCheckOptions(args: string[]) {
 
   const infos = query === undefined ? listLessons() : findLessons(query);
   if (infos.length > 1 && (command !== undefined || values.watch)) {
-    throw new UsageError(`check: --${values.watch ? 'watch' : values.server !== undefined ? 'server' : 'client'} takes one lesson, not ${query}. Usage: ${USAGE}`);
+    throw new UsageError(
+      `check: --${values.watch ? 'watch' : values.server !== undefined ? 'server' : 'client'} takes one lesson, not ${query}. Usage: ${USAGE}`,
+    );
   }
   return { values, query, command, infos };
 }

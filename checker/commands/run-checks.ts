@@ -45,15 +45,31 @@ export async function runChecks(request: CheckRequest, ahead = new ServersAhead(
   );
   const typeChecked = typeCheckAll(request);
   await ahead.stopRest();
-  const { runLesson } = await import('../running/run-lesson.ts');
-  const results = await mapConcurrently(
-    request.lessons,
+  const { runBehaviourChecks } = await import('../running/run-lesson.ts');
+  // Lessons that run beside each other are checked one after another: none waits for a group to drain.
+  const order = checkingOrder(request.lessons);
+  // A lesson's turn ends with its behaviour checks: waiting for the type check of every file holds nothing up.
+  const checked = await mapConcurrently(
+    order,
     CONCURRENT_LESSONS,
-    (lesson) => runLesson(lesson, request.sourceFor(lesson), { early: early.get(lesson), typeCheck: typeChecked }),
-    (lesson) => lesson.definition.runsAlone === true,
+    (lesson) => runBehaviourChecks(lesson, request.sourceFor(lesson), { early: early.get(lesson), typeCheck: typeChecked }),
+    schedulingGroup,
   );
+  const results = await Promise.all(request.lessons.map((lesson) => checked[order.indexOf(lesson)]!.finish()));
   if (request.recordsProgress) recordProgress(results);
   return summarize(results);
+}
+
+/** Which lessons may be checked side by side: those of one group (see runsAlone and racesTheClock). */
+function schedulingGroup(lesson: Lesson): string {
+  if (lesson.definition.runsAlone) return `lesson ${lesson.id} alone`;
+  return lesson.definition.racesTheClock ? 'racing the clock' : 'the others';
+}
+
+/** The order lessons are checked in: most lessons first, then those that race the clock, then those that run alone. */
+function checkingOrder(lessons: Lesson[]): Lesson[] {
+  const rank = (lesson: Lesson) => (lesson.definition.runsAlone ? 2 : lesson.definition.racesTheClock ? 1 : 0);
+  return [...lessons].sort((a, b) => rank(a) - rank(b));
 }
 
 /**

@@ -84,12 +84,19 @@ interface LessonBase {
   demo?: (port: number) => Promise<number>;
   /**
    * Its checks put the machine under a load of their own (floods of tens of megabytes, as
-   * lesson 14's) or race the clock (pings answered within 100 ms, as lesson 11's), and hold
-   * the learner's program to times: no other lesson is checked beside it (checking
-   * several lessons, it waits for the others in hand and holds the rest back meanwhile), and
-   * the workbook's own tests run its programs one at a time.
+   * lesson 14's; Redis and several servers, as lesson 17's) and hold the learner's program to
+   * times: no other lesson is checked beside it (checking several lessons, it waits for the
+   * others in hand and holds the rest back meanwhile), and the workbook's own tests run its
+   * programs one at a time.
    */
   runsAlone?: boolean;
+  /**
+   * Its checks hold the learner's program to times (pings every 100 ms, as lesson 11's; waits
+   * before reconnecting, as lesson 12's) but mostly wait, and barely load the machine:
+   * checking several lessons, it runs beside other lessons that race the clock, and no others.
+   * The workbook's own tests run its programs one at a time.
+   */
+  racesTheClock?: boolean;
   /**
    * Environment for every run of the learner's program in this lesson's checks (not the demo),
    * on top of PORT or WS_URL. A check's own `env` adds to it. The server `npm run check -- N`

@@ -82,7 +82,8 @@ export function findLessons(query: string): LessonInfo[] {
   const [from, to] = [Number(range[1]), Number(range[2])];
   const lessons = listLessons().filter((lesson) => Number(lesson.id) >= from && Number(lesson.id) <= to);
   if (from > to) throw new UsageError(`"${query}" is no range of lessons: a range goes from the lower number to the higher, like 9-12.`);
-  if (lessons.length === 0) throw new UsageError(`There are no lessons from ${from} to ${to}. The lessons are ${lessonRange()}; \`npm run lesson\` lists them.`);
+  if (lessons.length === 0)
+    throw new UsageError(`There are no lessons from ${from} to ${to}. The lessons are ${lessonRange()}; \`npm run lesson\` lists them.`);
   return lessons;
 }
 

@@ -35,6 +35,15 @@ export const STARTS_CHECK = { id: 'starts', name: 'starts and listens on the por
  * Never throws for anything the learner's program does; always leaves nothing running.
  */
 export async function runLesson(lesson: Lesson, source: ProgramSource, options: LessonRunOptions = {}): Promise<LessonResult> {
+  return (await runBehaviourChecks(lesson, source, options)).finish();
+}
+
+/**
+ * Runs a lesson's behaviour checks, the part that runs programs and loads the machine; the type
+ * check, which runs beside them, is awaited by finish(). A checker of several lessons starts
+ * the next lesson meanwhile.
+ */
+export async function runBehaviourChecks(lesson: Lesson, source: ProgramSource, options: LessonRunOptions = {}): Promise<{ finish(): Promise<LessonResult> }> {
   let startedAt = performance.now();
   const cwd = RunningProgram.cwdFor(source, process.cwd());
   const definition = lesson.definition;
@@ -52,14 +61,18 @@ export async function runLesson(lesson: Lesson, source: ProgramSource, options: 
         : definition.kind === 'client'
           ? await runClientChecks(definition, source, cwd)
           : await runSuiteChecks(lesson, definition, source);
-  if (typeChecked) checks.push(await typeCheckResult(typeChecked, entry!));
   return {
-    id: lesson.id,
-    slug: lesson.slug,
-    title: lesson.title,
-    status: lessonStatus(checks),
-    durationMs: Math.round(performance.now() - startedAt),
-    checks: checks.map(boundedResult),
+    finish: async () => {
+      if (typeChecked) checks.push(await typeCheckResult(typeChecked, entry!));
+      return {
+        id: lesson.id,
+        slug: lesson.slug,
+        title: lesson.title,
+        status: lessonStatus(checks),
+        durationMs: Math.round(performance.now() - startedAt),
+        checks: checks.map(boundedResult),
+      };
+    },
   };
 }
 
@@ -411,9 +424,7 @@ async function timed(
     durationMs: Math.round(performance.now() - startedAt),
   });
   const controller = new AbortController();
-  if (process.env.TRACE) process.stderr.write(`${Math.round(performance.now())} begin ${check.id}\n`);
   const attempt = body(controller.signal);
-  if (process.env.TRACE) void attempt.finally(() => process.stderr.write(`${Math.round(performance.now())} end ${check.id}\n`)).catch(() => {});
   try {
     await withDeadline(attempt, ms, () => new CheckFailure(`This check did not finish within ${seconds(ms)}.`));
     return result('passed');

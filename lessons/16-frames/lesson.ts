@@ -21,10 +21,14 @@ import {
  */
 const MiB = 1024 * 1024;
 
-/** Text of exactly `size` bytes (ASCII, varied, so that a shifted or cut payload shows). */
-const textOf = (size: number) => Array.from({ length: size }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
-/** `size` bytes running through every value, 0x00 to 0xff: not UTF-8, so only binary carries them. */
-const bytesOf = (size: number) => Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) % 256);
+/** The 26 letters in a varied order (every 7th), so that a shifted or cut payload shows. */
+const LETTERS = Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + ((i * 7) % 26))).join('');
+/** Every byte value once, 0x00 to 0xff in a varied order. */
+const BYTE_VALUES = Uint8Array.from({ length: 256 }, (_, i) => (i * 31 + 7) % 256);
+/** Text of exactly `size` bytes (ASCII), the letters over and over. */
+const textOf = (size: number) => LETTERS.repeat(Math.ceil(size / LETTERS.length)).slice(0, size);
+/** `size` bytes running through every value, over and over: not UTF-8, so only binary carries them. */
+const bytesOf = (size: number) => new Uint8Array(Buffer.alloc(size, BYTE_VALUES));
 
 const LENGTHS =
   'The second byte holds the length when it is 125 or less; 126 means the length follows in 2 bytes, 127 that it follows in 8 ' +

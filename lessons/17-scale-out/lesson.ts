@@ -479,8 +479,6 @@ const checks: ServerCheck[] = [
 
 export default defineLesson({
   kind: 'server',
-  // A Redis and three instances started, and a join held to 250 ms across them: beside another lesson, both would be slowed.
-  runsAlone: true,
   redis: true,
   instances: 2,
   checks,
