@@ -35,7 +35,7 @@ it("runs a lesson's and the checker's latest code", () => {
 
   const usage = () => runCommand(['check', '--bogus'], { root: workbook.root }).stderr;
   expect(usage()).toMatch(/Usage: npm run check/);
-  edit('checker/commands/check.ts', "const USAGE = 'npm run check", "const USAGE = 'edited: npm run check");
+  edit('checker/commands/check.ts', "'npm run check -- [lesson", "'edited: npm run check -- [lesson");
   expect(usage()).toMatch(/Usage: edited: npm run check/);
 });
 

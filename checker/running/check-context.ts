@@ -230,11 +230,6 @@ export class ServerCheckContext {
     return MemoryWatch.start(this.server.pid);
   }
 
-  /** True once the check has stopped the server on purpose, with stopServer() or signalServer(). */
-  get serverStoppedByCheck(): boolean {
-    return this.given !== undefined && this.stoppedOnPurpose.has(this.given);
-  }
-
   /**
    * Stops the learner's server on purpose, to see how its clients react to a server going
    * away. The check is not failed for the server having stopped; a later check that needs the
