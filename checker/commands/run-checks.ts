@@ -66,10 +66,17 @@ function schedulingGroup(lesson: Lesson): string {
   return lesson.definition.racesTheClock ? 'racing the clock' : 'the others';
 }
 
-/** The order lessons are checked in: most lessons first, then those that race the clock, then those that run alone. */
+/**
+ * The order lessons are checked in: most lessons first, then those that race the clock, then
+ * those that run alone. Of most lessons, the later first: later lessons are bigger, and begun
+ * first they are not left running alone at the end while the small ones fill in around them.
+ * Those that race the clock keep their order: lesson 13 then comes beside the end of 11's
+ * heartbeat, not beside the start of 11's and 12's many programs, which would make its bursts
+ * late (it would aim again, a second lost).
+ */
 function checkingOrder(lessons: Lesson[]): Lesson[] {
   const rank = (lesson: Lesson) => (lesson.definition.runsAlone ? 2 : lesson.definition.racesTheClock ? 1 : 0);
-  return [...lessons].sort((a, b) => rank(a) - rank(b));
+  return [...lessons].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? b.id.localeCompare(a.id) : a.id.localeCompare(b.id)));
 }
 
 /**
