@@ -1,5 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../checker/core/paths.ts';
 import { packagesImportedBy, scriptFilesOf } from '../checker/process/imports.ts';
 import { checkNamed, checkProgram, failures } from './helpers.ts';
@@ -27,5 +29,46 @@ describe('the lesson 16 checks', () => {
     // A lesson 16 mutant imports ws nowhere, through two files of its own.
     const mutant = await packagesImportedBy(path.join(projectRoot, 'test/mutants/16-frames/no-size-limit.ts'));
     expect([...mutant].sort()).toEqual(['node:crypto', 'node:http']);
+  });
+});
+
+/**
+ * Lesson 13's contract lets a rate limit be a sliding window (the reference solution's) or a
+ * token bucket: the proof that the rate checks accept both is the solution with its limiter
+ * swapped for a bucket of 10 refilled at 10 a second, made here so that it cannot drift.
+ */
+describe('the lesson 13 rate checks', () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(path.join(tmpdir(), 'workbook-bucket-'));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('pass a token bucket as they pass a sliding window', async () => {
+    const solution = readFileSync(path.join(projectRoot, 'solutions/13-secure/server.ts'), 'utf8');
+    const limiter = /function makeRateLimiter\(\): \(\) => boolean \{[^]*?\n\}\n/;
+    expect(solution).toMatch(limiter);
+    const bucket = [
+      'function makeRateLimiter(): () => boolean {',
+      '  let tokens = RATE_LIMIT;',
+      '  let last = Date.now();',
+      '  return () => {',
+      '    const now = Date.now();',
+      '    tokens = Math.min(RATE_LIMIT, tokens + ((now - last) * RATE_LIMIT) / RATE_WINDOW_MS);',
+      '    last = now;',
+      '    if (tokens < 1) return false;',
+      '    tokens -= 1;',
+      '    return true;',
+      '  };',
+      '}',
+      '',
+    ].join('\n');
+    const server = path.join(folder, 'server.ts');
+    writeFileSync(server, solution.replace(limiter, bucket));
+    const result = await checkProgram('13', server);
+    // Outside the workbook, TypeScript finds no types for ws: only the behaviour is judged.
+    const behaviour = { ...result, checks: result.checks.filter((check) => check.id !== 'type-checks') };
+    expect(failures(behaviour)).toBe('');
+    expect(checkNamed(result, 'rate-window').status).toBe('passed');
   });
 });

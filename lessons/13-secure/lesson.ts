@@ -289,8 +289,8 @@ function worstSpan(times: number[]): { count: number; span: number; allowed: num
 /** How many times a part of the rate-window check aims again when a busy machine answered too late to tell. */
 const AIMS = 3;
 /** The staggered bursts: one connection starts every STAGGER_MS, and bursts again GAP_MS later. */
-const STAGGER_MS = 160;
-const GAP_MS = 235;
+const STAGGER_MS = 140;
+const GAP_MS = 335;
 /** The staggered bursts straddle every moment of a span this long: a second, and a setInterval's drift. */
 const COVERED_MS = 1_020;
 
@@ -314,7 +314,7 @@ async function ownSecondEdge(ctx: ServerCheckContext, user: User): Promise<Conne
     const { client } = await welcomed(ctx, user, { as: `${nick(user)}-${aim}` });
     const first = await burst(client, `own ${aim} first`, 1);
     // The count began between openedAt and the first answer: so its second ends between those plus 1000 ms.
-    await wait(openedAt + 850 - Date.now());
+    await wait(openedAt + 780 - Date.now());
     const late = await burst(client, `own ${aim} late`, LIMIT);
     await wait(first.lastAnswerAt + 1005 - Date.now());
     const early = await burst(client, `own ${aim} early`, LIMIT);
