@@ -46,7 +46,7 @@ describe('the lesson 13 rate checks', () => {
 
   it('pass a token bucket as they pass a sliding window', async () => {
     const solution = readFileSync(path.join(projectRoot, 'solutions/13-secure/server.ts'), 'utf8');
-    const limiter = /function makeRateLimiter\(\): \(\) => boolean \{[^]*?\n\}\n/;
+    const limiter = /function makeRateLimiter\(\): \(\) => boolean \{[\s\S]*?\n\}\n/;
     expect(solution).toMatch(limiter);
     const bucket = [
       'function makeRateLimiter(): () => boolean {',
