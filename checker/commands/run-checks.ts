@@ -35,19 +35,19 @@ export interface CheckRequest {
 export const CONCURRENT_LESSONS = Math.max(2, availableParallelism());
 
 /**
- * Runs the requested lessons, concurrently up to the number of cores. The first server lessons
- * take their servers from those started `ahead`, or start them now, while the checker loads the
- * code that runs the checks.
+ * Runs the requested lessons, concurrently up to the number of cores. The first lessons to be
+ * checked take their servers from those started `ahead`, or start them now, while the checker
+ * loads the code that runs the checks.
  */
 export async function runChecks(request: CheckRequest, ahead = new ServersAhead()): Promise<Report> {
+  // Lessons that run beside each other are checked one after another: none waits for a group to drain.
+  const order = checkingOrder(request.lessons);
   const early = new Map(
-    request.lessons.slice(0, CONCURRENT_LESSONS).map((lesson) => [lesson, ahead.take(lesson.folder, lesson.definition, request.sourceFor(lesson))]),
+    order.slice(0, CONCURRENT_LESSONS).map((lesson) => [lesson, ahead.take(lesson.folder, lesson.definition, request.sourceFor(lesson))]),
   );
   const typeChecked = typeCheckAll(request);
   await ahead.stopRest();
   const { runBehaviourChecks } = await import('../running/run-lesson.ts');
-  // Lessons that run beside each other are checked one after another: none waits for a group to drain.
-  const order = checkingOrder(request.lessons);
   // A lesson's turn ends with its behaviour checks: waiting for the type check of every file holds nothing up.
   const checked = await mapConcurrently(
     order,

@@ -51,6 +51,11 @@ export async function runBehaviourChecks(lesson: Lesson, source: ProgramSource, 
   // The learner's TypeScript is type-checked beside the behaviour checks; a program given as a command is not.
   const entry = source.kind === 'file' && missing === undefined ? path.resolve(source.file) : undefined;
   const typeChecked = entry === undefined ? undefined : (options.typeCheck ?? typeCheck([entry]));
+  // When the type check ended, for the lesson's time: finish() may be called long after (when the other lessons are done).
+  const typeCheckedAt = typeChecked?.then(
+    () => performance.now(),
+    () => performance.now(),
+  );
   const early = options.early;
   startedAt = early?.startedAt ?? startedAt;
   const checks =
@@ -61,15 +66,17 @@ export async function runBehaviourChecks(lesson: Lesson, source: ProgramSource, 
         : definition.kind === 'client'
           ? await runClientChecks(definition, source, cwd)
           : await runSuiteChecks(lesson, definition, source);
+  const checkedAt = performance.now();
   return {
     finish: async () => {
       if (typeChecked) checks.push(await typeCheckResult(typeChecked, entry!));
+      const endedAt = Math.max(checkedAt, (await typeCheckedAt) ?? 0);
       return {
         id: lesson.id,
         slug: lesson.slug,
         title: lesson.title,
         status: lessonStatus(checks),
-        durationMs: Math.round(performance.now() - startedAt),
+        durationMs: Math.round(endedAt - startedAt),
         checks: checks.map(boundedResult),
       };
     },
