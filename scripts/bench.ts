@@ -132,7 +132,7 @@ async function timed(root: string, what: string, command: string, args: string[]
   for (let i = 0; i < runs; i++) {
     const finished = await run(root, command, args);
     samples.push(finished.ms);
-    if (finished.status !== expected && !note) note = `exit status ${finished.status}, expected ${expected}: ${lastLine(finished.output)}`;
+    if (finished.status !== expected && !note) note = `exit status ${finished.status}, expected ${expected}: ${whatFailed(finished.output)}`;
   }
   return { what, samples, unit: 'ms', target: options.target, note, load: loadavg()[0] };
 }
@@ -204,7 +204,7 @@ async function loadCheckMemory(root: string, lessons: string[]): Promise<Row> {
   for (let i = 0; i < runs; i++) {
     const { peakMb, status, output } = await peakMemory(root, process.execPath, ['checker/start.mjs', 'check', '6', '--solutions']);
     samples.push(peakMb);
-    if (status !== 0) note ??= `exit status ${status}: ${lastLine(output)}`;
+    if (status !== 0) note ??= `exit status ${status}: ${whatFailed(output)}`;
   }
   return { what, samples, unit: 'MB', target: '≤ 150 MB', note, load: loadavg()[0] };
 }
@@ -311,8 +311,11 @@ function progress(stage: string): void {
   process.stderr.write(`bench: measuring ${stage}…\n`);
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? '';
+/** What went wrong in a run's output: its first failed check and the line that says why, else its last line. */
+function whatFailed(text: string): string {
+  const lines = text.trim().split('\n');
+  const failed = lines.findIndex((line) => line.trim().startsWith('✗'));
+  return failed >= 0 ? `${lines[failed]!.trim()}: ${lines[failed + 1]?.trim() ?? ''}` : (lines.at(-1) ?? '');
 }
 
 function readIfPresent(file: string): string {

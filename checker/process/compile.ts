@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { cacheDir, hashOf, publishBuild, pruneBuilds, temporaryBuildDir, touch } from './build-cache.ts';
+import { projectRoot } from '../core/paths.ts';
 import { bundle } from './bundle.ts';
 import { handedOverVersions } from './handed-over-packages.ts';
 
@@ -136,13 +137,15 @@ function nearestTsconfig(folder: string): string | undefined {
 let cachedFingerprint: string | undefined;
 
 /**
- * What a build depends on besides its inputs: the Node.js it targets, esbuild's version, how it
- * is compiled (this file and those it uses, so that a change to them is never served old
- * builds), and the versions of the packages it requires by name or by path.
+ * What a build depends on besides its inputs: the workbook it is for, the Node.js it targets,
+ * esbuild's version, how it is compiled (this file and those it uses, so that a change to them
+ * is never served old builds), and the versions of the packages it requires.
  */
 function fingerprint(): string {
   const own = (file: string) => readFileSync(new URL(file, import.meta.url));
   cachedFingerprint ??= [
+    // A build names files of its workbook's (the packages' builds), and copies of the workbook (the tests') share one cache.
+    projectRoot,
     process.version,
     (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version: string }).version,
     hashOf(own('./compile.ts'), own('./bundle.ts'), own('./handed-over-packages.ts')),

@@ -42,8 +42,10 @@ export async function handOver(name: string): Promise<HandedOver> {
   const esbuild = await import('esbuild');
   const manifest = packageJson(name);
   const key = hashOf(name, manifest.version, process.version, esbuild.version);
+  // Named from here, not recorded: a copy of the workbook (the tests') may have made the build through a link to node_modules.
+  const target = path.join(builds, key, `${name}.cjs`);
   const record = path.join(builds, key, RECORD);
-  if (existsSync(record)) return JSON.parse(readFileSync(record, 'utf8')) as HandedOver;
+  if (existsSync(record)) return { target, exports: (JSON.parse(readFileSync(record, 'utf8')) as { exports: string[] }).exports };
   const temporary = temporaryBuildDir(builds);
   await esbuild.build({
     entryPoints: [fromWorkbook.resolve(name)],
@@ -56,15 +58,13 @@ export async function handOver(name: string): Promise<HandedOver> {
     external: [...Object.keys(manifest.peerDependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})],
     logLevel: 'silent',
   });
-  const target = path.join(builds, key, `${name}.cjs`);
   // The names Node.js gives the package's ES module view, as the program would import it.
   const view = (await import(name)) as Record<string, unknown>;
   const exports = Object.keys(view).filter((key) => key !== 'default' && key !== 'module.exports');
-  const handedOver: HandedOver = { target, exports };
-  writeFileSync(path.join(temporary, RECORD), JSON.stringify(handedOver));
+  writeFileSync(path.join(temporary, RECORD), JSON.stringify({ exports }));
   publishBuild(temporary, builds, key);
   pruneBuilds(builds, KEEP);
-  return handedOver;
+  return { target, exports };
 }
 
 interface PackageJson {
