@@ -42,9 +42,7 @@ export const CONCURRENT_LESSONS = Math.max(2, availableParallelism());
 export async function runChecks(request: CheckRequest, ahead = new ServersAhead()): Promise<Report> {
   // Lessons that run beside each other are checked one after another: none waits for a group to drain.
   const order = checkingOrder(request.lessons);
-  const early = new Map(
-    order.slice(0, CONCURRENT_LESSONS).map((lesson) => [lesson, ahead.take(lesson.folder, lesson.definition, request.sourceFor(lesson))]),
-  );
+  const early = new Map(order.slice(0, CONCURRENT_LESSONS).map((lesson) => [lesson, ahead.take(lesson.folder, lesson.definition, request.sourceFor(lesson))]));
   const typeChecked = typeCheckAll(request);
   await ahead.stopRest();
   const { runBehaviourChecks } = await import('../running/run-lesson.ts');
