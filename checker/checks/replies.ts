@@ -1,4 +1,4 @@
-import { explained } from '../core/errors.ts';
+import { CheckFailure, explained } from '../core/errors.ts';
 import { describeTextChange } from '../core/tricky-text.ts';
 import { quoteText } from '../core/transcript.ts';
 import type { ServerCheck } from '../running/lesson-definition.ts';
@@ -129,7 +129,10 @@ export function replyChecks(rule: ReplyRule): ServerCheck[] {
           expectReply(alice, `alice ${i}`, said('bob'));
           expectReply(bob, `bob ${i}`, said('alice'));
         }
-        await Promise.all([alice, bob]);
+        // Both heard out: when one client's replies all went to the other, that one's wrong reply
+        // names the mistake, and on a busy machine the other's silence may be noticed first.
+        const failures = (await Promise.allSettled([alice, bob])).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+        if (failures.length > 0) throw failures.find((failure) => failure instanceof CheckFailure && failure.details.received !== 'nothing') ?? failures[0];
       },
     },
   ];
