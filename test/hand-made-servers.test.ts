@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../checker/core/paths.ts';
 import { packagesImportedBy, scriptFilesOf } from '../checker/process/imports.ts';
+import type { LessonResult } from '../checker/running/results.ts';
 import { checkNamed, checkProgram, failures } from './helpers.ts';
 
 /**
@@ -32,22 +33,33 @@ describe('the lesson 16 checks', () => {
   });
 });
 
-/**
- * Lesson 13's contract lets a rate limit be a sliding window (the reference solution's) or a
- * token bucket: the proof that the rate checks accept both is the solution with its limiter
- * swapped for a bucket of 10 refilled at 10 a second, made here so that it cannot drift.
- */
-describe('the lesson 13 rate checks', () => {
+/** The reference solution of `lesson` (its folder's name) with `pattern` replaced, written to a temporary folder. */
+function alteredSolution(folder: string, lesson: string, pattern: RegExp, replacement: string): string {
+  const solution = readFileSync(path.join(projectRoot, 'solutions', lesson, 'server.ts'), 'utf8');
+  expect(solution).toMatch(pattern);
+  const server = path.join(folder, `${lesson}.ts`);
+  writeFileSync(server, solution.replace(pattern, replacement));
+  return server;
+}
+
+/** Outside the workbook, TypeScript finds no types for ws: only the behaviour is judged. */
+function behaviour(result: LessonResult): LessonResult {
+  return { ...result, checks: result.checks.filter((check) => check.id !== 'type-checks') };
+}
+
+describe('solutions made differently', () => {
   let folder: string;
   beforeAll(() => {
-    folder = mkdtempSync(path.join(tmpdir(), 'workbook-bucket-'));
+    folder = mkdtempSync(path.join(tmpdir(), 'workbook-altered-'));
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('pass a token bucket as they pass a sliding window', async () => {
-    const solution = readFileSync(path.join(projectRoot, 'solutions/13-secure/server.ts'), 'utf8');
-    const limiter = /function makeRateLimiter\(\): \(\) => boolean \{[\s\S]*?\n\}\n/;
-    expect(solution).toMatch(limiter);
+  /**
+   * Lesson 13's contract lets a rate limit be a sliding window (the reference solution's) or a
+   * token bucket: the proof that the rate checks accept both is the solution with its limiter
+   * swapped for a bucket of 10 refilled at 10 a second, made here so that it cannot drift.
+   */
+  it('lesson 13: a token bucket passes the rate checks as a sliding window does', async () => {
     const bucket = [
       'function makeRateLimiter(): () => boolean {',
       '  let tokens = RATE_LIMIT;',
@@ -63,12 +75,27 @@ describe('the lesson 13 rate checks', () => {
       '}',
       '',
     ].join('\n');
-    const server = path.join(folder, 'server.ts');
-    writeFileSync(server, solution.replace(limiter, bucket));
-    const result = await checkProgram('13', server);
-    // Outside the workbook, TypeScript finds no types for ws: only the behaviour is judged.
-    const behaviour = { ...result, checks: result.checks.filter((check) => check.id !== 'type-checks') };
-    expect(failures(behaviour)).toBe('');
+    const server = alteredSolution(folder, '13-secure', /function makeRateLimiter\(\): \(\) => boolean \{[\s\S]*?\n\}\n/, bucket);
+    const result = behaviour(await checkProgram('13', server));
+    expect(failures(result)).toBe('');
     expect(checkNamed(result, 'rate-window').status).toBe('passed');
+  });
+
+  /**
+   * Lesson 17: an instance hears its own events through Redis, later than it reads the shared
+   * presence. A newcomer's welcome can list a user whose "joined" then reaches the newcomer too,
+   * and no instance can prevent it. An instance whose subscription hands events on 40 ms late
+   * makes that happen at every join that follows another at once; the contract allows it.
+   */
+  it('lesson 17: an instance whose subscription hands events on late passes', async () => {
+    const server = alteredSolution(
+      folder,
+      '17-scale-out',
+      /\(text\) => deliver\(JSON\.parse\(text\) as Broadcast\)/,
+      '(text) => setTimeout(() => deliver(JSON.parse(text) as Broadcast), 40)',
+    );
+    const result = behaviour(await checkProgram('17', server));
+    expect(failures(result)).toBe('');
+    expect(result.checks.every((check) => check.status === 'passed')).toBe(true);
   });
 });

@@ -77,16 +77,27 @@ export interface JsonChatCast {
   joinInTurn(names: string[], options?: JoinOptions): Promise<ScriptedClient[]>;
 }
 
+/** Where a lesson's contract lets its server differ from lesson 09's. */
+export interface JsonChatLeeway {
+  /**
+   * A newcomer may get one "joined" of a user its welcome listed, right after the welcome,
+   * before any other news of that user. Lesson 17's instances read who is there from Redis and
+   * hear of joins through Redis publish/subscribe, and the two are not ordered with each other.
+   */
+  joinedMayTrailWelcome?: boolean;
+}
+
 /** The name of every user some check's cast has had. */
 const everyCastsNames = new Set<string>();
 
 /** A cast of users for one check, named `names` (names no other check uses). */
-export function jsonChatCast(ctx: ServerCheckContext, names: string[]): JsonChatCast {
+export function jsonChatCast(ctx: ServerCheckContext, names: string[], leeway: JsonChatLeeway = {}): JsonChatCast {
   for (const name of names) everyCastsNames.add(name);
   const mine = new Set(names);
   const connect = (name: string, at?: ServerInstance) => {
     if (!mine.has(name)) throw new Error(`jsonChatCast: ${name} is not in this check's cast (${names.join(', ')})`);
-    return setAsideOthersNews(at ? at.connect(name) : ctx.connect(name), mine);
+    const client = setAsideOthersNews(at ? at.connect(name) : ctx.connect(name), mine);
+    return leeway.joinedMayTrailWelcome ? setAsideJoinedOfListed(client) : client;
   };
   const join = (name: string, options: JoinOptions = {}) => {
     if (!options.users) return joinChat(connect(name, options.at), name, options);
@@ -177,6 +188,26 @@ function setAsideOthersNews(client: ScriptedClient, mine: ReadonlySet<string>): 
     if (!isJsonObject(value)) return undefined;
     const about = typeof value.name === 'string' ? value.name : typeof value.from === 'string' ? value.from : undefined;
     return about !== undefined && everyCastsNames.has(about) && !mine.has(about) ? 'news about a user of an earlier check' : undefined;
+  });
+}
+
+/**
+ * Sets aside, on `client`, one "joined" of each user its welcome listed, when it comes before
+ * any other news of that user (JsonChatLeeway.joinedMayTrailWelcome).
+ */
+function setAsideJoinedOfListed(client: ScriptedClient): ScriptedClient {
+  const listed = new Set<string>();
+  return client.ignore((message: Message) => {
+    const value = message.isBinary ? undefined : parseJson(message.text);
+    if (!isJsonObject(value)) return undefined;
+    if (value.type === 'welcome') {
+      listed.clear();
+      if (Array.isArray(value.users)) for (const user of value.users) if (typeof user === 'string') listed.add(user);
+      return undefined;
+    }
+    const about = typeof value.name === 'string' ? value.name : typeof value.from === 'string' ? value.from : undefined;
+    if (about === undefined || !listed.delete(about) || value.type !== 'joined') return undefined;
+    return `a "joined" of ${about}, whom ${client.name}'s welcome listed: it reached this instance through Redis after the welcome`;
   });
 }
 

@@ -4,7 +4,7 @@ import type { ScriptedClient } from '../peers/scripted-client.ts';
 import type { ServerCheckContext } from '../running/check-context.ts';
 import type { ServerCheck } from '../running/lesson-definition.ts';
 import { LOAD_MESSAGES, loadCheckName, runLoad, type LoadProtocol } from './chat-load.ts';
-import { explainMessage, explainNotice, jsonChat, jsonChatCast, joinChat, sayAndHear } from './json-chat.ts';
+import { explainMessage, explainNotice, jsonChat, jsonChatCast, type JsonChatLeeway, joinChat, sayAndHear } from './json-chat.ts';
 
 /**
  * The checks of the lesson 09 protocol (json-chat.ts), for any server that speaks it. Lesson 09
@@ -90,14 +90,16 @@ export function refuseEach(client: ScriptedClient, inputs: BadInput[]): Promise<
   return explained(client, keptOpen);
 }
 
-export function jsonProtocolChecks(): ServerCheck[] {
+/** The checks, for a server held to the contract with `leeway` where a lesson allows it (lesson 17). */
+export function jsonProtocolChecks(leeway: JsonChatLeeway = {}): ServerCheck[] {
+  const castFor = (ctx: ServerCheckContext, names: string[]) => jsonChatCast(ctx, names, leeway);
   return [
     {
       id: 'ids',
       fresh: true,
       name: 'numbers the chat lines of a new server 1, 2, 3… in one sequence, whoever sends them',
       run: async (ctx) => {
-        const [oscar, pia] = await jsonChatCast(ctx, ['Oscar', 'Pia']).joinInTurn(['Oscar', 'Pia']);
+        const [oscar, pia] = await castFor(ctx, ['Oscar', 'Pia']).joinInTurn(['Oscar', 'Pia']);
         const lines: [ScriptedClient, string][] = [
           [oscar!, 'one'],
           [pia!, 'two'],
@@ -113,7 +115,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'welcome',
       name: 'welcomes each user with the names of those already there, in the order they joined, and tells them',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Alice', 'Bob', 'Mary Ann']);
+        const cast = castFor(ctx, ['Alice', 'Bob', 'Mary Ann']);
         const alice = cast.join('Alice', { users: [] });
         await explained(alice, 'A join with a good name is answered with {"type":"welcome","name":…,"users":[…]}.');
         const bob = cast.join('Bob', { users: ['Alice'] });
@@ -128,7 +130,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'message',
       name: 'sends a chat line to every joined user, the sender included, with an id, the sender and the time',
       run: async (ctx) => {
-        const [judy, ken, liam] = await jsonChatCast(ctx, ['Judy', 'Ken', 'Liam']).joinInTurn(['Judy', 'Ken', 'Liam']);
+        const [judy, ken, liam] = await castFor(ctx, ['Judy', 'Ken', 'Liam']).joinInTurn(['Judy', 'Ken', 'Liam']);
         await sayAndHear(judy!, 'Hello, everyone!', [ken!, liam!, judy!]);
       },
     },
@@ -137,7 +139,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       needs: ['message'],
       name: 'passes the text on exactly as it was sent (spaces, markup, Unicode, 1 to 1000 characters)',
       run: async (ctx) => {
-        const [quinn, rosa] = await jsonChatCast(ctx, ['Quinn', 'Rosa']).joinInTurn(['Quinn', 'Rosa']);
+        const [quinn, rosa] = await castFor(ctx, ['Quinn', 'Rosa']).joinInTurn(['Quinn', 'Rosa']);
         const texts = [
           '  spaces kept  ',
           '<b>bold</b> & <script>alert(1)</script>',
@@ -155,7 +157,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       name: 'trims the whitespace around a name, keeps the spaces inside, and measures it trimmed',
       run: async (ctx) => {
         const long = `${'Long'.repeat(8)}`;
-        const cast = jsonChatCast(ctx, ['Heidi', 'Ivan', 'Ana Maria', long]);
+        const cast = castFor(ctx, ['Heidi', 'Ivan', 'Ana Maria', long]);
         const [heidi] = await cast.joinInTurn(['Heidi']);
         const newcomers: [string, string][] = [
           ['Ivan', '  Ivan \t'],
@@ -179,7 +181,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'name-taken',
       name: 'refuses a name in use, in any mix of capitals, with "name-taken", and changes nothing',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Tara', 'Uri']);
+        const cast = castFor(ctx, ['Tara', 'Uri']);
         const [tara] = await cast.joinInTurn(['Tara']);
         const uri = cast.connect('Uri');
         for (const typed of ['Tara', 'tara', ' TARA ']) {
@@ -202,7 +204,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'name-freed',
       name: 'frees a name when its user leaves, cleanly or not',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Vera', 'Walt', 'VERA', 'vera']);
+        const cast = castFor(ctx, ['Vera', 'Walt', 'VERA', 'vera']);
         const [vera, walt] = await cast.joinInTurn(['Vera', 'Walt']);
         await vera!.close(1000);
         await walt!.expectJson(jsonChat.left('Vera'));
@@ -221,7 +223,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       name: 'takes any name: toString, constructor and __proto__ too',
       run: async (ctx) => {
         const odd = ['toString', 'constructor', '__proto__', 'hasOwnProperty'];
-        const cast = jsonChatCast(ctx, [...odd, 'TOSTRING', 'Constructor']);
+        const cast = castFor(ctx, [...odd, 'TOSTRING', 'Constructor']);
         const objectKeys = { explain: (value: unknown) => (jsonType(value) === 'error' ? OBJECT_KEYS : undefined) };
         const [stringy, builder, proto, has] = await explained(cast.joinInTurn(odd, objectKeys), OBJECT_KEYS);
         await explained(sayAndHear(proto!, 'hi from __proto__', [stringy!, builder!, proto!, has!]), OBJECT_KEYS);
@@ -236,7 +238,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'already-joined',
       name: 'answers a second join with "already-joined", and keeps the first name',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Xena', 'Yuri', 'Zed']);
+        const cast = castFor(ctx, ['Xena', 'Yuri', 'Zed']);
         const [xena, yuri] = await cast.joinInTurn(['Xena', 'Yuri']);
         for (const typed of ['Zed', 'Xena']) {
           xena!.send(jsonChat.join(typed)).expectJson(jsonChat.error('already-joined'), {
@@ -254,7 +256,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'not-joined',
       name: 'answers a say before join with "not-joined", and passes nothing on',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Abel', 'Bea']);
+        const cast = castFor(ctx, ['Abel', 'Bea']);
         const [abel] = await cast.joinInTurn(['Abel']);
         const bea = cast.connect('Bea');
         await explained(
@@ -265,21 +267,21 @@ export function jsonProtocolChecks(): ServerCheck[] {
         await Promise.all([cast.join('Bea'), abel!.expectJson(jsonChat.joined('Bea'), { explain: (value) => explainLeak('Abel', value) })]);
       },
     },
-    errorCheck({
+    errorCheck(leeway, {
       id: 'bad-json',
       name: 'answers "bad-json" to anything but a JSON object in a text frame, and keeps serving',
       cast: ['Cleo', 'Dan'],
       inputs: NOT_AN_OBJECT,
       what: 'what is not a JSON object',
     }),
-    errorCheck({
+    errorCheck(leeway, {
       id: 'unknown-type',
       name: 'answers "unknown-type" to a missing, non-string or unknown type, and keeps serving',
       cast: ['Eva', 'Finn'],
       inputs: UNKNOWN_TYPES,
       what: 'messages of no known type',
     }),
-    errorCheck({
+    errorCheck(leeway, {
       id: 'bad-text',
       name: 'answers "bad-field" to a say without a good text (missing, not a string, empty, over 1000 characters)',
       cast: ['Gwen', 'Hank'],
@@ -290,7 +292,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'bad-name',
       name: 'answers "bad-field" to a join without a good name (missing, not a string, blank, over 32 characters)',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Iris', 'Jack']);
+        const cast = castFor(ctx, ['Iris', 'Jack']);
         const [iris] = await cast.joinInTurn(['Iris']);
         const jack = cast.connect('Jack');
         await ctx.keepsServing(refuseEach(jack, BAD_NAMES), 'Jack sent joins without a good name', NEVER_TRUST);
@@ -303,7 +305,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       needs: ['not-joined'],
       name: 'sends a client that has not joined nothing but the answers to its own messages',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Lurker', 'Gina', 'Hal']);
+        const cast = castFor(ctx, ['Lurker', 'Gina', 'Hal']);
         // Once its connection is open the server knows it: ws runs the 'connection' handler as it accepts.
         const lurker = cast.connect('Lurker');
         await lurker;
@@ -321,7 +323,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'leave-clean',
       name: 'tells the others when a user closes the connection',
       run: async (ctx) => {
-        const [peggy, quinn, rupert] = await jsonChatCast(ctx, ['Peggy', 'Quincy', 'Rupert']).joinInTurn(['Peggy', 'Quincy', 'Rupert']);
+        const [peggy, quinn, rupert] = await castFor(ctx, ['Peggy', 'Quincy', 'Rupert']).joinInTurn(['Peggy', 'Quincy', 'Rupert']);
         await quinn!.close(1000);
         await expectLeft(ctx, 'Quincy', [peggy!, rupert!]);
       },
@@ -330,7 +332,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'leave-abrupt',
       name: "tells the others when a user's connection drops without a close frame",
       run: async (ctx) => {
-        const [sybil, trent, uma] = await jsonChatCast(ctx, ['Sybil', 'Trent', 'Uma']).joinInTurn(['Sybil', 'Trent', 'Uma']);
+        const [sybil, trent, uma] = await castFor(ctx, ['Sybil', 'Trent', 'Uma']).joinInTurn(['Sybil', 'Trent', 'Uma']);
         await trent!.drop();
         await expectLeft(ctx, 'Trent', [sybil!, uma!], "Trent's connection dropped without a close frame (close code 1006): a leave all the same. ");
       },
@@ -339,7 +341,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       id: 'leave-unjoined',
       name: 'announces nothing when a client that never joined leaves',
       run: async (ctx) => {
-        const cast = jsonChatCast(ctx, ['Xavier', 'Yara', 'Zoe', 'Ghost', 'Shade']);
+        const cast = castFor(ctx, ['Xavier', 'Yara', 'Zoe', 'Ghost', 'Shade']);
         const [xavier, yara] = await cast.joinInTurn(['Xavier', 'Yara']);
         const leaveAndJoin = async () => {
           await cast.connect('Ghost').close(1000);
@@ -356,7 +358,7 @@ export function jsonProtocolChecks(): ServerCheck[] {
       needs: ['message'],
       name: "keeps each sender's messages in order, with increasing ids",
       run: async (ctx) => {
-        const [mia, noah, olivia] = await jsonChatCast(ctx, ['Mia', 'Noah', 'Olivia']).joinInTurn(['Mia', 'Noah', 'Olivia']);
+        const [mia, noah, olivia] = await castFor(ctx, ['Mia', 'Noah', 'Olivia']).joinInTurn(['Mia', 'Noah', 'Olivia']);
         const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1} of 30`);
         for (const text of lines) mia!.send(jsonChat.say(text));
         await Promise.all(
@@ -374,21 +376,21 @@ export function jsonProtocolChecks(): ServerCheck[] {
         );
       },
     },
-    loadCheck(),
+    loadCheck(leeway),
   ];
 }
 
 // ---- building blocks ---------------------------------------------------------------------
 
 /** A check that sends `inputs` from a joined user, then proves the user and the other one are served as before. */
-function errorCheck(options: { id: string; name: string; cast: [string, string]; inputs: BadInput[]; what: string }): ServerCheck {
+function errorCheck(leeway: JsonChatLeeway, options: { id: string; name: string; cast: [string, string]; inputs: BadInput[]; what: string }): ServerCheck {
   return {
     id: options.id,
     name: options.name,
     needs: ['message'],
     run: async (ctx) => {
       const [sender, other] = options.cast;
-      const [offender, watcher] = await jsonChatCast(ctx, options.cast).joinInTurn([sender, other]);
+      const [offender, watcher] = await jsonChatCast(ctx, options.cast, leeway).joinInTurn([sender, other]);
       await ctx.keepsServing(refuseEach(offender!, options.inputs), `${sender} sent ${options.what}`, NEVER_TRUST);
       ctx.note(`${sender} says something good now: it must reach both, and ${other}'s first message must be it (nothing about the errors).`);
       await sayAndHear(offender!, 'Sorry, my mistake.', [watcher!, offender!]);
@@ -400,10 +402,10 @@ const loadLine = (n: number) => `message ${n} of ${LOAD_MESSAGES}`;
 const LOAD_LINE = /^message (\d+) of \d+$/;
 
 /** The load check (chat-load.ts) in this protocol: every user gets every message, its own too, ids increasing. */
-function loadCheck(): ServerCheck {
+function loadCheck(leeway: JsonChatLeeway): ServerCheck {
   const protocol: LoadProtocol = {
     join: (ctx, names) => {
-      const cast = jsonChatCast(ctx, names);
+      const cast = jsonChatCast(ctx, names, leeway);
       return names.map((name) => cast.join(name));
     },
     line: (n) => jsonChat.say(loadLine(n)),
