@@ -15,7 +15,7 @@ export type { OutputLine, RunningProgram } from './process/program.ts';
 export { CheckFailure, CheckSkipped, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
-export { jsonType, like, parseJson } from './peers/json-match.ts';
+export { jsonType, like } from './peers/json-match.ts';
 export { chatText } from './core/chat-lines.ts';
 export { BUILT_IN_KEYS, describeTextChange } from './core/tricky-text.ts';
 export { scaled, seconds } from './core/deadlines.ts';
