@@ -6,6 +6,7 @@ import { compileProgram } from '../checker/process/compile.ts';
 import { defineLesson, type ServerCheck } from '../checker/running/lesson-definition.ts';
 import type { Lesson } from '../checker/running/lessons.ts';
 import { runLesson } from '../checker/running/run-lesson.ts';
+import { ServersAhead } from '../checker/running/servers-ahead.ts';
 import { processesMentioning } from './processes.ts';
 
 /**
@@ -89,3 +90,50 @@ it('begins concurrent checks at once, and reports one whose need failed as skipp
   expect(result.checks.find((check) => check.id === 'blocked')?.message).toMatch(/fails/);
   expect(processesMentioning(script), 'no server is left running').toEqual([]);
 });
+
+/** A lesson of `checks` on the numbered-connections server. */
+function lessonOf(checks: ServerCheck[], env?: Record<string, string>): Lesson {
+  return { ...lesson, definition: defineLesson({ kind: 'server', hints: [], env, checks }) };
+}
+
+/** A check that notes which process served its first connection, and that it was the process's first. */
+function servedBy(id: string, pids: Map<string, number>, options: Partial<ServerCheck> = {}): ServerCheck {
+  return {
+    id,
+    name: `notes the process that served ${id}`,
+    ...options,
+    run: async (ctx) => {
+      await ctx.connect(id).send('hi').expectText(`connection 1 of process ${ctx.server.pid}`);
+      pids.set(id, ctx.server.pid);
+    },
+  };
+}
+
+it("gives the server started ahead to the first concurrent check that can run on it, and starts the lesson's anew", async () => {
+  const source = { kind: 'file' as const, file: server };
+  const pids = new Map<string, number>();
+  const checks = [servedBy('main', pids), servedBy('waits', pids, { concurrent: true }), servedBy('own-env', pids, { concurrent: true, env: { X: '1' } })];
+  const ahead = new ServersAhead();
+  const started = ahead.start(lesson.folder, source, {});
+  const early = ahead.take(lesson.folder, lessonOf(checks).definition, source);
+  expect(early).toBe(started);
+  const result = await runLesson(lessonOf(checks), source, { early });
+  expect(failuresOf(result)).toEqual([]);
+  expect(pids.get('waits')).toBe((await started.ready).program.pid);
+  expect(new Set(pids.values()).size, 'three processes').toBe(3);
+  expect(processesMentioning(script), 'no server is left running').toEqual([]);
+});
+
+it("stops the concurrent checks begun beside a lesson's server that does not start, and reports them as not run", async () => {
+  const pids = new Map<string, number>();
+  // The lesson's server stops at once; the concurrent check's, with an environment of its own, starts.
+  const checks = [servedBy('main', pids), servedBy('beside', pids, { concurrent: true, needs: ['main'], env: { STOP_AT_ONCE: '' } })];
+  const result = await runLesson(lessonOf(checks, { STOP_AT_ONCE: '1' }), { kind: 'file', file: server });
+  const status = Object.fromEntries(result.checks.map((check) => [check.id, check.status]));
+  expect(status).toEqual({ starts: 'failed', main: 'skipped', beside: 'skipped', 'type-checks': 'passed' });
+  expect(processesMentioning(script), 'no server is left running').toEqual([]);
+});
+
+function failuresOf(result: Awaited<ReturnType<typeof runLesson>>): string[] {
+  return result.checks.filter((check) => check.status !== 'passed').map((check) => `${check.id}: ${check.message}`);
+}

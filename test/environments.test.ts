@@ -141,7 +141,7 @@ it('runs concurrent checks at the same time, each on a server of its own, and wa
 
 it('does not use a server started before the lesson was loaded when the lesson sets an environment', async () => {
   const ahead = new ServersAhead();
-  const earlyPid = (await ahead.start('99-environments', source).ready).program.pid;
+  const earlyPid = (await ahead.start('99-environments', source, {}).ready).program.pid;
   const definition = defineLesson({
     kind: 'server',
     hints: [],
@@ -157,7 +157,7 @@ it('does not use a server started before the lesson was loaded when the lesson s
 
 it('uses a server started before the lesson was loaded when it runs the same program in the same environment', async () => {
   const ahead = new ServersAhead();
-  const started = ahead.start('99-environments', source);
+  const started = ahead.start('99-environments', source, {});
   const withRedis = defineLesson({ kind: 'server', hints: [], redis: true, checks: [] });
   expect(ahead.take('99-environments', withRedis, source), 'a lesson with a Redis of its own starts its server later').toBeUndefined();
   expect(ahead.take('99-environments', defineLesson({ kind: 'server', hints: [], checks: [] }), source)).toBe(started);

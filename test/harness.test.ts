@@ -191,7 +191,7 @@ describe("a lesson's and a check's environment", () => {
       ],
     });
     const ahead = new ServersAhead();
-    ahead.start('99-environment', printsEnv);
+    ahead.start('99-environment', printsEnv, {});
     const early = ahead.take('99-environment', definition, printsEnv);
     await ahead.stopRest();
     const result = await runLesson(lesson(definition), printsEnv, { early });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../checker/core/paths.ts';
-import { listLessons, loadLesson } from '../checker/running/lessons.ts';
+import { listLessons, loadLesson, loadServerEnvironment } from '../checker/running/lessons.ts';
 import { STARTS_CHECK } from '../checker/running/run-lesson.ts';
 import { TYPE_CHECK } from '../checker/running/type-check-result.ts';
 
@@ -75,6 +75,11 @@ describe.each(lessons)('lesson $folder', (lesson) => {
   it('names only server files that exist (a tests lesson runs its suite against them)', () => {
     const servers = lesson.definition.kind === 'tests' ? lesson.definition.checks.map((check) => check.server) : [];
     expect(servers.filter((server) => !existsSync(path.join(projectRoot, server)))).toEqual([]);
+  });
+
+  it("keeps its server's environment, if it has one, in environment.ts, so that the server can start before the checks load", async () => {
+    const env = lesson.definition.kind === 'server' ? lesson.definition.env : undefined;
+    expect(await loadServerEnvironment(lesson)).toEqual(env ?? {});
   });
 
   it('every check needs only checks listed before it', () => {

@@ -4,7 +4,7 @@ import { onePositional, parseCommandArgs } from './args.ts';
 import { parseTimeoutScale, TIMEOUT_SCALE_VARIABLE } from '../core/deadlines.ts';
 import { UsageError } from '../core/errors.ts';
 import { displayPath } from '../core/paths.ts';
-import { findLessons, listLessons, loadLesson } from '../running/lessons.ts';
+import { findLessons, listLessons, loadLesson, loadServerEnvironment } from '../running/lessons.ts';
 import { ServersAhead } from '../running/servers-ahead.ts';
 import { junitReport } from '../reporters/junit.ts';
 import type { Report } from '../running/results.ts';
@@ -68,13 +68,13 @@ function parseCheckOptions(args: string[]) {
  * the checker), so that the two quarter-seconds overlap instead of adding up. A program given
  * with --client is for a client lesson; watch mode starts its own on every save.
  */
-function startServersAhead({ values, command, infos }: CheckOptions): ServersAhead {
+async function startServersAhead({ values, command, infos }: CheckOptions): Promise<ServersAhead> {
   const ahead = new ServersAhead();
   if (values.watch || values.client !== undefined) return ahead;
   // A server lesson is one whose starter is a server.ts.
   for (const info of infos.slice(0, CONCURRENT_LESSONS).filter((candidate) => existsSync(path.join(candidate.starterDir, 'server.ts')))) {
     const file = path.join(values.solutions ? info.solutionDir : info.exerciseDir, 'server.ts');
-    ahead.start(info.folder, command !== undefined ? { kind: 'command', command } : { kind: 'file', file });
+    ahead.start(info.folder, command !== undefined ? { kind: 'command', command } : { kind: 'file', file }, await loadServerEnvironment(info));
   }
   return ahead;
 }
@@ -108,7 +108,7 @@ async function loadCheckRequest({ values, query, command, infos }: CheckOptions)
 async function checkCommand(args: string[]): Promise<number> {
   const options = parseCheckOptions(args);
   // Should loading end in a usage error, the exit's clean-up stops these.
-  const startedAhead = startServersAhead(options);
+  const startedAhead = await startServersAhead(options);
   const request = await loadCheckRequest(options);
   if (request.watch) return (await import('./watch.ts')).watchLesson(request);
   const report = await runChecks(request, startedAhead);

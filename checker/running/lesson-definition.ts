@@ -35,8 +35,10 @@ export interface ServerCheck extends CheckBase {
    * Runs at the same time as the lesson's other checks, not after the check before it, on a
    * server of its own started with the lesson's first one: for checks that spend their time
    * waiting for the learner's timers (a heartbeat watched over ten intervals, a quiet second),
-   * which would otherwise add up. It begins at once; when a check it `needs` does not pass, it
-   * is stopped and reported as skipped. Its result is reported in its place.
+   * which would otherwise add up. It begins at once, as its server listens (the first that runs
+   * in the lesson's environment gets the server started before the checks loaded); when a check
+   * it `needs` does not pass, it is stopped and reported as skipped, and when the lesson's
+   * server does not start, as not run. Its result is reported in its place.
    */
   concurrent?: boolean;
   /**
@@ -99,8 +101,9 @@ interface LessonBase {
   racesTheClock?: boolean;
   /**
    * Environment for every run of the learner's program in this lesson's checks (not the demo),
-   * on top of PORT or WS_URL. A check's own `env` adds to it. The server `npm run check -- N`
-   * starts before the lesson is loaded has none, so a lesson with an env starts its own.
+   * on top of PORT or WS_URL. A check's own `env` adds to it. A server lesson keeps it in its
+   * folder's environment.ts (lessons.ts, loadServerEnvironment), which `npm run check -- N`
+   * reads to start the server before the lesson's checks load.
    */
   env?: Environment;
 }

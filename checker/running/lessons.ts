@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import { ENTRY_FILE, type LessonDefinition } from './lesson-definition.ts';
 import { exercisesDir, lessonsDir, solutionsDir } from '../core/paths.ts';
+import type { Environment } from '../process/program.ts';
 
 /**
  * Lessons are discovered from the folders in lessons/: a folder named NN-slug with a
@@ -30,6 +31,9 @@ export interface Lesson extends LessonInfo {
   solutionFile: string;
   starterFile: string;
 }
+
+/** Where a lesson whose server needs environment variables keeps them. */
+const ENVIRONMENT_FILE = 'environment.ts';
 
 const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
@@ -85,6 +89,17 @@ export function findLessons(query: string): LessonInfo[] {
   if (lessons.length === 0)
     throw new UsageError(`There are no lessons from ${from} to ${to}. The lessons are ${lessonRange()}; \`npm run lesson\` lists them.`);
   return lessons;
+}
+
+/**
+ * The environment the lesson's server runs with, when the lesson keeps one in environment.ts
+ * (the same object its lesson.ts gives as `env`): read without loading the lesson's checks, so
+ * that the server can start while they load. None for a lesson without that file.
+ */
+export async function loadServerEnvironment(info: LessonInfo): Promise<Environment> {
+  if (!existsSync(path.join(lessonsDir, info.folder, ENVIRONMENT_FILE))) return {};
+  const module = (await import(`../../lessons/${info.folder}/environment.ts`)) as { default: Environment };
+  return module.default;
 }
 
 export async function loadLesson(info: LessonInfo): Promise<Lesson> {

@@ -110,21 +110,37 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   const startServer = (check?: ServerCheck, label?: string) => new PendingServer(source, { cwd, env: { ...env, ...check?.env }, label });
   const launcher = (check: ServerCheck): ServerLauncher => ({ source, cwd, env: { ...env, ...check.env } });
   const count = lesson.instances ?? 1;
-  const shared = new LessonServers(early ?? startServer(undefined, count > 1 ? instanceName(0) : undefined), count, { source, cwd, env });
-  // Concurrent checks' servers start with the lesson's, all of them: their checks mostly wait,
-  // and the longest of those waits is the lesson's time. If the lesson's does not start, they are stopped.
+  // Concurrent checks mostly wait, and the longest of those waits is the lesson's time: the
+  // server started ahead (the first to listen) goes to the first that can run on it, and the
+  // others' servers start now, with the lesson's.
+  const concurrentChecks = lesson.checks.filter((check) => check.concurrent);
+  const takesEarly = early && count === 1 ? concurrentChecks.find((check) => !check.standalone && check.env === undefined) : undefined;
   const concurrent = new Map(
-    lesson.checks.filter((check) => check.concurrent).map((check) => [check, check.standalone ? undefined : startServer(check)] as const),
+    concurrentChecks.map((check) => [check, check.standalone ? undefined : check === takesEarly ? early : startServer(check)] as const),
   );
+  const shared = new LessonServers((takesEarly ? undefined : early) ?? startServer(undefined, count > 1 ? instanceName(0) : undefined), count, {
+    source,
+    cwd,
+    env,
+  });
   const fresh = new FreshServers(lesson.checks, startServer);
   const results = new Results();
+  // Those with a server begin at once, beside the start of the lesson's: should it not start,
+  // their servers are stopped and they are reported as not run. Standalone ones begin after it.
+  const begun = concurrentChecks.filter((check) => concurrent.get(check) !== undefined);
+  for (const check of begun) results.add(check, runConcurrently(check, concurrent.get(check), launcher(check), results));
   try {
     const first = shared.first;
     const started = await timed(STARTS_CHECK, first.transcript, (signal) => shared.whenListening(signal), first.startedAt);
     if (started.status !== 'passed') {
-      return [started, ...lesson.checks.map((check) => skipped(check, 'Not run: your server did not start (see the first check).'))];
+      const notRun = (check: ServerCheck) => skipped(check, 'Not run: your server did not start (see the first check).');
+      // The begun checks may be waiting for the results of checks they need: those come first.
+      for (const check of lesson.checks) if (!begun.includes(check)) results.add(check, notRun(check));
+      await Promise.all(begun.map((check) => concurrent.get(check)!.stop()));
+      await results.inOrder(begun);
+      return [started, ...lesson.checks.map(notRun)];
     }
-    for (const [check, server] of concurrent) results.add(check, runConcurrently(check, server, launcher(check), results));
+    for (const [check, server] of concurrent) if (!server) results.add(check, runConcurrently(check, server, launcher(check), results));
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ProgramSource } from '../process/program.ts';
+import type { Environment, ProgramSource } from '../process/program.ts';
 import type { LessonDefinition } from './lesson-definition.ts';
 import { PendingServer, runsSource } from './pending-server.ts';
 
@@ -14,10 +14,10 @@ export class ServersAhead {
 
   /**
    * Starts `source`, the program for the lesson in `folder`, before the lesson's checks are
-   * loaded: so without the lesson's environment, which is not known yet.
+   * loaded, with the environment the lesson keeps apart from them (lessons.ts, loadServerEnvironment).
    */
-  start(folder: string, source: ProgramSource): PendingServer {
-    const server = new PendingServer(source);
+  start(folder: string, source: ProgramSource, env: Environment): PendingServer {
+    const server = new PendingServer(source, { env });
     this.waiting.set(folder, server);
     return server;
   }

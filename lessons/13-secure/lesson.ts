@@ -11,37 +11,13 @@ import {
   type ServerCheckContext,
   type Served,
 } from '../../checker/lesson-api.ts';
+import ENV, { ALLOWED, ada, alan, edsger, grace, STAGGERED, type User, USERS } from './environment.ts';
 
 /**
  * Lesson 13: the lesson 09 chat behind a door. The door (tokens, origins) is checked with
  * hand-made upgrade requests, so that a refusal's status line is seen as it is sent; the rest
- * with scripted clients that present a token. TOKENS and ALLOWED_ORIGINS are odd on purpose:
- * tokens with dashes and digits, names with spaces, origins that are not the default.
+ * with scripted clients that present a token, the users of environment.ts.
  */
-
-interface User {
-  token: string;
-  name: string;
-}
-const ada: User = { token: '7f-ada-2024-x9', name: 'Ada Lovelace' };
-const grace: User = { token: 'g-31-0-hopper', name: 'Grace Hopper' };
-const alan: User = { token: '1912-06-23-t', name: 'Alan Turing' };
-const edsger: User = { token: 'e-d-5-w-30', name: 'Edsger W. Dijkstra' };
-/**
- * Users of the rate-window check only (it runs on a server of its own): the staggered bursts
- * need connections with limits of their own, and a limiter kept per user must not join them.
- */
-const STAGGERED: User[] = [
-  { token: 'bl-1939-11-07', name: 'Barbara Liskov' },
-  { token: 'fa-2006-t-8', name: 'Frances Allen' },
-  { token: 'nw-1934-p-2', name: 'Niklaus Wirth' },
-  { token: 'mh-1936-ap-11', name: 'Margaret Hamilton' },
-  { token: 'kj-2-0-sb', name: 'Karen Spärck Jones' },
-  { token: 'jm-1927-li', name: 'John McCarthy' },
-];
-const USERS = [ada, grace, alan, edsger, ...STAGGERED];
-const ALLOWED = ['http://127.0.0.1:5173', 'https://chat.example.test'];
-const ENV = { TOKENS: USERS.map((user) => `${user.token}:${user.name}`).join(','), ALLOWED_ORIGINS: ALLOWED.join(',') };
 
 const LIMIT = 10;
 const BURST = 30;

@@ -461,7 +461,7 @@ async function cutsSilentClient(ctx: ServerCheckContext): Promise<void> {
   );
 }
 
-/** Looks every 50 ms whether the server still holds carol's connection, until it does not or `deadline` (transcript clock) has passed. */
+/** Looks every 10 ms whether the server still holds carol's connection, until it does not or `deadline` (transcript clock) has passed. */
 async function watchUntilGone(ctx: ServerCheckContext, carol: ScriptedClient, deadline: number): Promise<number | undefined> {
   for (;;) {
     const now = ctx.transcript.now();
@@ -470,7 +470,7 @@ async function watchUntilGone(ctx: ServerCheckContext, carol: ScriptedClient, de
       return now;
     }
     if (now > deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
