@@ -53,7 +53,7 @@ export async function waitUntilListening(program: RunningProgram, port: number, 
     }
     await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_MS)), program.exited]);
   }
-  throw stoppedBeforeListening(program);
+  throw stoppedBeforeListening(program, port);
 }
 
 async function firstAccepting(port: number, ms: number): Promise<LoopbackHost | undefined> {
@@ -87,13 +87,18 @@ export class PortTakenFailure extends CheckFailure {
   }
 }
 
-function stoppedBeforeListening(program: RunningProgram): CheckFailure {
+function stoppedBeforeListening(program: RunningProgram, port: number): CheckFailure {
   const stderr = program.stderr.tail(12);
   const inUse = /EADDRINUSE/.test(stderr);
+  // Node.js names the port it could not bind: "listen EADDRINUSE: address already in use 127.0.0.1:8080".
+  const taken = Number(/EADDRINUSE: address already in use \S*:(\d+)/.exec(program.stderr.text())?.[1] ?? port);
   return new CheckFailure(`Your server stopped before it started listening (it exited ${describeExit(program.exitInfo!)}).`, {
     received: program.outputSummary(),
     explanation: inUse
-      ? 'The port was already in use. Is the program listening twice, or on a port another program holds? Read the port from process.env.PORT.'
+      ? taken !== port
+        ? `It tried to listen on port ${taken}, not on the port given in PORT (${port}), and ${taken} was in use: by another program, or by another ` +
+          `run of your server (the checker starts several at once). Did you hard-code ${taken}? Use: const port = Number(process.env.PORT ?? 8080);`
+        : 'The port was already in use. Is the program listening twice, or on a port another program holds? Read the port from process.env.PORT.'
       : stderr
         ? 'The error above is where to look: it is what your program printed as it stopped.'
         : 'A server must keep running: create the WebSocketServer and let Node.js keep serving (no process.exit()).',
