@@ -137,3 +137,26 @@ it("stops the concurrent checks begun beside a lesson's server that does not sta
 function failuresOf(result: Awaited<ReturnType<typeof runLesson>>): string[] {
   return result.checks.filter((check) => check.status !== 'passed').map((check) => `${check.id}: ${check.message}`);
 }
+
+it("calls a check's prepare as the lesson's checks begin, before the checks before it run", async () => {
+  let preparedAt = Number.POSITIVE_INFINITY;
+  let firstRanAt = 0;
+  const first: ServerCheck = {
+    id: 'first',
+    name: 'runs first',
+    run: async () => {
+      firstRanAt = performance.now();
+    },
+  };
+  const later: ServerCheck = {
+    id: 'later',
+    name: 'needs something slow',
+    prepare: () => {
+      preparedAt = performance.now();
+    },
+    run: async () => {},
+  };
+  const result = await runLesson(lessonOf([first, later]), { kind: 'file', file: server });
+  expect(failuresOf(result)).toEqual([]);
+  expect(preparedAt).toBeLessThan(firstRanAt);
+});

@@ -1,4 +1,4 @@
-import { withBrowserPages, type BrowserPages, type WatchedPage } from '../peers/browser.ts';
+import { startBrowser, withBrowserPages, type BrowserPages, type WatchedPage } from '../peers/browser.ts';
 import type { ServerCheckContext } from '../running/check-context.ts';
 import { deadline, seconds } from '../core/deadlines.ts';
 import { CheckFailure, describeError } from '../core/errors.ts';
@@ -27,6 +27,8 @@ export function chatPageChecks(needs: string[]): ServerCheck[] {
       id: 'browser-connects',
       name: 'in a browser: the page connects back to its own host and #status says Connected',
       needs,
+      // Loading Playwright and starting Chromium take about 0.35 s: begun with the lesson, beside its server's start.
+      prepare: startBrowser,
       run: (ctx) =>
         withBrowserPages(ctx.transcript, async (pages) => {
           await ChatPage.open(pages, 'alice', ctx);

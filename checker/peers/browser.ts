@@ -58,6 +58,12 @@ let running: Promise<BrowserContext> | undefined;
 /** Tabs of the shared browser that no check is using, showing about:blank. */
 let idlePages: Page[] = [];
 
+/** Starts the shared browser now, for a check that will need it (its `prepare`). */
+export function startBrowser(): void {
+  // A browser that cannot start is reported by the check that asks for a page.
+  sharedBrowser().catch(() => {});
+}
+
 /** The shared browser, started on first use. Rejects with CheckSkipped when there is none. */
 function sharedBrowser(): Promise<BrowserContext> {
   running ??= launch();

@@ -52,6 +52,12 @@ export interface ServerCheck extends CheckBase {
    * program is meant not to reach one). Only for standalone checks.
    */
   withoutRedis?: boolean;
+  /**
+   * Called as the lesson's checks begin, while its server starts, to start something slow the
+   * check will need (lesson 08's browser), so that it is ready by the check's turn. Not
+   * awaited; a failure to start shows when the check uses it.
+   */
+  prepare?: () => void;
   run(ctx: ServerCheckContext): Promise<void>;
 }
 

@@ -124,6 +124,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
     env,
   });
   const fresh = new FreshServers(lesson.checks, startServer);
+  for (const check of lesson.checks) check.prepare?.();
   const results = new Results();
   // Those with a server begin at once, beside the start of the lesson's: should it not start,
   // their servers are stopped and they are reported as not run. Standalone ones begin after it.
