@@ -7,6 +7,8 @@ import { defineLesson, type ServerCheck } from '../checker/running/lesson-defini
 import type { Lesson } from '../checker/running/lessons.ts';
 import { runLesson } from '../checker/running/run-lesson.ts';
 import { ServersAhead } from '../checker/running/servers-ahead.ts';
+import { PendingServer } from '../checker/running/pending-server.ts';
+import type { ServerCheckContext } from '../checker/running/check-context.ts';
 import { processesMentioning } from './processes.ts';
 
 /**
@@ -124,13 +126,26 @@ it("gives the server started ahead to the first concurrent check that can run on
   expect(processesMentioning(script), 'no server is left running').toEqual([]);
 });
 
-it("stops the concurrent checks begun beside a lesson's server that does not start, and reports them as not run", async () => {
+it("stops the concurrent check begun on the server started ahead when the lesson's own does not start, and reports it as not run", async () => {
+  const source = { kind: 'file' as const, file: server };
   const pids = new Map<string, number>();
-  // The lesson's server stops at once; the concurrent check's, with an environment of its own, starts.
-  const checks = [servedBy('main', pids), servedBy('beside', pids, { concurrent: true, needs: ['main'], env: { STOP_AT_ONCE: '' } })];
-  const result = await runLesson(lessonOf(checks, { STOP_AT_ONCE: '1' }), { kind: 'file', file: server });
+  let began = false;
+  const beside = servedBy('beside', pids, { concurrent: true, needs: ['main'] });
+  const noted: ServerCheck = {
+    ...beside,
+    run: (ctx: ServerCheckContext) => {
+      began = true;
+      return beside.run(ctx);
+    },
+  };
+  const checks = [servedBy('main', pids), noted];
+  // Started ahead, it listens; the lesson's own server, started in the lesson's environment, stops at once.
+  const early = new PendingServer(source);
+  await early.ready;
+  const result = await runLesson(lessonOf(checks, { STOP_AT_ONCE: '1' }), source, { early });
   const status = Object.fromEntries(result.checks.map((check) => [check.id, check.status]));
   expect(status).toEqual({ starts: 'failed', main: 'skipped', beside: 'skipped', 'type-checks': 'passed' });
+  expect(began, 'the concurrent check began beside the start').toBe(true);
   expect(processesMentioning(script), 'no server is left running').toEqual([]);
 });
 

@@ -35,10 +35,10 @@ export interface ServerCheck extends CheckBase {
    * Runs at the same time as the lesson's other checks, not after the check before it, on a
    * server of its own started with the lesson's first one: for checks that spend their time
    * waiting for the learner's timers (a heartbeat watched over ten intervals, a quiet second),
-   * which would otherwise add up. It begins at once, as its server listens (the first that runs
-   * in the lesson's environment gets the server started before the checks loaded); when a check
-   * it `needs` does not pass, it is stopped and reported as skipped, and when the lesson's
-   * server does not start, as not run. Its result is reported in its place.
+   * which would otherwise add up. It begins once the lesson's server listens, not after the
+   * checks it needs; the first that runs in the lesson's environment gets the server started
+   * before the checks loaded, and begins at once. When a check it `needs` does not pass, it is
+   * stopped and reported as skipped. Its result is reported in its place.
    */
   concurrent?: boolean;
   /**

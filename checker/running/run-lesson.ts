@@ -126,9 +126,12 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   const fresh = new FreshServers(lesson.checks, startServer);
   for (const check of lesson.checks) check.prepare?.();
   const results = new Results();
-  // Those with a server begin at once, beside the start of the lesson's: should it not start,
-  // their servers are stopped and they are reported as not run. Standalone ones begin after it.
-  const begun = concurrentChecks.filter((check) => concurrent.get(check) !== undefined);
+  // The one on the server started ahead begins at once, beside the start of the lesson's (should
+  // that not start, its server is stopped and it is reported as not run). The others begin once
+  // the lesson's server listens: by then the lesson's servers have all been started, and starting
+  // a program holds up the checker for a moment (lesson 11's checks, begun earlier, were late to
+  // answer a ping now and then).
+  const begun = takesEarly ? [takesEarly] : [];
   for (const check of begun) results.add(check, runConcurrently(check, concurrent.get(check), launcher(check), results));
   try {
     const first = shared.first;
@@ -141,7 +144,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       await results.inOrder(begun);
       return [started, ...lesson.checks.map(notRun)];
     }
-    for (const [check, server] of concurrent) if (!server) results.add(check, runConcurrently(check, server, launcher(check), results));
+    for (const [check, server] of concurrent) if (!begun.includes(check)) results.add(check, runConcurrently(check, server, launcher(check), results));
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;
