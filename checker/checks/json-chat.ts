@@ -181,12 +181,17 @@ export function servedByJsonChat(): Served {
   };
 }
 
+/** A message of the protocol and the user it is news of (its `name`, or its `from`), if it is one. */
+function newsIn(message: Message): { value: Record<string, unknown>; about: string | undefined } | undefined {
+  const value = message.isBinary ? undefined : parseJson(message.text);
+  if (!isJsonObject(value)) return undefined;
+  return { value, about: typeof value.name === 'string' ? value.name : typeof value.from === 'string' ? value.from : undefined };
+}
+
 /** Sets aside, on `client`, news about users of other casts than `mine` (late notices from an earlier check). */
 function setAsideOthersNews(client: ScriptedClient, mine: ReadonlySet<string>): ScriptedClient {
   return client.ignore((message: Message) => {
-    const value = message.isBinary ? undefined : parseJson(message.text);
-    if (!isJsonObject(value)) return undefined;
-    const about = typeof value.name === 'string' ? value.name : typeof value.from === 'string' ? value.from : undefined;
+    const about = newsIn(message)?.about;
     return about !== undefined && everyCastsNames.has(about) && !mine.has(about) ? 'news about a user of an earlier check' : undefined;
   });
 }
@@ -198,14 +203,14 @@ function setAsideOthersNews(client: ScriptedClient, mine: ReadonlySet<string>): 
 function setAsideJoinedOfListed(client: ScriptedClient): ScriptedClient {
   const listed = new Set<string>();
   return client.ignore((message: Message) => {
-    const value = message.isBinary ? undefined : parseJson(message.text);
-    if (!isJsonObject(value)) return undefined;
+    const news = newsIn(message);
+    if (!news) return undefined;
+    const { value, about } = news;
     if (value.type === 'welcome') {
       listed.clear();
       if (Array.isArray(value.users)) for (const user of value.users) if (typeof user === 'string') listed.add(user);
       return undefined;
     }
-    const about = typeof value.name === 'string' ? value.name : typeof value.from === 'string' ? value.from : undefined;
     if (about === undefined || !listed.delete(about) || value.type !== 'joined') return undefined;
     return `a "joined" of ${about}, whom ${client.name}'s welcome listed: it reached this instance through Redis after the welcome`;
   });

@@ -126,25 +126,25 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   const fresh = new FreshServers(lesson.checks, startServer);
   for (const check of lesson.checks) check.prepare?.();
   const results = new Results();
-  // The one on the server started ahead begins at once, beside the start of the lesson's (should
-  // that not start, its server is stopped and it is reported as not run). The others begin once
-  // the lesson's server listens: by then the lesson's servers have all been started, and starting
-  // a program holds up the checker for a moment (lesson 11's checks, begun earlier, were late to
-  // answer a ping now and then).
-  const begun = takesEarly ? [takesEarly] : [];
-  for (const check of begun) results.add(check, runConcurrently(check, concurrent.get(check), launcher(check), results));
+  // The check on the server started ahead begins at once, beside the start of the lesson's. The
+  // others begin once the lesson's server listens: by then the lesson's servers have all been
+  // started, and starting a program holds up the checker for a moment (lesson 11's checks, begun
+  // earlier, were late to answer a ping now and then).
+  if (takesEarly) results.add(takesEarly, runConcurrently(takesEarly, early, launcher(takesEarly), results));
   try {
     const first = shared.first;
     const started = await timed(STARTS_CHECK, first.transcript, (signal) => shared.whenListening(signal), first.startedAt);
     if (started.status !== 'passed') {
       const notRun = (check: ServerCheck) => skipped(check, 'Not run: your server did not start (see the first check).');
-      // The begun checks may be waiting for the results of checks they need: those come first.
-      for (const check of lesson.checks) if (!begun.includes(check)) results.add(check, notRun(check));
-      await Promise.all(begun.map((check) => concurrent.get(check)!.stop()));
-      await results.inOrder(begun);
+      if (takesEarly) {
+        // It may be waiting for the results of checks it needs: those come first; then it is stopped.
+        for (const check of lesson.checks) if (check !== takesEarly) results.add(check, notRun(check));
+        await early!.stop();
+        await results.inOrder([takesEarly]);
+      }
       return [started, ...lesson.checks.map(notRun)];
     }
-    for (const [check, server] of concurrent) if (!begun.includes(check)) results.add(check, runConcurrently(check, server, launcher(check), results));
+    for (const [check, server] of concurrent) if (check !== takesEarly) results.add(check, runConcurrently(check, server, launcher(check), results));
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;
