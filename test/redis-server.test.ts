@@ -78,6 +78,28 @@ describe.skipIf('missing' in redis)("the checker's redis-server", () => {
     expect(redisFolders().filter((folder) => !before.has(folder))).toEqual([]);
   }, 60_000);
 
+  it('runs a demo in which a person on instance A and Bot on instance B chat through Redis, and leaves nothing behind', async () => {
+    const before = new Set(redisFolders());
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const demo = startCli(['demo', '17', '--port', String(port)], { typing: true });
+    const printed = (pattern: RegExp) => eventually(() => pattern.test(demo.stdoutSoFar()), 20_000);
+    expect(await printed(/Connected to ws:\/\/localhost:\d+/), demo.stdoutSoFar()).toBe(true);
+    demo.child.stdin!.write('Lea\n');
+    // Bot is on B: its greeting reaches Lea on A through Redis.
+    expect(await printed(/"from":"Bot","text":"Hello, Lea!/), demo.stdoutSoFar()).toBe(true);
+    demo.child.stdin!.write('hello from A\n');
+    // And Bot's answer shows that Lea's line reached B.
+    expect(await printed(/"from":"Bot","text":"Hi, Lea!/), demo.stdoutSoFar()).toBe(true);
+    const url = /sharing the Redis at redis:\/\/127\.0\.0\.1:(\d+)/.exec(demo.stdoutSoFar());
+    demo.child.stdin!.end();
+    const run = await demo.done;
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}A │ .*listening/m);
+    expect(run.stdout).toMatch(/^ {2}B │ .*listening/m);
+    expect(processesMentioning(redisAt(Number(url![1])))).toEqual([]);
+    expect(redisFolders().filter((folder) => !before.has(folder))).toEqual([]);
+  }, 60_000);
+
   it("is stopped by the checker's clean-up (as on Ctrl-C), folder included", async () => {
     const server = await startRedisServer(executable);
     await cleanUpEverything();

@@ -12,6 +12,8 @@ export interface CliRun {
 
 export interface StartedCli {
   child: ChildProcess;
+  /** What it has printed to standard output so far. */
+  stdoutSoFar: () => string;
   done: Promise<CliRun>;
 }
 
@@ -20,13 +22,14 @@ export interface StartedCli {
  * without a terminal, like runCommand in helpers.ts but without blocking this process, so
  * concurrent tests keep running and a test can signal the command while it runs.
  */
-export function startCli(args: string[], options: { env?: Record<string, string>; preload?: string[]; cwd?: string } = {}): StartedCli {
+export function startCli(args: string[], options: { env?: Record<string, string>; preload?: string[]; cwd?: string; typing?: boolean } = {}): StartedCli {
   const imports = (options.preload ?? []).flatMap((module) => ['--import', module]);
   const startedAt = performance.now();
   const child = spawn(process.execPath, [...imports, 'checker/start.mjs', ...args], {
     cwd: options.cwd ?? projectRoot,
     env: { ...process.env, NO_COLOR: '1', CI: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // With `typing`, the test writes to its standard input (child.stdin), as a person types.
+    stdio: [options.typing ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -36,7 +39,7 @@ export function startCli(args: string[], options: { env?: Record<string, string>
     child.once('error', reject);
     child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr, ms: performance.now() - startedAt }));
   });
-  return { child, done };
+  return { child, stdoutSoFar: () => stdout, done };
 }
 
 export function runCli(args: string[], options: { env?: Record<string, string>; preload?: string[] } = {}): Promise<CliRun> {

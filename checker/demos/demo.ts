@@ -15,8 +15,9 @@ async function startReferenceServer(lessonQuery: string, port: number, options: 
   const demoLesson = options.demoLesson ?? lessonQuery;
   const env = { ...options.env, PORT: String(port) };
   const solution = await prepareProgram({ kind: 'file', file: lesson.solutionFile });
-  const program = RunningProgram.start(solution, { env, cwd: lesson.solutionDir, label: 'server' });
-  program.onOutput = (line) => console.log(pc.dim(`  server │ ${line.text}`));
+  const label = options.label ?? 'server';
+  const program = RunningProgram.start(solution, { env, cwd: lesson.solutionDir, label });
+  program.onOutput = (line) => console.log(pc.dim(`  ${label} │ ${line.text}`));
   try {
     await waitUntilListening(program, port);
   } catch (failure) {
@@ -38,6 +39,8 @@ export interface ReferenceServerOptions {
   demoLesson?: string;
   /** The server's environment besides PORT: a demo's own pace for a lesson's tunables. */
   env?: Environment;
+  /** The name its output is shown under, when a demo runs more than one server; else "server". */
+  label?: string;
 }
 
 /**

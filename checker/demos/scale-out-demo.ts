@@ -39,9 +39,9 @@ export async function runScaleOutDemo(port: number): Promise<number> {
             chatWithBot(urlA, urlB, {
               more: `More people, on either instance: in another terminal, \`npm run client -- ${urlA}\` or \`npm run client -- ${urlB}\` (there you type the JSON yourself).`,
             }),
-          { env },
+          { env, label: 'B' },
         ),
-      { env },
+      { env, label: 'A' },
     );
   } finally {
     await redis.stop();
