@@ -4,7 +4,7 @@ import { MemoryWatch } from '../process/memory.ts';
 import { allocatePort, releasePort } from '../process/ports.ts';
 import { pauseRedisClients } from '../process/redis-server.ts';
 import { prepareProgram, RunningProgram, type Environment, type ProgramSource, type StartableProgram } from '../process/program.ts';
-import type { LoopbackHost } from '../process/readiness.ts';
+import { type LoopbackHost, waitUntilListening } from '../process/readiness.ts';
 import { RawPeer } from '../peers/raw-peer.ts';
 import { ScriptedClient } from '../peers/scripted-client.ts';
 import { ScriptedServer } from '../peers/scripted-server.ts';
@@ -154,9 +154,10 @@ export class ServerCheckContext {
   /**
    * Starts one run of the learner's server named `label`, with the lesson's and the check's
    * environment and `env`, on a free PORT, without waiting for it to listen: for checks of a
-   * server that must refuse to start. It is stopped when the check ends.
+   * server that must refuse to start. It is stopped when the check ends. `listening` resolves
+   * with true once it listens on its PORT, or with false when it stops (or the check ends) first.
    */
-  async launch(label: string, env: Environment = {}): Promise<RunningProgram> {
+  async launch(label: string, env: Environment = {}): Promise<{ program: RunningProgram; listening: Promise<boolean> }> {
     assertNotEnded(this.disposed);
     const startable = await prepareProgram(this.launcher.source);
     const port = await allocatePort();
@@ -164,7 +165,11 @@ export class ServerCheckContext {
     const program = RunningProgram.start(startable, { env: { PORT: String(port), ...this.launcher.env, ...env }, cwd: this.launcher.cwd, label });
     program.transcript = this.transcript;
     this.launched.push(program);
-    return program;
+    const listening = waitUntilListening(program, port, this.ending.signal).then(
+      () => true,
+      () => false,
+    );
+    return { program, listening };
   }
 
   /**

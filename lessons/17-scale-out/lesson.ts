@@ -429,12 +429,20 @@ const checks: ServerCheck[] = [
     run: async (ctx) => {
       const url = await ctx.unusedRedisUrl();
       ctx.note(`nothing listens at ${url}`);
-      const program = await ctx.launch('server', { REDIS_URL: url });
-      // As long as a start may take: the program has to load before it can fail.
-      const ms = scaled(5_000);
-      const exit = await Promise.race([program.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
-      if (!exit) {
-        throw new CheckFailure(`With REDIS_URL=${url}, where nothing listens, your server was still running after ${seconds(ms)}.`, {
+      const { program, listening } = await ctx.launch('server', { REDIS_URL: url });
+      // As long as a start may take: the program has to load before it can fail. A server that
+      // listens before it connects to Redis learns at once that Redis is not there: once it
+      // listens, it has a shorter while to give up.
+      const [startMs, afterListeningMs] = [scaled(5_000), scaled(2_000)];
+      const gaveUpWaiting = new Promise<string>((resolve) => {
+        setTimeout(() => resolve(`after ${seconds(startMs)}`), startMs).unref();
+        void listening.then((listens) => {
+          if (listens) setTimeout(() => resolve(`${seconds(afterListeningMs)} after it began listening`), afterListeningMs).unref();
+        });
+      });
+      const exit = await Promise.race([program.exited, gaveUpWaiting]);
+      if (typeof exit === 'string') {
+        throw new CheckFailure(`With REDIS_URL=${url}, where nothing listens, your server was still running ${exit}.`, {
           expected: 'a line with "Redis" on standard error, and an exit with a failure status',
           received: program.outputSummary(),
           explanation:

@@ -1,7 +1,7 @@
 // mutant: keeps node-redis's default reconnect strategy, so with Redis down at start connect() retries for ever: it prints "Redis error" lines but never exits
 // breaks: "Redis unreachable at start: print a line containing `Redis` to standard error and exit non-zero."
 // fails: redis-unreachable
-// message: /still running after .*retries a failed connection forever/s
+// message: /still running .*retries a failed connection forever/s
 // (written from the contract alone, by someone who had not seen the checks)
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
