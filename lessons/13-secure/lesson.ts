@@ -471,6 +471,7 @@ const door: ServerCheck[] = [
   {
     id: 'allowed-origins',
     name: 'every origin in ALLOWED_ORIGINS is let in',
+    needs: ['token-in-query'],
     run: async (ctx) => {
       for (const origin of ALLOWED) await welcomed(ctx, alan, { origin, as: `alan-from-${new URL(origin).hostname}` });
     },
@@ -478,6 +479,7 @@ const door: ServerCheck[] = [
   {
     id: 'no-origin',
     name: 'a request without Origin (not a browser) needs only the token',
+    needs: ['token-in-query'],
     run: async (ctx) => {
       await welcomed(ctx, grace, { origin: null });
       await welcomed(ctx, alan, { origin: null, via: 'header' });

@@ -125,6 +125,7 @@ export default defineLesson({
     handshakeCaseCheck({
       id: 'bad-request',
       name: 'refuses a broken upgrade request with 400 Bad Request',
+      needs: ['accept'],
       cases: [
         {
           id: 'upgrade-alone',
@@ -173,6 +174,7 @@ export default defineLesson({
     handshakeCaseCheck({
       id: 'wrong-version',
       name: 'answers another protocol version with 426 and Sec-WebSocket-Version: 13',
+      needs: ['accept'],
       cases: [
         {
           id: 'version-8',
