@@ -29,7 +29,7 @@ export const explain = {
     'handler (clients.delete(socket)), and tell the others there if they need to know; ws fires that event for every ending, ' +
     'a clean close or a dropped connection alike.',
   hardCodedPort: (port: number) =>
-    `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? ` + 'Use: const port = Number(process.env.PORT ?? 8080);',
+    `Your program is listening on port ${port}. Did you hard-code ${port} instead of reading PORT? Use: const port = Number(process.env.PORT ?? 8080);`,
   serverBlocked:
     'When a server accepts connections but answers nothing, usually something blocks its event loop: ' +
     'a loop that never ends, or reading the terminal synchronously (fs.readSync, a prompt that waits). While it waits, Node.js can ' +
