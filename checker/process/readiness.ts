@@ -88,10 +88,10 @@ export class PortTakenFailure extends CheckFailure {
 }
 
 function stoppedBeforeListening(program: RunningProgram, port: number): CheckFailure {
-  const stderr = program.stderr.tail(12);
-  const inUse = /EADDRINUSE/.test(stderr);
+  const stderr = program.stderr.text();
   // Node.js names the port it could not bind: "listen EADDRINUSE: address already in use 127.0.0.1:8080".
-  const taken = Number(/EADDRINUSE: address already in use \S*:(\d+)/.exec(program.stderr.text())?.[1] ?? port);
+  const inUse = /EADDRINUSE(?:: address already in use \S*:(\d+))?/.exec(stderr);
+  const taken = Number(inUse?.[1] ?? port);
   return new CheckFailure(`Your server stopped before it started listening (it exited ${describeExit(program.exitInfo!)}).`, {
     received: program.outputSummary(),
     explanation: inUse
