@@ -12,7 +12,7 @@ export type { ScriptedClient } from './peers/scripted-client.ts';
 export { Flood, type Reception } from './peers/flood.ts';
 export type { MemoryWatch } from './process/memory.ts';
 export type { OutputLine, RunningProgram } from './process/program.ts';
-export { CheckFailure, CheckSkipped, explained } from './core/errors.ts';
+export { CheckerWasLate, CheckFailure, CheckSkipped, explained } from './core/errors.ts';
 export { explain } from './core/explanations.ts';
 export { quoteText } from './core/transcript.ts';
 export { jsonType, like } from './peers/json-match.ts';

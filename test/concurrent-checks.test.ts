@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { expect, it } from 'vitest';
-import { CheckFailure } from '../checker/core/errors.ts';
+import { describe, expect, it } from 'vitest';
+import { CheckerWasLate, CheckFailure } from '../checker/core/errors.ts';
 import { projectRoot } from '../checker/core/paths.ts';
 import { compileProgram } from '../checker/process/compile.ts';
 import { defineLesson, type ServerCheck } from '../checker/running/lesson-definition.ts';
@@ -174,4 +174,59 @@ it("calls a check's prepare as the lesson's checks begin, before the checks befo
   const result = await runLesson(lessonOf([first, later]), { kind: 'file', file: server });
   expect(failuresOf(result)).toEqual([]);
   expect(preparedAt).toBeLessThan(firstRanAt);
+});
+
+describe('a concurrent check that fails because the checker itself was late', () => {
+  /** Fails with CheckerWasLate on its first `lateTries` tries, noting each try's server. */
+  function lateAtFirst(lateTries: number, pids: number[]): ServerCheck {
+    return {
+      id: 'late',
+      name: 'judged late at first',
+      concurrent: true,
+      run: async (ctx) => {
+        await ctx
+          .connect(`try-${pids.length + 1}`)
+          .send('hi')
+          .expectText(`connection 1 of process ${ctx.server.pid}`);
+        pids.push(ctx.server.pid);
+        if (pids.length <= lateTries) throw new CheckerWasLate(`late on try ${pids.length}`);
+      },
+    };
+  }
+
+  it('runs once more, on a new run of the server, and reports the second try', async () => {
+    const pids: number[] = [];
+    const result = await runLesson(lessonOf([lateAtFirst(1, pids)]), { kind: 'file', file: server });
+    expect(failuresOf(result)).toEqual([]);
+    expect(pids).toHaveLength(2);
+    expect(pids[1], 'a new process').not.toBe(pids[0]);
+    expect(processesMentioning(script), 'no server is left running').toEqual([]);
+  });
+
+  it('is tried twice at most: a second late failure is reported, with both tries in its transcript', async () => {
+    const pids: number[] = [];
+    const result = await runLesson(lessonOf([lateAtFirst(5, pids)]), { kind: 'file', file: server });
+    const late = result.checks.find((check) => check.id === 'late')!;
+    expect(late.status).toBe('failed');
+    expect(late.message).toBe('late on try 2');
+    expect(late.transcript?.join('\n')).toMatch(/late on try 1 The checker was too late to judge: once more/);
+    expect(pids).toHaveLength(2);
+    expect(processesMentioning(script), 'no server is left running').toEqual([]);
+  });
+
+  it('is not tried again when it failed for any other reason', async () => {
+    let tries = 0;
+    const wrong: ServerCheck = {
+      id: 'wrong',
+      name: 'fails',
+      concurrent: true,
+      run: async () => {
+        tries++;
+        throw new CheckFailure('wrong');
+      },
+    };
+    const result = await runLesson(lessonOf([wrong]), { kind: 'file', file: server });
+    expect(result.checks.find((check) => check.id === 'wrong')?.status).toBe('failed');
+    expect(tries).toBe(1);
+  });
 });

@@ -26,6 +26,16 @@ export class CheckFailure extends Error {
   }
 }
 
+/**
+ * A failure the checker itself may have caused: it ran too late to judge (a busy machine kept it
+ * waiting past a deadline the learner's program had to meet, a heartbeat's, say). The runner
+ * tries a concurrent check that fails so once more, on a new run of the learner's server, and
+ * reports the second try.
+ */
+export class CheckerWasLate extends CheckFailure {
+  override name = 'CheckerWasLate';
+}
+
 /** A check that could not run here (no browser, say); reported as skipped with the reason. */
 export class CheckSkipped extends Error {
   override name = 'CheckSkipped';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ClientCheckContext, ServerCheckContext, type ServerLauncher } from './check-context.ts';
 import { instanceName, LessonServers } from './lesson-servers.ts';
 import { deadline, seconds, withDeadline } from '../core/deadlines.ts';
-import { CheckFailure, CheckSkipped, describeError, UsageError } from '../core/errors.ts';
+import { CheckerWasLate, CheckFailure, CheckSkipped, describeError, UsageError } from '../core/errors.ts';
 import { explainCrash } from '../core/explanations.ts';
 import type { LearnerServer } from './learner-server.ts';
 import type { ClientCheck, ClientLesson, ServerCheck, ServerLesson, TestsLesson } from './lesson-definition.ts';
@@ -130,7 +130,11 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   // others begin once the lesson's server listens: by then the lesson's servers have all been
   // started, and starting a program holds up the checker for a moment (lesson 11's checks, begun
   // earlier, were late to answer a ping now and then).
-  if (takesEarly) results.add(takesEarly, runConcurrently(takesEarly, early, launcher(takesEarly), results));
+  if (takesEarly)
+    results.add(
+      takesEarly,
+      runConcurrently(takesEarly, early, launcher(takesEarly), results, () => startServer(takesEarly)),
+    );
   try {
     const first = shared.first;
     const started = await timed(STARTS_CHECK, first.transcript, (signal) => shared.whenListening(signal), first.startedAt);
@@ -144,7 +148,13 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       }
       return [started, ...lesson.checks.map(notRun)];
     }
-    for (const [check, server] of concurrent) if (check !== takesEarly) results.add(check, runConcurrently(check, server, launcher(check), results));
+    for (const [check, server] of concurrent) {
+      if (check !== takesEarly)
+        results.add(
+          check,
+          runConcurrently(check, server, launcher(check), results, () => startServer(check)),
+        );
+    }
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;
@@ -178,12 +188,34 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
 /**
  * Runs a concurrent check at once, on its own server (none for a standalone one), not after
  * the checks it needs: its waits overlap theirs. When one of those did not pass, its server is
- * stopped and it is reported as skipped, as a check after them would be.
+ * stopped and it is reported as skipped, as a check after them would be. A check that failed
+ * because the checker itself ran late (CheckerWasLate) runs once more, on a new server from
+ * `restart`: a busy machine must not fail a correct program.
  */
-async function runConcurrently(check: ServerCheck, server: PendingServer | undefined, launcher: ServerLauncher, results: Results): Promise<CheckResult> {
+async function runConcurrently(
+  check: ServerCheck,
+  first: PendingServer | undefined,
+  launcher: ServerLauncher,
+  results: Results,
+  restart: () => PendingServer,
+): Promise<CheckResult> {
+  let server = first;
   const transcript = server?.transcript ?? new Transcript();
   try {
-    const outcome = timed(check, transcript, async (signal) => runAgainst(check, await server?.whenReady(signal), launcher, transcript, signal));
+    const outcome = timed(check, transcript, async (signal) => {
+      try {
+        await runAgainst(check, await first?.whenReady(signal), launcher, transcript, signal);
+      } catch (failure) {
+        if (!(failure instanceof CheckerWasLate) || !server || signal.aborted) throw failure;
+        transcript.add('checker', 'note', `${failure.message} The checker was too late to judge: once more, on a new run of your server.`);
+        await server.stop();
+        const again = restart();
+        server = again;
+        // Its start is in its own transcript until it listens.
+        const ready = await again.whenReady(signal).finally(() => transcript.adopt(again.transcript));
+        await runAgainst(check, ready, launcher, transcript, signal);
+      }
+    });
     const blocker = await results.unmetNeed(check);
     if (blocker) await server?.stop();
     const result = await outcome;
