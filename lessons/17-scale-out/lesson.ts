@@ -16,6 +16,7 @@ import {
   scaled,
   seconds,
   servedByJsonChat,
+  type RunningProgram,
   type ScriptedClient,
   type ServerCheck,
   type ServerCheckContext,
@@ -185,6 +186,19 @@ async function sayAcross(sender: ScriptedClient, text: string, hearers: Scripted
   }
   return ids[0]!;
 }
+
+/** How a server gives up on a Redis it cannot reach at start. */
+const giveUp =
+  'Until the first connection succeeds, give up: ' +
+  'createClient({ url, socket: { reconnectStrategy: (retries, cause) => (started ? 1000 : cause) } }) makes connect() reject. ' +
+  'Catch that, console.error a line naming Redis, and process.exit(1).';
+
+/** Whether the program wrote a line naming Redis on its standard error. */
+const saysRedis = (program: RunningProgram) =>
+  program.stderr
+    .text()
+    .split('\n')
+    .some((line) => line.includes('Redis'));
 
 const checks: ServerCheck[] = [
   ...jsonProtocolChecks(LEEWAY).filter((check) => REUSED.includes(check.id)),
@@ -445,10 +459,10 @@ const checks: ServerCheck[] = [
         throw new CheckFailure(`With REDIS_URL=${url}, where nothing listens, your server was still running ${exit}.`, {
           expected: 'a line with "Redis" on standard error, and an exit with a failure status',
           received: program.outputSummary(),
-          explanation:
-            'A Redis client retries a failed connection forever by default, so the server hangs without a word. Until the first connection ' +
-            'succeeds, give up: createClient({ url, socket: { reconnectStrategy: (retries, cause) => (started ? 1000 : cause) } }) makes ' +
-            'connect() reject. Catch that, console.error a line naming Redis, and process.exit(1).',
+          explanation: saysRedis(program)
+            ? 'Your server wrote about Redis, yet kept running. If it caught the failed connect(), stop there: after console.error, ' +
+              `process.exit(1). If connect() never failed, the client is still trying (a Redis client retries a failed connection forever by default). ${giveUp}`
+            : `A Redis client retries a failed connection forever by default, so the server hangs without a word. ${giveUp}`,
         });
       }
       if (exit.code === 0 || (exit.code === null && exit.signal === null)) {
@@ -457,12 +471,7 @@ const checks: ServerCheck[] = [
           received: program.outputSummary(),
         });
       }
-      if (
-        !program.stderr
-          .text()
-          .split('\n')
-          .some((line) => line.includes('Redis'))
-      ) {
+      if (!saysRedis(program)) {
         throw new CheckFailure('Your server exited without a line containing "Redis" on standard error.', {
           expected: 'a line on standard error that says Redis could not be reached (console.error)',
           received: program.outputSummary(),
