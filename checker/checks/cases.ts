@@ -18,51 +18,27 @@ export interface Case {
 
 /**
  * Runs cases that do not depend on one another all at once, each on its own TCP connection and
- * with its own transcript. Fails naming the first case (in the table's order) that failed, with
- * its details and transcript, and the others that had failed by then. It does not wait for the
- * cases after that one: they cannot change which case is reported, and a wrong program keeps
- * many of them waiting out their deadlines, so they are stopped.
+ * with its own transcript. Fails naming every case that failed, with the details and the
+ * transcript of the first of them (in the table's order).
  */
 export async function runCases<C extends Case>(ctx: ServerCheckContext, cases: C[], run: (peer: RawPeer, c: C) => Promise<void>): Promise<void> {
-  /** Each case's outcome once it has finished: undefined when it passed. */
-  const outcomes = new Map<number, CaseFailure<C> | undefined>();
-  const peers = new Map<number, RawPeer>();
-  let reportable!: () => void;
-  const decided = new Promise<void>((resolve) => (reportable = resolve));
-  // Decided once every case up to the first failure has finished (or every case has).
-  const decide = () => {
-    for (let i = 0; i < cases.length; i++) {
-      if (!outcomes.has(i)) return;
-      if (outcomes.get(i)) break;
-    }
-    reportable();
-  };
-  let stopping = false;
-  const running = cases.map(async (c, i) => {
-    const transcript = new Transcript();
-    const alongside = cases.length > 1 ? ` (one of ${cases.length} cases run at the same time, each on its own connection)` : '';
-    transcript.add('checker', 'note', `case ${c.id}: ${c.proves}${alongside}`);
-    try {
-      const peer = await ctx.rawConnect('client', transcript);
-      peers.set(i, peer);
-      if (stopping) return peer.destroy();
-      await run(peer, c);
-      peer.destroy();
-      outcomes.set(i, undefined);
-    } catch (error) {
-      // A case stopped because the verdict was decided ends however it ends: its outcome is not used.
-      if (stopping) return;
-      if (!(error instanceof CheckFailure)) throw error;
-      outcomes.set(i, { c, failure: error, transcript });
-    }
-    decide();
-  });
-  // A case's own error (not a failure) ends the check as before.
-  await Promise.race([decided, Promise.all(running)]);
-  stopping = true;
-  const failed = [...outcomes.entries()].sort(([a], [b]) => a - b).flatMap(([, outcome]) => (outcome ? [outcome] : []));
-  for (const [i, peer] of peers) if (!outcomes.has(i)) peer.destroy();
-  await Promise.allSettled(running);
+  const outcomes = await Promise.all(
+    cases.map(async (c) => {
+      const transcript = new Transcript();
+      const alongside = cases.length > 1 ? ` (one of ${cases.length} cases run at the same time, each on its own connection)` : '';
+      transcript.add('checker', 'note', `case ${c.id}: ${c.proves}${alongside}`);
+      try {
+        const peer = await ctx.rawConnect('client', transcript);
+        await run(peer, c);
+        peer.destroy();
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof CheckFailure)) throw error;
+        return { c, failure: error, transcript };
+      }
+    }),
+  );
+  const failed = outcomes.filter((outcome) => outcome !== undefined);
   const [first, ...others] = failed;
   if (!first) return;
   ctx.transcript.adopt(first.transcript);
@@ -71,10 +47,4 @@ export async function runCases<C extends Case>(ctx: ServerCheckContext, cases: C
     ...first.failure.details,
     explanation: first.failure.details.explanation ?? first.c.mistake,
   });
-}
-
-interface CaseFailure<C extends Case> {
-  c: C;
-  failure: CheckFailure;
-  transcript: Transcript;
 }

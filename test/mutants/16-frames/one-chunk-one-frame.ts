@@ -1,7 +1,7 @@
 // mutant: each 'data' chunk is parsed as exactly one whole frame: no buffering across chunks, extra frames in a chunk dropped
 // breaks: "Reads a byte stream, not packets: frames split across TCP chunks at any byte, and several frames in one chunk, both work."
 // fails: byte-stream
-// message: /byte-by-byte.*stream of bytes/s
+// message: /several-in-one-write.*stream of bytes/s
 import { createServer, type IncomingMessage } from 'node:http';
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
