@@ -130,11 +130,7 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
   // others begin once the lesson's server listens: by then the lesson's servers have all been
   // started, and starting a program holds up the checker for a moment (lesson 11's checks, begun
   // earlier, were late to answer a ping now and then).
-  if (takesEarly)
-    results.add(
-      takesEarly,
-      runConcurrently(takesEarly, early, launcher(takesEarly), results, () => startServer(takesEarly)),
-    );
+  if (takesEarly) results.add(takesEarly, runConcurrently(takesEarly, early, launcher(takesEarly), results, startServer));
   try {
     const first = shared.first;
     const started = await timed(STARTS_CHECK, first.transcript, (signal) => shared.whenListening(signal), first.startedAt);
@@ -148,13 +144,8 @@ async function runServerChecks(lesson: ServerLesson, source: ProgramSource, cwd:
       }
       return [started, ...lesson.checks.map(notRun)];
     }
-    for (const [check, server] of concurrent) {
-      if (check !== takesEarly)
-        results.add(
-          check,
-          runConcurrently(check, server, launcher(check), results, () => startServer(check)),
-        );
-    }
+    for (const [check, server] of concurrent)
+      if (check !== takesEarly) results.add(check, runConcurrently(check, server, launcher(check), results, startServer));
     fresh.prepareAfter(-1, results);
     for (const [index, check] of lesson.checks.entries()) {
       if (check.concurrent) continue;
@@ -197,7 +188,7 @@ async function runConcurrently(
   first: PendingServer | undefined,
   launcher: ServerLauncher,
   results: Results,
-  restart: () => PendingServer,
+  restart: (check: ServerCheck) => PendingServer,
 ): Promise<CheckResult> {
   let server = first;
   const transcript = server?.transcript ?? new Transcript();
@@ -209,7 +200,7 @@ async function runConcurrently(
         if (!(failure instanceof CheckerWasLate) || !server || signal.aborted) throw failure;
         transcript.add('checker', 'note', `${failure.message} The checker was too late to judge: once more, on a new run of your server.`);
         await server.stop();
-        const again = restart();
+        const again = restart(check);
         server = again;
         // Its start is in its own transcript until it listens.
         const ready = await again.whenReady(signal).finally(() => transcript.adopt(again.transcript));
